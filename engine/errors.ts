@@ -1,0 +1,107 @@
+/**
+ * The errors an execution can raise, one class per `States.*` name.
+ *
+ * `name` is the ASL error name that Retry and Catch match on; `cause` is the human-readable text
+ * that ends up in history events and in DescribeExecution.
+ */
+
+/** Every ASL error name the engine itself raises. */
+export const StatesErrorName = {
+  ALL: 'States.ALL',
+  Runtime: 'States.Runtime',
+  TaskFailed: 'States.TaskFailed',
+  Timeout: 'States.Timeout',
+  HeartbeatTimeout: 'States.HeartbeatTimeout',
+  DataLimitExceeded: 'States.DataLimitExceeded',
+  Permissions: 'States.Permissions',
+  ResultPathMatchFailure: 'States.ResultPathMatchFailure',
+  ParameterPathFailure: 'States.ParameterPathFailure',
+  QueryEvaluationError: 'States.QueryEvaluationError',
+  BranchFailed: 'States.BranchFailed',
+  NoChoiceMatched: 'States.NoChoiceMatched',
+  IntrinsicFailure: 'States.IntrinsicFailure',
+  ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
+  ItemReaderFailed: 'States.ItemReaderFailed',
+  ResultWriterFailed: 'States.ResultWriterFailed',
+} as const;
+export type StatesErrorName = (typeof StatesErrorName)[keyof typeof StatesErrorName];
+
+/**
+ * An error raised inside an execution: what a Fail state, a failed task, or a failed evaluation
+ * produces. Retry/Catch match `error`; `cause` is free text (often JSON).
+ *
+ * @example
+ * throw new ExecutionError('States.Runtime', "The JSONPath '$.x' could not be found");
+ */
+export class ExecutionError extends Error {
+  readonly error: string;
+  /** `undefined` when the failure has no cause at all (history omits the field). */
+  readonly causeText: string | undefined;
+  /** Extra history fields for EvaluationFailed events (`location`, `state`). */
+  readonly location?: string;
+
+  constructor(error: string, causeText?: string, options?: { cause?: unknown; location?: string }) {
+    super(causeText ?? error, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = error;
+    this.error = error;
+    this.causeText = causeText;
+    this.location = options?.location;
+  }
+}
+
+export class RuntimeError extends ExecutionError {
+  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
+    super(StatesErrorName.Runtime, causeText, options);
+  }
+}
+export class QueryEvaluationError extends ExecutionError {
+  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
+    super(StatesErrorName.QueryEvaluationError, causeText, options);
+  }
+}
+export class IntrinsicFailure extends ExecutionError {
+  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
+    super(StatesErrorName.IntrinsicFailure, causeText, options);
+  }
+}
+export class ResultPathMatchFailure extends ExecutionError {
+  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
+    super(StatesErrorName.ResultPathMatchFailure, causeText, options);
+  }
+}
+export class ParameterPathFailure extends ExecutionError {
+  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
+    super(StatesErrorName.ParameterPathFailure, causeText, options);
+  }
+}
+export class DataLimitExceeded extends ExecutionError {
+  constructor(causeText: string, options?: { cause?: unknown }) {
+    super(StatesErrorName.DataLimitExceeded, causeText, options);
+  }
+}
+export class NoChoiceMatched extends ExecutionError {
+  constructor(causeText: string, options?: { cause?: unknown }) {
+    super(StatesErrorName.NoChoiceMatched, causeText, options);
+  }
+}
+export class TaskTimeout extends ExecutionError {
+  constructor(causeText?: string, options?: { cause?: unknown }) {
+    super(StatesErrorName.Timeout, causeText, options);
+  }
+}
+export class HeartbeatTimeout extends ExecutionError {
+  constructor(causeText?: string, options?: { cause?: unknown }) {
+    super(StatesErrorName.HeartbeatTimeout, causeText, options);
+  }
+}
+
+/**
+ * A definition AWS would refuse at CreateStateMachine; API code maps it to the
+ * `InvalidDefinition` error shape (`__type`, `message`).
+ */
+export class InvalidDefinition extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidDefinition';
+  }
+}

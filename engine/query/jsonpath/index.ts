@@ -1,0 +1,149 @@
+/**
+ * JSONPath as Step Functions reads it.
+ *
+ * Definite paths (`$.a.b[0]`, `$['a']`) are walked directly: they are what almost every state uses,
+ * and the walk is an order of magnitude faster than a general JSONPath engine. Indefinite paths
+ * (wildcards, slices, filters, deep scan) go to jsonpath-plus and always yield an array, as in AWS.
+ *
+ * The roots are `$` (the input), `$$` (the context object) and `$name` (a variable, JSONPath states
+ * only).
+ */
+import { JSONPath } from 'jsonpath-plus';
+import type { JsonValue } from '../../json.ts';
+
+export type Lookup = { found: true; value: JsonValue } | { found: false };
+
+type Segment = string | number;
+interface Compiled {
+  /** `input`, `context`, or a variable name */
+  root: { kind: 'input' } | { kind: 'context' } | { kind: 'variable'; name: string };
+  /** null for indefinite paths, which go through jsonpath-plus */
+  segments: Segment[] | null;
+  /** the path with its root replaced by `$`, for jsonpath-plus */
+  rest: string;
+}
+
+const cache = new Map<string, Compiled | null>();
+const ROOT = /^\$(\$|[A-Za-z_][A-Za-z0-9_]*)?/;
+const DEFINITE = /^(?:\.([A-Za-z_$@\-][^.[\]\s]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\])/;
+
+/** Parses once and caches; `null` when the text is not a path at all. */
+export function compilePath(path: string): Compiled | null {
+  let c = cache.get(path);
+  if (c !== undefined) return c;
+  c = compile(path);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(path, c);
+  return c;
+}
+
+function compile(path: string): Compiled | null {
+  if (typeof path !== 'string' || !path.startsWith('$')) return null;
+  const m = ROOT.exec(path)!;
+  const head = m[1];
+  const root: Compiled['root'] =
+    head === undefined ? { kind: 'input' } : head === '$' ? { kind: 'context' } : { kind: 'variable', name: head };
+  let rest = path.slice(m[0].length);
+  const restForPlus = '$' + rest;
+  const segments: Segment[] = [];
+  while (rest.length > 0) {
+    const s = DEFINITE.exec(rest);
+    if (!s) return { root, segments: null, rest: restForPlus };
+    if (s[1] !== undefined) segments.push(s[1]);
+    else if (s[2] !== undefined) segments.push(Number(s[2]));
+    else segments.push(s[3] ?? s[4]);
+    rest = rest.slice(s[0].length);
+  }
+  return { root, segments, rest: restForPlus };
+}
+
+/** True when the path selects at most one value (no wildcard, slice, filter or deep scan). */
+export function isDefinitePath(path: string): boolean {
+  const c = compilePath(path);
+  return c !== null && c.segments !== null;
+}
+
+/** The root a path reads from. */
+export function pathRoot(path: string): Compiled['root'] | null {
+  return compilePath(path)?.root ?? null;
+}
+
+/**
+ * Reads `path` from `data` (the value of the path's root, already chosen by the caller).
+ * Indefinite paths always find (an array, possibly empty).
+ */
+export function readPath(path: string, data: JsonValue): Lookup {
+  const c = compilePath(path);
+  if (!c) return { found: false };
+  if (c.segments === null) {
+    const values = JSONPath({ path: c.rest, json: data as never, wrap: true, resultType: 'value', eval: 'safe' }) as JsonValue[] | undefined;
+    return { found: true, value: values ?? [] };
+  }
+  let cur: JsonValue = data;
+  for (const seg of c.segments) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(cur) || seg >= cur.length) return { found: false };
+      cur = cur[seg];
+    } else {
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, seg)) return { found: false };
+      cur = cur[seg];
+    }
+  }
+  return { found: true, value: cur };
+}
+
+/** The roots a path can read: the state's input, the context object and the visible variables. */
+export interface PathRoots {
+  input: JsonValue;
+  context: JsonValue;
+  /** a variable's value, or undefined when no variable of that name is in scope */
+  variable(name: string): JsonValue | undefined;
+}
+
+/** Resolves any ASL path (`$...`, `$$...`, `$var...`) against the roots. */
+export function resolvePath(path: string, roots: PathRoots): Lookup {
+  const c = compilePath(path);
+  if (!c) return { found: false };
+  let data: JsonValue;
+  if (c.root.kind === 'input') data = roots.input;
+  else if (c.root.kind === 'context') data = roots.context;
+  else {
+    const v = roots.variable(c.root.name);
+    if (v === undefined) return { found: false };
+    data = v;
+  }
+  return readPath(path, data);
+}
+
+/**
+ * Writes `value` at a definite `path` inside a copy of `target`, creating objects on the way as
+ * ResultPath does. Only the containers along the path are copied. Returns `undefined` when the
+ * path runs through a value that is not an object (States.ResultPathMatchFailure for the caller).
+ */
+export function writePath(path: string, target: JsonValue, value: JsonValue): JsonValue | undefined {
+  const c = compilePath(path);
+  if (!c || c.segments === null) return undefined;
+  const segs = c.segments;
+  if (segs.length === 0) return value;
+  const write = (node: JsonValue | undefined, i: number): JsonValue | undefined => {
+    const seg = segs[i];
+    const last = i === segs.length - 1;
+    if (typeof seg === 'number') {
+      if (!Array.isArray(node) || seg >= node.length) return undefined;
+      const copy = node.slice();
+      const inner = last ? value : write(copy[seg], i + 1);
+      if (inner === undefined) return undefined;
+      copy[seg] = inner;
+      return copy;
+    }
+    let obj: Record<string, JsonValue>;
+    if (node === undefined) obj = {};
+    else if (node !== null && typeof node === 'object' && !Array.isArray(node)) obj = { ...node };
+    else return undefined;
+    const inner = last ? value : write(obj[seg], i + 1);
+    if (inner === undefined) return undefined;
+    obj[seg] = inner;
+    return obj;
+  };
+  return write(target, 0);
+}
