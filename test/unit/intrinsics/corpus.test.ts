@@ -83,7 +83,9 @@ suite(title, () => {
     expect(cases.length).toBeGreaterThanOrEqual(70);
   });
 
-  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+  // Jest refuses an empty table even in a skipped suite.
+  const table = cases.length > 0 ? cases.map((c) => [c.id, c] as const) : [['(none)', undefined as unknown as Case] as const];
+  it.each(table)('%s', (_id, c) => {
     // Prepare
     const [stateName, state] = Object.entries(c.definition.States)[0];
     const context: JsonObject = {
