@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * The `longhaul` command. Run it through npm so that Node 24 is used:
+ *   npm run longhaul -- exec definition.asl.json --input '{"a":1}'
+ *   npm run --silent longhaul -- exec --batch requests.jsonl
+ */
+import { Command } from 'commander';
+import { runBatch } from './exec-batch.ts';
+import { runOne } from './exec-one.ts';
+
+const program = new Command();
+program.name('longhaul').description('Long jobs on AWS Step Functions, run locally by a durable, time-skipping engine.');
+
+program
+  .command('exec')
+  .description('run a state machine definition once (or a batch of conformance requests) on a virtual clock')
+  .argument('[definition]', 'ASL definition file (JSON)')
+  .option('--input <json>', 'execution input (JSON text)', '{}')
+  .option('--input-file <file>', 'execution input from a file')
+  .option('--batch <file>', 'JSON Lines request file (see ../shared/conformance/README.md); one result line per request')
+  .option('--real-clock', 'wait in real time instead of skipping time')
+  .option('--lambda <name=module...>', 'a Lambda function as an ES module exporting handler', [])
+  .action(async (definition: string | undefined, opts: { input: string; inputFile?: string; batch?: string; realClock?: boolean; lambda: string[] }) => {
+    if (opts.batch) {
+      await runBatch(opts.batch);
+      return;
+    }
+    if (!definition) program.error('exec needs a DEFINITION file or --batch FILE');
+    process.exitCode = await runOne(definition, opts);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,348 @@
+/**
+ * The engine: state machines, executions, task tokens and the durable store, behind one object.
+ * The API server, the CLI and the tests all drive executions through it.
+ *
+ * Commits: the interpreter marks executions dirty as it steps; the engine commits every dirty
+ * execution (snapshot, new events, tokens) in one transaction at the end of the current event-loop
+ * turn, and at once before anything outside the engine may see a step (a task invocation, a
+ * token handed out, an execution's end reported).
+ */
+import { randomUUID } from 'node:crypto';
+import type { JsonValue } from './json.ts';
+import type { StateMachineDefinition } from './definition/types.ts';
+import { ExecutionError, InvalidDefinition } from './errors.ts';
+import { rememberText, type HistoryEvent } from './history/events.ts';
+import { RealScheduler, type Scheduler } from './runtime/clock.ts';
+import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
+import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices } from './runtime/interpreter.ts';
+import { Store, definitionHash, type ExecutionRow, type StateMachineRow, ExecutionStatus } from './store/sqlite.ts';
+import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
+
+export interface EngineOptions {
+  /** SQLite file, or ':memory:' */
+  database?: string;
+  scheduler?: Scheduler;
+  integrations?: TaskIntegration[];
+  uuid?: () => string;
+  random?: () => number;
+  accountId?: string;
+  region?: string;
+}
+
+/** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
+export class ApiError extends Error {
+  readonly type: string;
+  readonly status: number;
+  constructor(type: string, message: string, status = 400) {
+    super(message);
+    this.name = type;
+    this.type = type;
+    this.status = status;
+  }
+}
+
+export interface StartExecutionRequest {
+  stateMachineArn: string;
+  name?: string;
+  /** JSON text, as the API carries it */
+  input?: string;
+  /** an execution ARN to use (EXPRESS executions carry their own id) */
+  executionArn?: string;
+}
+
+interface RunningExecution {
+  run: ExecutionRun;
+  row: ExecutionRow;
+  done: Promise<ExecutionOutcome>;
+}
+
+const NAME = /^[A-Za-z0-9_\-.~!$&'()*+,;=:@]{1,80}$/;
+
+/**
+ * @example
+ * const engine = new Engine({ database: 'longhaul.db' });
+ * const sm = engine.createStateMachine({ name: 'hello', definition: JSON.stringify(def), roleArn });
+ * const { executionArn } = engine.startExecution({ stateMachineArn: sm.arn, input: '{}' });
+ * const outcome = await engine.waitFor(executionArn);
+ */
+export class Engine {
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly integrations = new IntegrationRegistry();
+  readonly accountId: string;
+  readonly region: string;
+  private readonly uuid: () => string;
+  private readonly random: () => number;
+  private readonly running = new Map<string, RunningExecution>();
+  private readonly dirty = new Set<string>();
+  private readonly tokens = new Map<string, string>();
+  private readonly pendingDefinitions = new Map<string, string>();
+  private commitScheduled = false;
+  private closed = false;
+  private readonly svc: InterpreterServices;
+
+  constructor(opts: EngineOptions = {}) {
+    this.store = new Store(opts.database ?? ':memory:');
+    this.scheduler = opts.scheduler ?? new RealScheduler();
+    this.uuid = opts.uuid ?? randomUUID;
+    this.random = opts.random ?? Math.random;
+    this.accountId = opts.accountId ?? '123456789012';
+    this.region = opts.region ?? 'us-east-1';
+    for (const i of opts.integrations ?? []) this.integrations.register(i);
+    this.svc = {
+      scheduler: this.scheduler,
+      integrations: this.integrations,
+      uuid: () => this.uuid(),
+      random: () => this.random(),
+      markDirty: (run) => this.markDirty(run.info.executionArn),
+      commitNow: () => this.commit(),
+      tokenIssued: (run, token) => this.tokens.set(token, run.info.executionArn),
+      tokenClosed: (token) => this.tokens.delete(token),
+    };
+  }
+
+  // ---- state machines
+
+  createStateMachine(req: { name: string; definition: string; roleArn: string; type?: 'STANDARD' | 'EXPRESS'; arn?: string }): StateMachineRow {
+    if (!NAME.test(req.name)) throw new ApiError('InvalidName', `Invalid Name: '${req.name}'`);
+    const type = req.type ?? 'STANDARD';
+    this.checkDefinition(req.definition, type);
+    const arn = req.arn ?? `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${req.name}`;
+    const existing = this.store.getStateMachine(arn);
+    if (existing) {
+      if (existing.definition !== req.definition || existing.roleArn !== req.roleArn) {
+        throw new ApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+      }
+      return existing;
+    }
+    const now = this.scheduler.now();
+    const row: StateMachineRow = { arn, name: req.name, definition: req.definition, roleArn: req.roleArn, type, createdMs: now, updatedMs: now, meta: '{}' };
+    this.store.putStateMachine(row);
+    return row;
+  }
+
+  /** Validates a definition text; throws ApiError('InvalidDefinition') as AWS does. */
+  checkDefinition(text: string, type: 'STANDARD' | 'EXPRESS' = 'STANDARD'): StateMachineDefinition {
+    try {
+      const def = parseDefinitionText(text);
+      validateDefinition(def, { type });
+      return def as StateMachineDefinition;
+    } catch (e) {
+      if (e instanceof InvalidDefinition) throw new ApiError('InvalidDefinition', e.message);
+      throw e;
+    }
+  }
+
+  getStateMachine(arn: string): StateMachineRow {
+    const sm = this.store.getStateMachine(arn);
+    if (!sm) throw new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return sm;
+  }
+
+  // ---- executions
+
+  /** Starts an execution; resolves its ARN once the start is committed. */
+  startExecution(req: StartExecutionRequest): { executionArn: string; startDate: number } {
+    const sm = this.getStateMachine(req.stateMachineArn);
+    const name = req.name ?? this.uuid();
+    if (!NAME.test(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
+    const inputText = req.input ?? '{}';
+    let input: JsonValue;
+    try {
+      input = JSON.parse(inputText) as JsonValue;
+    } catch {
+      throw new ApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Unexpected token in JSON'`);
+    }
+    rememberText(input, inputText);
+    const executionArn = req.executionArn ?? `${sm.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.store.getExecution(executionArn) ?? this.running.get(executionArn)?.row;
+    if (existing) {
+      if (existing.status === ExecutionStatus.Running && existing.input === inputText) return { executionArn, startDate: existing.startMs };
+      throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const hash = definitionHash(sm.definition);
+    this.pendingDefinitions.set(hash, sm.definition);
+    const startMs = this.scheduler.now();
+    const row: ExecutionRow = {
+      arn: executionArn, stateMachineArn: sm.arn, name, status: ExecutionStatus.Running, definitionHash: hash, input: inputText,
+      output: null, error: null, cause: null, startMs, stopMs: null, redriveCount: 0, redriveMs: null, snapshot: null,
+      meta: JSON.stringify({ roleArn: sm.roleArn, type: sm.type, stateMachineName: sm.name }),
+    };
+    const definition = JSON.parse(sm.definition) as StateMachineDefinition;
+    const info: ExecutionInfo = {
+      executionArn, name, stateMachineArn: sm.arn, stateMachineName: sm.name, roleArn: sm.roleArn, type: sm.type,
+      accountId: this.accountId, region: this.region, startMs, input, redriveCount: 0,
+    };
+    this.launch(new ExecutionRun(info, definition, this.svc), row);
+    this.commit();
+    return { executionArn, startDate: startMs };
+  }
+
+  private launch(run: ExecutionRun, row: ExecutionRow): RunningExecution {
+    const entry = { run, row } as RunningExecution;
+    this.running.set(row.arn, entry);
+    this.markDirty(row.arn);
+    entry.done = run.run().then(
+      (outcome) => {
+        this.commit();
+        this.running.delete(row.arn);
+        return outcome;
+      },
+      (err: unknown) => {
+        // an engine defect: end the execution visibly instead of leaving it running forever
+        process.emitWarning(`execution ${row.arn} crashed: ${err instanceof Error ? err.stack : String(err)}`);
+        run.stop('States.Runtime', err instanceof Error ? err.message : String(err));
+        this.commit();
+        this.running.delete(row.arn);
+        return { status: 'FAILED', error: 'States.Runtime', cause: String(err) } as ExecutionOutcome;
+      },
+    );
+    return entry;
+  }
+
+  /** Resumes every execution that was running when the engine last stopped. */
+  resumeAll(): number {
+    let n = 0;
+    for (const row of this.store.runningExecutions()) {
+      if (this.running.has(row.arn) || !row.snapshot) continue;
+      const text = this.store.getDefinition(row.definitionHash);
+      if (!text) continue;
+      const meta = JSON.parse(row.meta) as { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string };
+      const input = JSON.parse(row.input) as JsonValue;
+      rememberText(input, row.input);
+      const info: ExecutionInfo = {
+        executionArn: row.arn, name: row.name, stateMachineArn: row.stateMachineArn, stateMachineName: meta.stateMachineName,
+        roleArn: meta.roleArn, type: meta.type, accountId: this.accountId, region: this.region, startMs: row.startMs, input,
+        redriveCount: row.redriveCount,
+      };
+      const run = new ExecutionRun(info, JSON.parse(text) as StateMachineDefinition, this.svc, row.snapshot);
+      this.launch(run, row);
+      n++;
+    }
+    // tokens of resumed executions: the snapshot holds them; re-register for SendTask* lookups
+    return n;
+  }
+
+  /** Resolves when the execution ends (at once if it has). */
+  async waitFor(executionArn: string): Promise<ExecutionOutcome> {
+    const r = this.running.get(executionArn);
+    if (r) return r.done;
+    const row = this.store.getExecution(executionArn);
+    if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return rowOutcome(row);
+  }
+
+  describeExecution(executionArn: string): ExecutionRow {
+    this.commit();
+    const row = this.store.getExecution(executionArn);
+    if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return row;
+  }
+
+  history(executionArn: string): HistoryEvent[] {
+    this.describeExecution(executionArn);
+    return this.store.events(executionArn);
+  }
+
+  stopExecution(executionArn: string, error?: string, cause?: string): void {
+    const row = this.describeExecution(executionArn);
+    if (row.status !== ExecutionStatus.Running) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
+    this.running.get(executionArn)?.run.stop(error, cause);
+  }
+
+  // ---- task tokens
+
+  sendTaskSuccess(token: string, output: string): void {
+    let value: JsonValue;
+    try {
+      value = JSON.parse(output) as JsonValue;
+    } catch {
+      throw new ApiError('InvalidOutput', 'Invalid Output: the output is not valid JSON');
+    }
+    rememberText(value, output);
+    this.settle(token, { output: value });
+  }
+
+  sendTaskFailure(token: string, error?: string, cause?: string): void {
+    this.settle(token, { error: error ?? '', cause });
+  }
+
+  sendTaskHeartbeat(token: string): void {
+    const run = this.runForToken(token);
+    run.heartbeat(token);
+  }
+
+  private runForToken(token: string): ExecutionRun {
+    const arn = this.tokens.get(token);
+    const r = arn ? this.running.get(arn) : undefined;
+    if (!r) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
+    return r.run;
+  }
+
+  private settle(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): void {
+    if (!/^[A-Za-z0-9-]{10,1024}$/.test(token)) throw new ApiError('InvalidToken', `Invalid Token: '${token}'`);
+    const run = this.runForToken(token);
+    if (!run.settleToken(token, outcome)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
+  }
+
+  // ---- commits
+
+  private markDirty(arn: string): void {
+    this.dirty.add(arn);
+    if (this.commitScheduled || this.closed) return;
+    this.commitScheduled = true;
+    const done = this.scheduler.beginWork();
+    setImmediate(() => {
+      this.commitScheduled = false;
+      try {
+        this.commit();
+      } finally {
+        done();
+      }
+    });
+  }
+
+  /** Writes every dirty execution in one transaction. */
+  commit(): void {
+    if (this.closed || (this.dirty.size === 0 && this.pendingDefinitions.size === 0)) return;
+    const executions: ExecutionRow[] = [];
+    const events: { executionArn: string; events: HistoryEvent[] }[] = [];
+    for (const arn of this.dirty) {
+      const r = this.running.get(arn);
+      if (!r) continue;
+      const row = r.row;
+      const outcome = r.run.result;
+      row.snapshot = r.run.snapshot();
+      if (outcome) {
+        row.status = outcome.status as ExecutionRow['status'];
+        row.stopMs = row.stopMs ?? this.scheduler.now();
+        if (outcome.status === 'SUCCEEDED') row.output = JSON.stringify(outcome.output);
+        else {
+          row.error = outcome.error ?? null;
+          row.cause = outcome.cause ?? null;
+        }
+      }
+      executions.push(row);
+      const ev = r.run.takeEvents();
+      if (ev.length) events.push({ executionArn: arn, events: ev });
+    }
+    const definitions = [...this.pendingDefinitions].map(([hash, text]) => ({ hash, text }));
+    this.dirty.clear();
+    this.pendingDefinitions.clear();
+    this.store.commit({ executions, events, tokens: [], definitions });
+  }
+
+  /** Commits and closes the store; running executions stay resumable. */
+  close(): void {
+    this.commit();
+    this.closed = true;
+    this.store.close();
+  }
+}
+
+function rowOutcome(row: ExecutionRow): ExecutionOutcome {
+  if (row.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: JSON.parse(row.output ?? 'null') as JsonValue };
+  return { status: row.status as 'FAILED', error: row.error ?? undefined, cause: row.cause ?? undefined };
+}
+
+export { ExecutionError };

@@ -1,0 +1,1382 @@
+/**
+ * The interpreter: runs one execution of a state machine, the only place that performs effects
+ * (task invocations, timers, task tokens). Pure state logic lives in engine/states/.
+ *
+ * An execution is a tree of frames: the root branch, and a child frame per Parallel branch and
+ * per Map iteration, each with its own variable scope. Every await point of a frame corresponds
+ * to a `phase` stored in the frame, so the whole tree can be written as a snapshot and resumed
+ * after a restart from its last commit: a resumed frame continues from its phase without
+ * re-emitting the events it had already committed.
+ */
+import type { JsonObject, JsonValue } from '../json.ts';
+import { isJsonObject } from '../json.ts';
+import type {
+  Branch, Catcher, ChoiceState, FailState, MapState, ParallelState, PassState, State, StateMachineDefinition,
+  SucceedState, TaskState, WaitState, QueryLanguage,
+} from '../definition/types.ts';
+import { isDistributedMap, mapProcessor } from '../definition/types.ts';
+import { ExecutionError, RuntimeError, StatesErrorName, DataLimitExceeded } from '../errors.ts';
+import type { HistoryEvent } from '../history/events.ts';
+import { payload, payloadText } from '../history/events.ts';
+import type { Scheduler, TimerHandle } from './clock.ts';
+import type { TaskFlavor, TaskIntegration } from './integrations.ts';
+import { applyResultPath, asExecutionError, evaluatePayloadTemplate, selectPath } from './payload.ts';
+import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
+import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
+import { parseTimestamp } from '../states/wait.ts';
+import { selectChoice } from '../states/choice-rules.ts';
+import { evaluateJsonata, evaluateTemplate, isJsonataTemplate } from '../query/jsonata/index.ts';
+
+/** 256 KiB: the largest payload a state may pass on. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+/** The largest history an execution may have. */
+export const MAX_HISTORY_EVENTS = 25_000;
+
+export interface ExecutionInfo {
+  executionArn: string;
+  name: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  accountId: string;
+  region: string;
+  startMs: number;
+  input: JsonValue;
+  redriveCount: number;
+}
+
+export type ExecutionOutcome =
+  | { status: 'SUCCEEDED'; output: JsonValue }
+  | { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error?: string; cause?: string };
+
+/** What the interpreter needs from the engine around it. */
+export interface InterpreterServices {
+  scheduler: Scheduler;
+  integrations: TaskIntegration;
+  uuid(): string;
+  random(): number;
+  /** the interpreter changed state that must be committed before anything outside sees it */
+  markDirty(run: ExecutionRun): void;
+  /** commit now: called before a task invocation or a token is handed out */
+  commitNow(): void;
+  /** a task token was issued (registered for SendTask* calls) or settled */
+  tokenIssued(run: ExecutionRun, token: string, heartbeatSeconds: number | undefined): void;
+  tokenClosed(token: string): void;
+}
+
+type Phase =
+  | { k: 'enter' }
+  | { k: 'run' }
+  | { k: 'backoff'; at: number }
+  | { k: 'wait'; at: number; output: JsonValue; assign: JsonObject | null }
+  | { k: 'task'; params: JsonValue; token?: string; timeoutAt?: number; heartbeatAt?: number; submitted?: boolean }
+  | { k: 'parallel'; input: JsonValue; results: (JsonValue | null)[]; done: boolean[]; children: string[] }
+  | MapPhase;
+
+interface MapPhase {
+  k: 'map';
+  items: JsonValue[];
+  /** the effective input, for ItemSelector */
+  input: JsonValue;
+  results: (JsonValue | null)[];
+  status: ('pending' | 'running' | 'ok' | 'failed')[];
+  children: Record<number, string>;
+  maxConcurrency: number;
+  toleratedCount: number;
+  toleratedPercentage: number;
+  failures: number;
+  /** previousEventId for the next MapIterationStarted */
+  iterPrev: number;
+  mapRunArn?: string;
+}
+
+interface Frame {
+  id: string;
+  /** path from the definition root to this frame's Branch */
+  branchPath: (string | number)[];
+  parent: string | null;
+  state: string;
+  input: JsonValue;
+  phase: Phase;
+  /** id of the last event in this frame's thread: the next event's previousEventId */
+  last: number;
+  enteredId: number;
+  enteredPrev: number;
+  enteredMs: number;
+  retryCounts: number[];
+  retryTotal: number;
+  vars: JsonObject;
+  mapItem?: { index: number; value: JsonValue };
+  ended?: boolean;
+}
+
+interface Snapshot {
+  nextEventId: number;
+  frames: Frame[];
+  status: 'RUNNING';
+}
+
+type StateOutcome = { kind: 'next'; next: string; output: JsonValue } | { kind: 'end'; output: JsonValue };
+type BranchResult = { ok: true; output: JsonValue } | { ok: false; error: ExecutionError };
+
+/** Thrown through a frame's awaits when its branch is cancelled (a sibling failed, or StopExecution). */
+class Aborted extends Error {
+  constructor() {
+    super('aborted');
+  }
+}
+
+/** A failure that already produced its history events; handlers must not emit them again. */
+interface TaskErrorInfo {
+  fromTask: boolean;
+}
+
+const taskErrors = new WeakMap<ExecutionError, TaskErrorInfo>();
+
+/**
+ * One execution. `run()` starts it, or resumes it from a snapshot, and resolves with its outcome.
+ *
+ * @example
+ * const run = new ExecutionRun(info, definition, services);
+ * const outcome = await run.run();
+ */
+export class ExecutionRun {
+  readonly info: ExecutionInfo;
+  readonly definition: StateMachineDefinition;
+  private readonly svc: InterpreterServices;
+  private frames = new Map<string, Frame>();
+  private nextEventId = 1;
+  private pending: HistoryEvent[] = [];
+  private outcome: ExecutionOutcome | undefined;
+  private readonly abortControllers = new Map<string, AbortController>();
+  private readonly tokenWaiters = new Map<string, { resolve: (v: JsonValue) => void; reject: (e: unknown) => void; frame: string }>();
+  private steps = 0;
+  private stopRequest: { error?: string; cause?: string } | undefined;
+  private readonly stopListeners: (() => void)[] = [];
+  private executionTimer: TimerHandle | undefined;
+  /** frames waiting for an iteration/branch to block or end (Map starts iterations one at a time) */
+  private readonly blockListeners = new Map<string, () => void>();
+
+  constructor(info: ExecutionInfo, definition: StateMachineDefinition, services: InterpreterServices, snapshot?: string) {
+    this.info = info;
+    this.definition = definition;
+    this.svc = services;
+    if (snapshot) {
+      const s = JSON.parse(snapshot) as Snapshot;
+      this.nextEventId = s.nextEventId;
+      for (const f of s.frames) this.frames.set(f.id, f);
+    }
+  }
+
+  get ended(): boolean {
+    return this.outcome !== undefined;
+  }
+
+  get result(): ExecutionOutcome | undefined {
+    return this.outcome;
+  }
+
+  get eventCount(): number {
+    return this.nextEventId - 1;
+  }
+
+  /** Events emitted since the last call, for the commit. */
+  takeEvents(): HistoryEvent[] {
+    const e = this.pending;
+    this.pending = [];
+    return e;
+  }
+
+  /** The resumable state, or null once the execution has ended. */
+  snapshot(): string | null {
+    if (this.outcome) return null;
+    const s: Snapshot = { nextEventId: this.nextEventId, frames: [...this.frames.values()], status: 'RUNNING' };
+    return JSON.stringify(s);
+  }
+
+  /** Runs (or resumes) the execution to its end. */
+  async run(): Promise<ExecutionOutcome> {
+    let root = this.frames.get('0');
+    if (!root) {
+      this.emitRaw('ExecutionStarted', 0, {
+        executionStartedEventDetails: { ...payload('input', this.info.input), roleArn: this.info.roleArn },
+      });
+      root = this.newFrame('0', [], null, this.definition.StartAt, this.info.input, 0, {});
+      this.svc.markDirty(this);
+    }
+    this.armExecutionTimeout();
+    let result: BranchResult;
+    try {
+      result = await this.runBranch(root);
+    } catch (e) {
+      if (!(e instanceof Aborted)) throw e;
+      result = { ok: false, error: new ExecutionError('States.Aborted') };
+    } finally {
+      this.executionTimer?.cancel();
+    }
+    if (this.stopRequest?.error === '__timeout__') {
+      return this.finish({ status: 'TIMED_OUT', error: StatesErrorName.Timeout, cause: 'The execution timed out' }, root.last);
+    }
+    if (this.stopRequest) return this.finish({ status: 'ABORTED', ...cleanStop(this.stopRequest) }, root.last);
+    if (result.ok) return this.finish({ status: 'SUCCEEDED', output: result.output }, root.last);
+    return this.finish({ status: 'FAILED', error: result.error.error, cause: result.error.causeText }, root.last);
+  }
+
+  /** StopExecution: aborts every frame; the execution ends ABORTED. */
+  stop(error?: string, cause?: string): void {
+    if (this.outcome || this.stopRequest) return;
+    this.stopRequest = { error, cause };
+    for (const c of this.abortControllers.values()) c.abort();
+    for (const l of this.stopListeners.splice(0)) l();
+  }
+
+  /** SendTaskSuccess / SendTaskFailure for a token of this execution. */
+  settleToken(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): boolean {
+    const w = this.tokenWaiters.get(token);
+    if (!w) return false;
+    this.tokenWaiters.delete(token);
+    if ('output' in outcome) w.resolve(outcome.output);
+    else w.reject(new ExecutionError(outcome.error, outcome.cause));
+    return true;
+  }
+
+  /** SendTaskHeartbeat: pushes the heartbeat deadline of the task waiting on `token`. */
+  heartbeat(token: string): boolean {
+    const w = this.tokenWaiters.get(token);
+    if (!w) return false;
+    const f = this.frames.get(w.frame);
+    if (f && f.phase.k === 'task' && f.phase.heartbeatAt !== undefined) {
+      const hb = this.heartbeatSeconds(f);
+      if (hb !== undefined) {
+        f.phase.heartbeatAt = this.now() + hb * 1000;
+        this.heartbeatKick.get(w.frame)?.();
+        this.svc.markDirty(this);
+      }
+    }
+    return true;
+  }
+
+  private readonly heartbeatKick = new Map<string, () => void>();
+
+  // ------------------------------------------------------------------------------------------
+  // events and frames
+
+  private now(): number {
+    return this.svc.scheduler.now();
+  }
+
+  private emitRaw(type: string, previousEventId: number, details: Record<string, unknown>): number {
+    const id = this.nextEventId++;
+    this.pending.push({ timestamp: this.now(), type, id, previousEventId, ...details });
+    this.svc.markDirty(this);
+    return id;
+  }
+
+  /** Emits an event in a frame's thread; the frame's `last` moves to it unless `keepLast`. */
+  private emit(f: Frame, type: string, details: Record<string, unknown> = {}, opts: { prev?: number; keepLast?: boolean } = {}): number {
+    if (this.nextEventId > MAX_HISTORY_EVENTS && !this.outcome) {
+      throw new ExecutionError(StatesErrorName.Runtime, `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
+    }
+    const id = this.emitRaw(type, opts.prev ?? f.last, details);
+    if (!opts.keepLast) f.last = id;
+    return id;
+  }
+
+  private newFrame(id: string, branchPath: (string | number)[], parent: string | null, state: string, input: JsonValue, last: number, vars: JsonObject): Frame {
+    const f: Frame = {
+      id, branchPath, parent, state, input, phase: { k: 'enter' }, last, enteredId: 0, enteredPrev: 0, enteredMs: 0,
+      retryCounts: [], retryTotal: 0, vars,
+    };
+    this.frames.set(id, f);
+    return f;
+  }
+
+  private branchOf(f: Frame): Branch {
+    let node: unknown = this.definition;
+    for (const k of f.branchPath) node = (node as Record<string | number, unknown>)[k];
+    return node as Branch;
+  }
+
+  private queryLanguage(state: State, branch?: Branch): QueryLanguage {
+    return state.QueryLanguage ?? branch?.QueryLanguage ?? this.definition.QueryLanguage ?? 'JSONPath';
+  }
+
+  private lookupVar(f: Frame, name: string): JsonValue | undefined {
+    for (let cur: Frame | undefined = f; cur; cur = cur.parent ? this.frames.get(cur.parent) : undefined) {
+      if (Object.prototype.hasOwnProperty.call(cur.vars, name)) return cur.vars[name];
+    }
+    return undefined;
+  }
+
+  private allVars(f: Frame): JsonObject {
+    const chain: Frame[] = [];
+    for (let cur: Frame | undefined = f; cur; cur = cur.parent ? this.frames.get(cur.parent) : undefined) chain.push(cur);
+    const out: JsonObject = {};
+    for (let i = chain.length - 1; i >= 0; i--) Object.assign(out, chain[i].vars);
+    return out;
+  }
+
+  /** Assigns variables in the scope that declares them, else in the frame's own scope. */
+  private assignVars(f: Frame, values: JsonObject): void {
+    for (const [name, value] of Object.entries(values)) {
+      let target: Frame = f;
+      for (let cur: Frame | undefined = f; cur; cur = cur.parent ? this.frames.get(cur.parent) : undefined) {
+        if (Object.prototype.hasOwnProperty.call(cur.vars, name)) {
+          target = cur;
+          break;
+        }
+      }
+      if (target === f && !Object.prototype.hasOwnProperty.call(f.vars, name)) target = f;
+      target.vars[name] = value;
+    }
+  }
+
+  private context(f: Frame, state: State, extra?: { token?: string }): JsonObject {
+    const ctx: JsonObject = {
+      Execution: {
+        Id: this.info.executionArn,
+        Input: this.info.input,
+        StartTime: new Date(this.info.startMs).toISOString(),
+        Name: this.info.name,
+        RoleArn: this.info.roleArn,
+        RedriveCount: this.info.redriveCount,
+      },
+      StateMachine: { Id: this.info.stateMachineArn, Name: this.info.stateMachineName },
+      State: { Name: f.state, EnteredTime: new Date(f.enteredMs).toISOString() } as JsonObject,
+    };
+    if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') (ctx.State as JsonObject).RetryCount = f.retryTotal;
+    if (extra?.token) ctx.Task = { Token: extra.token };
+    if (f.mapItem && f.parent) {
+      // inside an iteration the context has no Map; the Map state's ItemSelector sees it
+    }
+    return ctx;
+  }
+
+  private roots(f: Frame, input: JsonValue, context: JsonValue): PathRoots {
+    return { input, context, variable: (name) => this.lookupVar(f, name) };
+  }
+
+  private async maybeYield(): Promise<void> {
+    if (++this.steps % 500 !== 0) return;
+    const done = this.svc.scheduler.beginWork();
+    try {
+      await new Promise<void>((r) => setImmediate(r));
+    } finally {
+      done();
+    }
+  }
+
+  /** Awaits `p` unless the frame (or an ancestor) is aborted first. */
+  private guard<T>(f: Frame, p: Promise<T>): Promise<T> {
+    const signal = this.signalFor(f);
+    if (signal.aborted) return Promise.reject(new Aborted());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new Aborted());
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  private signalFor(f: Frame): AbortSignal {
+    let c = this.abortControllers.get(f.id);
+    if (!c) {
+      c = new AbortController();
+      this.abortControllers.set(f.id, c);
+      const parent = f.parent ? this.signalFor(this.frames.get(f.parent)!) : undefined;
+      if (parent) {
+        if (parent.aborted) c.abort();
+        else parent.addEventListener('abort', () => c!.abort(), { once: true });
+      }
+      if (this.stopRequest) c.abort();
+    }
+    return c.signal;
+  }
+
+  private async sleep(f: Frame, at: number): Promise<void> {
+    const { promise, handle } = this.svc.scheduler.sleepUntil(at);
+    this.notifyBlocked(f);
+    try {
+      await this.guard(f, promise);
+    } finally {
+      handle.cancel();
+    }
+  }
+
+  private notifyBlocked(f: Frame): void {
+    const l = this.blockListeners.get(f.id);
+    if (l) {
+      this.blockListeners.delete(f.id);
+      l();
+    }
+  }
+
+  private armExecutionTimeout(): void {
+    const t = this.definition.TimeoutSeconds;
+    if (t === undefined) return;
+    const at = this.info.startMs + t * 1000;
+    this.executionTimer = this.svc.scheduler.setTimeout(() => {
+      if (this.outcome || this.stopRequest) return;
+      this.stopRequest = { error: '__timeout__' };
+      for (const c of this.abortControllers.values()) c.abort();
+    }, at - this.now());
+  }
+
+  private finish(outcome: ExecutionOutcome, prev: number): ExecutionOutcome {
+    if (this.outcome) return this.outcome;
+    const root = this.frames.get('0');
+    const last = root ? root.last : prev;
+    if (outcome.status === 'SUCCEEDED') {
+      this.emitRaw('ExecutionSucceeded', last, { executionSucceededEventDetails: payload('output', outcome.output) });
+    } else {
+      const key = outcome.status === 'FAILED' ? 'ExecutionFailed' : outcome.status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionAborted';
+      const details: Record<string, string> = {};
+      if (outcome.error !== undefined) details.error = outcome.error;
+      if (outcome.cause !== undefined) details.cause = outcome.cause;
+      this.emitRaw(key, last, { [key.charAt(0).toLowerCase() + key.slice(1) + 'EventDetails']: details });
+    }
+    this.outcome = outcome;
+    this.frames.clear();
+    for (const t of this.tokenWaiters.keys()) this.svc.tokenClosed(t);
+    this.tokenWaiters.clear();
+    this.svc.markDirty(this);
+    return outcome;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // the state lifecycle, written once
+
+  private async runBranch(f: Frame): Promise<BranchResult> {
+    for (;;) {
+      const branch = this.branchOf(f);
+      const state = branch.States[f.state];
+      if (f.phase.k === 'enter') {
+        f.enteredPrev = f.last;
+        f.enteredMs = this.now();
+        f.retryCounts = [];
+        f.retryTotal = 0;
+        f.enteredId = this.emit(f, `${state.Type}StateEntered`, {
+          stateEnteredEventDetails: { name: f.state, ...payload('input', f.input) },
+        });
+        f.phase = { k: 'run' };
+        if (state.Type === 'Fail') {
+          // a Fail state ends its branch right away
+        }
+      }
+      if (f.phase.k === 'backoff') {
+        await this.sleep(f, f.phase.at);
+        f.phase = { k: 'run' };
+        this.svc.markDirty(this);
+      }
+      let outcome: StateOutcome;
+      try {
+        outcome = await this.runState(f, state, branch);
+      } catch (e) {
+        if (e instanceof Aborted) throw e;
+        const err = asExecutionError(e);
+        const handled = this.handleError(f, state, branch, err);
+        if (handled === 'retry') continue;
+        if (handled === undefined) {
+          f.ended = true;
+          return { ok: false, error: err };
+        }
+        outcome = handled;
+      }
+      if (outcome.kind === 'end') {
+        f.ended = true;
+        return { ok: true, output: outcome.output };
+      }
+      f.state = outcome.next;
+      f.input = outcome.output;
+      f.phase = { k: 'enter' };
+      await this.maybeYield();
+    }
+  }
+
+  private runState(f: Frame, state: State, branch: Branch): Promise<StateOutcome> | StateOutcome {
+    const jsonata = this.queryLanguage(state, branch) === 'JSONata';
+    switch (state.Type) {
+      case 'Pass':
+        return jsonata ? this.passJsonata(f, state) : this.passJsonPath(f, state);
+      case 'Choice':
+        return jsonata ? this.choiceJsonata(f, state) : this.choiceJsonPath(f, state);
+      case 'Succeed':
+        return this.succeed(f, state, jsonata);
+      case 'Fail':
+        return this.fail(f, state, jsonata);
+      case 'Wait':
+        return this.wait(f, state, jsonata);
+      case 'Task':
+        return this.task(f, state, jsonata);
+      case 'Parallel':
+        return this.parallel(f, state, jsonata);
+      case 'Map':
+        return this.map(f, state, jsonata);
+    }
+  }
+
+  /** Exits a state: the Exited event (with assigned variables), then next or end. */
+  private exit(f: Frame, state: State, output: JsonValue, assigned: JsonObject | null, next?: string, prev?: number): StateOutcome {
+    checkSize(output, `state ${f.state}`);
+    const details: Record<string, unknown> = { name: f.state, ...payload('output', output) };
+    if (assigned && Object.keys(assigned).length > 0) {
+      const texts: Record<string, string> = {};
+      for (const [k, v] of Object.entries(assigned)) texts[k] = payloadText(v);
+      details.assignedVariables = texts;
+      details.assignedVariablesDetails = { truncated: false };
+      this.assignVars(f, assigned);
+    }
+    this.emit(f, `${state.Type}StateExited`, { stateExitedEventDetails: details }, prev !== undefined ? { prev } : {});
+    const target = next ?? state.Next;
+    if (state.End || target === undefined) return { kind: 'end', output };
+    return { kind: 'next', next: target, output };
+  }
+
+  // ---- JSONPath helpers
+
+  private jpEnv(f: Frame, state: State, input: JsonValue, extra?: { token?: string; context?: JsonValue }) {
+    const context = extra?.context ?? this.context(f, state, extra);
+    return { roots: this.roots(f, input, context), uuid: () => this.svc.uuid(), random: () => this.svc.random() };
+  }
+
+  /** JSONPath Assign: `.$` values read `$` (the state's result) and `$$`. */
+  private jpAssign(f: Frame, state: State, result: JsonValue): JsonObject | null {
+    if (!state.Assign) return null;
+    const v = evaluatePayloadTemplate(state.Assign, this.jpEnv(f, state, result), 'Assign');
+    return v as JsonObject;
+  }
+
+  private jpOutput(f: Frame, state: State, afterResult: JsonValue): JsonValue {
+    return selectPath(state.OutputPath, afterResult, this.roots(f, afterResult, this.context(f, state)), 'OutputPath');
+  }
+
+  // ---- JSONata helpers
+
+  private async jsonataValue(f: Frame, state: State, value: JsonValue, field: string, extra: { result?: JsonValue; errorOutput?: JsonValue; context?: JsonObject; input?: JsonValue } = {}): Promise<JsonValue> {
+    const context = extra.context ?? this.context(f, state);
+    const bindings = {
+      states: {
+        input: extra.input ?? f.input,
+        context,
+        ...(extra.result !== undefined ? { result: extra.result } : {}),
+        ...(extra.errorOutput !== undefined ? { errorOutput: extra.errorOutput } : {}),
+      },
+      variables: this.allVars(f),
+    };
+    try {
+      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random() }, field);
+    } catch (e) {
+      throw this.jsonataError(f, e, field);
+    }
+  }
+
+  private jsonataError(f: Frame, e: unknown, field: string): ExecutionError {
+    const failure = e as { toExecutionError?: (state: string, enteredId: number) => ExecutionError };
+    let err: ExecutionError;
+    if (typeof failure.toExecutionError === 'function') err = failure.toExecutionError(f.state, f.enteredId);
+    else if (e instanceof ExecutionError) err = e;
+    else {
+      err = new ExecutionError(
+        StatesErrorName.QueryEvaluationError,
+        `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e, location: field },
+      );
+    }
+    evaluationErrors.add(err);
+    return err;
+  }
+
+  /** JSONata Output (default: the result, or the input for states without one) and Assign. */
+  private async jsonataExit(f: Frame, state: State, fallback: JsonValue, extra: { result?: JsonValue; errorOutput?: JsonValue; output?: JsonValue; assign?: JsonObject } = {}): Promise<{ output: JsonValue; assigned: JsonObject | null }> {
+    const context = this.context(f, state);
+    const assignSpec = extra.assign ?? state.Assign;
+    let assigned: JsonObject | null = null;
+    if (assignSpec) assigned = (await this.jsonataValue(f, state, assignSpec, 'Assign', { ...extra, context })) as JsonObject;
+    const outSpec = extra.output !== undefined ? extra.output : state.Output;
+    const output = outSpec !== undefined ? await this.jsonataValue(f, state, outSpec, 'Output', { ...extra, context }) : fallback;
+    return { output, assigned };
+  }
+
+  // ---- Pass
+
+  private passJsonPath(f: Frame, state: PassState): StateOutcome {
+    const raw = f.input;
+    const env = this.jpEnv(f, state, raw);
+    let eff = selectPath(state.InputPath, raw, env.roots, 'InputPath');
+    if (state.Parameters !== undefined) eff = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input: eff } }, 'Parameters');
+    const result = state.Result !== undefined ? state.Result : eff;
+    const assigned = this.jpAssign(f, state, result);
+    const out = this.jpOutput(f, state, applyResultPath(state.ResultPath, raw, result));
+    return this.exit(f, state, out, assigned);
+  }
+
+  private async passJsonata(f: Frame, state: PassState): Promise<StateOutcome> {
+    const { output, assigned } = await this.jsonataExit(f, state, f.input);
+    return this.exit(f, state, output, assigned);
+  }
+
+  // ---- Succeed / Fail
+
+  private async succeed(f: Frame, state: SucceedState, jsonata: boolean): Promise<StateOutcome> {
+    let output: JsonValue;
+    if (jsonata) output = (await this.jsonataExit(f, state, f.input)).output;
+    else {
+      const env = this.jpEnv(f, state, f.input);
+      const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+      output = this.jpOutput(f, state, eff);
+    }
+    this.exit(f, state, output, null);
+    return { kind: 'end', output };
+  }
+
+  private async fail(f: Frame, state: FailState, jsonata: boolean): Promise<StateOutcome> {
+    let error: JsonValue | undefined = state.Error;
+    let cause: JsonValue | undefined = state.Cause;
+    if (jsonata) {
+      if (error !== undefined) error = await this.jsonataValue(f, state, error, 'Error');
+      if (cause !== undefined) cause = await this.jsonataValue(f, state, cause, 'Cause');
+    } else {
+      const env = this.jpEnv(f, state, f.input);
+      if (state.ErrorPath !== undefined) error = this.failPath(state.ErrorPath, env.roots, 'ErrorPath');
+      if (state.CausePath !== undefined) cause = this.failPath(state.CausePath, env.roots, 'CausePath');
+    }
+    const err = new ExecutionError(
+      error === undefined ? '' : typeof error === 'string' ? error : JSON.stringify(error),
+      cause === undefined ? undefined : typeof cause === 'string' ? cause : JSON.stringify(cause),
+    );
+    if (error === undefined) Object.defineProperty(err, 'error', { value: undefined });
+    failStateErrors.add(err);
+    throw err;
+  }
+
+  private failPath(path: string, roots: PathRoots, field: string): JsonValue {
+    const v = this.evaluateDynamic(path, roots, field);
+    return v;
+  }
+
+  private evaluateDynamic(expr: string, roots: PathRoots, field: string): JsonValue {
+    const r = evaluatePayloadTemplate({ [`${field}.$`]: expr }, { roots, uuid: () => this.svc.uuid(), random: () => this.svc.random() }, field) as JsonObject;
+    return r[field];
+  }
+
+  // ---- Choice
+
+  private choiceJsonPath(f: Frame, state: ChoiceState): StateOutcome {
+    const env = this.jpEnv(f, state, f.input);
+    const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+    const next = selectChoice(state as never, { ...env.roots, input: eff });
+    if (next === undefined) {
+      throw new ExecutionError(StatesErrorName.NoChoiceMatched, `No Matches!`);
+    }
+    const assigned = this.jpAssign(f, state, eff);
+    const out = this.jpOutput(f, state, eff);
+    return this.exit(f, state, out, assigned, next);
+  }
+
+  private async choiceJsonata(f: Frame, state: ChoiceState): Promise<StateOutcome> {
+    for (let i = 0; i < state.Choices.length; i++) {
+      const rule = state.Choices[i] as JsonObject;
+      const cond = await this.jsonataValue(f, state, rule.Condition, `Condition`);
+      if (typeof cond !== 'boolean') {
+        const err = new ExecutionError(
+          StatesErrorName.QueryEvaluationError,
+          `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). The Condition field evaluated to ${JSON.stringify(cond)}, but must evaluate to a boolean.`,
+          { location: 'Condition' },
+        );
+        evaluationErrors.add(err);
+        throw err;
+      }
+      if (cond) {
+        const { output, assigned } = await this.jsonataExit(f, state, f.input, {
+          output: rule.Output !== undefined ? rule.Output : undefined,
+          assign: rule.Assign as JsonObject | undefined,
+        });
+        return this.exit(f, state, output, assigned, rule.Next as string);
+      }
+    }
+    if (state.Default === undefined) throw new ExecutionError(StatesErrorName.NoChoiceMatched, 'No Matches!');
+    const { output, assigned } = await this.jsonataExit(f, state, f.input);
+    return this.exit(f, state, output, assigned, state.Default);
+  }
+
+  // ---- Wait
+
+  private async wait(f: Frame, state: WaitState, jsonata: boolean): Promise<StateOutcome> {
+    if (f.phase.k !== 'wait') {
+      let at: number;
+      let output: JsonValue;
+      let assigned: JsonObject | null = null;
+      if (jsonata) {
+        at = await this.waitUntilJsonata(f, state);
+        ({ output, assigned } = await this.jsonataExit(f, state, f.input));
+      } else {
+        const env = this.jpEnv(f, state, f.input);
+        const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+        at = this.waitUntilJsonPath(f, state, { ...env.roots, input: eff });
+        assigned = this.jpAssign(f, state, eff);
+        output = this.jpOutput(f, state, eff);
+      }
+      f.phase = { k: 'wait', at, output, assign: assigned };
+      this.svc.markDirty(this);
+    }
+    const p = f.phase as Extract<Phase, { k: 'wait' }>;
+    await this.sleep(f, p.at);
+    return this.exit(f, state, p.output, p.assign);
+  }
+
+  private waitUntilJsonPath(f: Frame, state: WaitState, roots: PathRoots): number {
+    const now = this.now();
+    if (state.Seconds !== undefined) return now + Number(state.Seconds) * 1000;
+    if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp) ?? now;
+    if (state.SecondsPath !== undefined) {
+      const r = resolvePath(state.SecondsPath, roots);
+      if (!r.found) throw new RuntimeError(`Invalid path '${state.SecondsPath}' : No results for path: ${state.SecondsPath}`);
+      const v = r.value;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+        throw new RuntimeError(`The SecondsPath parameter does not reference a valid integer value: ${JSON.stringify(v)}`);
+      }
+      return now + v * 1000;
+    }
+    if (state.TimestampPath !== undefined) {
+      const r = resolvePath(state.TimestampPath, roots);
+      if (!r.found) throw new RuntimeError(`Invalid path '${state.TimestampPath}' : No results for path: ${state.TimestampPath}`);
+      const at = typeof r.value === 'string' ? parseTimestamp(r.value) : undefined;
+      if (at === undefined) {
+        throw new RuntimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${JSON.stringify(r.value)}`);
+      }
+      return at;
+    }
+    return now;
+  }
+
+  private async waitUntilJsonata(f: Frame, state: WaitState): Promise<number> {
+    const now = this.now();
+    if (state.Seconds !== undefined) {
+      const v = await this.jsonataValue(f, state, state.Seconds, 'Seconds');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+        throw this.evalError(f, 'Seconds', `The Seconds field must be a non-negative integer, but was: ${JSON.stringify(v)}`);
+      }
+      return now + v * 1000;
+    }
+    if (state.Timestamp !== undefined) {
+      const v = await this.jsonataValue(f, state, state.Timestamp, 'Timestamp');
+      const at = typeof v === 'string' ? parseTimestamp(v) : undefined;
+      if (at === undefined) {
+        throw this.evalError(f, 'Timestamp', `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      }
+      return at;
+    }
+    return now;
+  }
+
+  private evalError(f: Frame, location: string, text: string): ExecutionError {
+    const err = new ExecutionError(
+      StatesErrorName.QueryEvaluationError,
+      `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). ${text}`,
+      { location },
+    );
+    evaluationErrors.add(err);
+    return err;
+  }
+
+  // ---- Task
+
+  private heartbeatSeconds(f: Frame): number | undefined {
+    const state = this.branchOf(f).States[f.state] as TaskState;
+    if (typeof state.HeartbeatSeconds === 'number') return state.HeartbeatSeconds;
+    if (state.HeartbeatSecondsPath) {
+      const r = resolvePath(state.HeartbeatSecondsPath, this.roots(f, f.input, this.context(f, state)));
+      if (r.found && typeof r.value === 'number') return r.value;
+    }
+    return undefined;
+  }
+
+  private async taskSeconds(f: Frame, state: TaskState, jsonata: boolean, field: 'TimeoutSeconds' | 'HeartbeatSeconds'): Promise<number | undefined> {
+    const v = state[field];
+    const path = state[`${field}Path`];
+    if (v !== undefined) {
+      if (jsonata && typeof v === 'string') {
+        const r = await this.jsonataValue(f, state, v, field);
+        if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw this.evalError(f, field, `The ${field} field must be a positive integer, but was: ${JSON.stringify(r)}`);
+        return r;
+      }
+      return Number(v);
+    }
+    if (path !== undefined) {
+      const r = resolvePath(path, this.roots(f, f.input, this.context(f, state)));
+      if (!r.found || typeof r.value !== 'number' || !Number.isInteger(r.value) || r.value <= 0) {
+        throw new RuntimeError(`The ${field}Path parameter does not reference a valid integer value: ${r.found ? JSON.stringify(r.value) : 'null'}`);
+      }
+      return r.value;
+    }
+    return field === 'TimeoutSeconds' && this.definition.TimeoutSeconds === undefined ? undefined : undefined;
+  }
+
+  private async task(f: Frame, state: TaskState, jsonata: boolean): Promise<StateOutcome> {
+    const flavor = this.svc.integrations.flavor(state.Resource);
+    if (!flavor) throw new RuntimeError(`The resource '${state.Resource}' is not supported by this engine.`);
+    const resourceRegion = /^arn:[^:]+:[^:]+:([^:]+):/.exec(state.Resource)?.[1] || this.info.region;
+    let phase = f.phase.k === 'task' ? f.phase : undefined;
+    const timeoutSeconds = await this.taskSeconds(f, state, jsonata, 'TimeoutSeconds');
+    const heartbeatSeconds = await this.taskSeconds(f, state, jsonata, 'HeartbeatSeconds');
+    if (!phase) {
+      let params: JsonValue;
+      if (jsonata) {
+        params = state.Arguments !== undefined ? await this.jsonataValue(f, state, state.Arguments, 'Arguments') : f.input;
+      } else {
+        const env = this.jpEnv(f, state, f.input);
+        params = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+        if (state.Parameters !== undefined) params = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input: params } }, 'Parameters');
+      }
+      const token = flavor.kind === 'service' && flavor.pattern === 'waitForTaskToken' ? this.svc.uuid() + this.svc.uuid().replace(/-/g, '') : undefined;
+      if (token && !jsonata && state.Parameters !== undefined) {
+        // the token is visible in the context object: re-evaluate Parameters with $$.Task.Token
+        const env = this.jpEnv(f, state, f.input, { token });
+        const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+        params = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input: eff } }, 'Parameters');
+      } else if (token && jsonata && state.Arguments !== undefined) {
+        params = await this.jsonataValue(f, state, state.Arguments, 'Arguments', { context: this.context(f, state, { token }) });
+      }
+      const now = this.now();
+      phase = {
+        k: 'task', params, token,
+        timeoutAt: timeoutSeconds !== undefined ? now + timeoutSeconds * 1000 : undefined,
+        heartbeatAt: heartbeatSeconds !== undefined ? now + heartbeatSeconds * 1000 : undefined,
+      };
+      this.emitScheduled(f, flavor, state, params, resourceRegion, timeoutSeconds, heartbeatSeconds);
+      f.phase = phase;
+      if (token) this.svc.tokenIssued(this, token, heartbeatSeconds);
+      // nothing outside the engine may see a step before it is committed
+      this.svc.commitNow();
+    }
+    let result: JsonValue;
+    try {
+      result = await this.invokeTask(f, state, flavor, phase, resourceRegion);
+    } catch (e) {
+      if (e instanceof Aborted) {
+        if (this.stopRequest || this.isAbortedByParent(f)) this.emit(f, 'TaskStateAborted');
+        throw e;
+      }
+      const err = asExecutionError(e);
+      taskErrors.set(err, { fromTask: true });
+      f.phase = { k: 'run' };
+      throw err;
+    }
+    f.phase = { k: 'run' };
+    return this.taskExit(f, state, result, jsonata);
+  }
+
+  private isAbortedByParent(f: Frame): boolean {
+    return this.signalFor(f).aborted;
+  }
+
+  private emitScheduled(f: Frame, flavor: TaskFlavor, state: TaskState, params: JsonValue, region: string, timeout?: number, heartbeat?: number): void {
+    if (flavor.kind === 'lambda') {
+      const d: Record<string, unknown> = { resource: flavor.resource, ...payload('input', params) };
+      if (timeout !== undefined) d.timeoutInSeconds = timeout;
+      this.emit(f, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: d });
+      return;
+    }
+    const d: Record<string, unknown> = { resourceType: flavor.resourceType, resource: flavor.resource, region, parameters: payloadText(params) };
+    if (timeout !== undefined) d.timeoutInSeconds = timeout;
+    if (heartbeat !== undefined) d.heartbeatInSeconds = heartbeat;
+    this.emit(f, 'TaskScheduled', { taskScheduledEventDetails: d });
+    void state;
+  }
+
+  private async invokeTask(f: Frame, state: TaskState, flavor: TaskFlavor, phase: Extract<Phase, { k: 'task' }>, region: string): Promise<JsonValue> {
+    const res = flavor.kind === 'lambda' ? {} : { resourceType: flavor.resourceType, resource: flavor.resource };
+    if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionStarted');
+    else this.emit(f, 'TaskStarted', { taskStartedEventDetails: res });
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    this.signalFor(f).addEventListener('abort', onAbort, { once: true });
+    const timers: TimerHandle[] = [];
+    this.notifyBlocked(f);
+    try {
+      const work = (async () => {
+        const output = await this.svc.integrations.invoke({
+          resource: state.Resource, parameters: phase.params, region, accountId: this.info.accountId,
+          executionArn: this.info.executionArn, stateName: f.state, taskToken: phase.token,
+          timeoutSeconds: phase.timeoutAt !== undefined ? Math.round((phase.timeoutAt - this.now()) / 1000) : undefined,
+          signal: controller.signal,
+        });
+        if (phase.token === undefined) return output;
+        if (flavor.kind === 'service' && !phase.submitted) {
+          phase.submitted = true;
+          this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });
+        }
+        return await new Promise<JsonValue>((resolve, reject) => {
+          this.tokenWaiters.set(phase.token!, { resolve, reject, frame: f.id });
+        });
+      })();
+      const races: Promise<JsonValue>[] = [work];
+      if (phase.timeoutAt !== undefined) {
+        const t = this.svc.scheduler.sleepUntil(phase.timeoutAt);
+        timers.push(t.handle);
+        races.push(t.promise.then(() => Promise.reject(new ExecutionError(StatesErrorName.Timeout, undefined))));
+      }
+      if (phase.heartbeatAt !== undefined) {
+        races.push(this.heartbeatWatch(f, phase, timers));
+      }
+      let output: JsonValue;
+      try {
+        output = await this.guard(f, Promise.race(races));
+      } catch (e) {
+        controller.abort();
+        if (e instanceof Aborted) throw e;
+        const err = asExecutionError(e);
+        this.emitTaskFailure(f, flavor, res, err);
+        throw err;
+      }
+      checkSize(output, `task ${f.state}`);
+      if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: payload('output', output) });
+      else this.emit(f, 'TaskSucceeded', { taskSucceededEventDetails: { ...res, ...payload('output', output) } });
+      return output;
+    } finally {
+      this.signalFor(f).removeEventListener('abort', onAbort);
+      for (const t of timers) t.cancel();
+      if (phase.token) {
+        this.tokenWaiters.delete(phase.token);
+        this.svc.tokenClosed(phase.token);
+      }
+      this.heartbeatKick.delete(f.id);
+    }
+  }
+
+  private heartbeatWatch(f: Frame, phase: Extract<Phase, { k: 'task' }>, timers: TimerHandle[]): Promise<JsonValue> {
+    return new Promise<JsonValue>((_, reject) => {
+      let handle: TimerHandle | undefined;
+      const arm = () => {
+        handle?.cancel();
+        const t = this.svc.scheduler.sleepUntil(phase.heartbeatAt!);
+        handle = t.handle;
+        timers.push(t.handle);
+        t.promise.then(() => {
+          if (handle === t.handle) reject(new ExecutionError(StatesErrorName.HeartbeatTimeout, undefined));
+        });
+      };
+      this.heartbeatKick.set(f.id, arm);
+      arm();
+    });
+  }
+
+  private emitTaskFailure(f: Frame, flavor: TaskFlavor, res: Record<string, string>, err: ExecutionError): void {
+    const timedOut = err.error === StatesErrorName.Timeout || err.error === StatesErrorName.HeartbeatTimeout;
+    const d: Record<string, unknown> = { ...res, error: err.error };
+    if (err.causeText !== undefined) d.cause = err.causeText;
+    if (flavor.kind === 'lambda') {
+      const type = timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed';
+      const ld: Record<string, unknown> = { error: err.error };
+      if (err.causeText !== undefined) ld.cause = err.causeText;
+      this.emit(f, type, { [type.charAt(0).toLowerCase() + type.slice(1) + 'EventDetails']: ld });
+    } else if (timedOut) {
+      this.emit(f, 'TaskTimedOut', { taskTimedOutEventDetails: d });
+    } else {
+      this.emit(f, 'TaskFailed', { taskFailedEventDetails: d });
+    }
+  }
+
+  private async taskExit(f: Frame, state: TaskState, result: JsonValue, jsonata: boolean): Promise<StateOutcome> {
+    if (jsonata) {
+      const { output, assigned } = await this.jsonataExit(f, state, result, { result });
+      return this.exit(f, state, output, assigned);
+    }
+    const env = this.jpEnv(f, state, result);
+    const selected = state.ResultSelector !== undefined ? evaluatePayloadTemplate(state.ResultSelector, env, 'ResultSelector') : result;
+    const assigned = this.jpAssign(f, state, selected);
+    const out = this.jpOutput(f, state, applyResultPath(state.ResultPath, f.input, selected));
+    return this.exit(f, state, out, assigned);
+  }
+
+  // ---- errors: Retry, then Catch
+
+  private handleError(f: Frame, state: State, branch: Branch, err: ExecutionError): 'retry' | StateOutcome | undefined {
+    if (err.error === undefined) return undefined;
+    const fromTask = taskErrors.get(err)?.fromTask ?? false;
+    if (evaluationErrors.has(err)) {
+      const d: Record<string, unknown> = { error: err.error, state: f.state };
+      if (err.causeText !== undefined) d.cause = err.causeText;
+      if (err.location !== undefined) d.location = err.location;
+      this.emit(f, 'EvaluationFailed', { evaluationFailedEventDetails: d }, { prev: f.enteredPrev });
+    }
+    if (failStateErrors.has(err)) return undefined;
+    const retriers = 'Retry' in state ? state.Retry : undefined;
+    const catchers = 'Catch' in state ? state.Catch : undefined;
+    const ri = findRetrier(retriers, err.error, fromTask);
+    if (ri >= 0) {
+      const attempt = (f.retryCounts[ri] ?? 0) + 1;
+      const wait = backoffMs(retriers![ri], attempt, () => this.svc.random());
+      if (wait !== undefined) {
+        f.retryCounts[ri] = attempt;
+        f.retryTotal++;
+        f.phase = { k: 'backoff', at: this.now() + wait };
+        this.svc.markDirty(this);
+        return 'retry';
+      }
+    }
+    const c = findCatcher(catchers, err.error, fromTask);
+    if (!c) return undefined;
+    return this.caught(f, state, branch, err, c);
+  }
+
+  private caught(f: Frame, state: State, branch: Branch, err: ExecutionError, c: Catcher): StateOutcome | undefined {
+    const errorOutput: JsonObject = { Error: err.error };
+    if (err.causeText !== undefined) errorOutput.Cause = err.causeText;
+    else errorOutput.Cause = '';
+    if (err.causeText === undefined) delete errorOutput.Cause;
+    f.phase = { k: 'run' };
+    if (this.queryLanguage(state, branch) === 'JSONata') {
+      // the catcher's Output and Assign see $states.errorOutput
+      return this.jsonataCaught(f, state, errorOutput, c) as unknown as StateOutcome;
+    }
+    const out = applyResultPath(c.ResultPath, f.input, errorOutput);
+    const assigned = c.Assign ? (evaluatePayloadTemplate(c.Assign, this.jpEnv(f, state, errorOutput), 'Assign') as JsonObject) : null;
+    return this.exit(f, state, out, assigned, c.Next);
+  }
+
+  private async jsonataCaught(f: Frame, state: State, errorOutput: JsonObject, c: Catcher): Promise<StateOutcome> {
+    const { output, assigned } = await this.jsonataExit(f, state, errorOutput, {
+      errorOutput,
+      output: c.Output,
+      assign: c.Assign ?? undefined,
+    });
+    return this.exit(f, state, output, assigned ?? null, c.Next);
+  }
+
+  // ---- Parallel
+
+  private async parallel(f: Frame, state: ParallelState, jsonata: boolean): Promise<StateOutcome> {
+    if (f.phase.k !== 'parallel') {
+      let input: JsonValue;
+      if (jsonata) input = state.Arguments !== undefined ? await this.jsonataValue(f, state, state.Arguments, 'Arguments') : f.input;
+      else {
+        const env = this.jpEnv(f, state, f.input);
+        input = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+        if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input } }, 'Parameters');
+      }
+      this.emit(f, 'ParallelStateStarted');
+      const attempt = f.retryTotal;
+      const children = state.Branches.map((b, i) => {
+        const id = `${f.id}/${f.state}@${attempt}#${i}`;
+        this.newFrame(id, [...f.branchPath, 'States', f.state, 'Branches', i], f.id, b.StartAt, input, f.last, {});
+        return id;
+      });
+      f.phase = { k: 'parallel', input, results: state.Branches.map(() => null), done: state.Branches.map(() => false), children };
+      this.svc.markDirty(this);
+    }
+    const phase = f.phase as Extract<Phase, { k: 'parallel' }>;
+    this.notifyBlocked(f);
+    const failure = await this.runChildren(f, phase.children.map((id, i) => ({ id, index: i, done: phase.done[i] })), (i, r) => {
+      phase.done[i] = true;
+      phase.results[i] = r.ok ? r.output : null;
+      const child = this.frames.get(phase.children[i]);
+      if (child) {
+        f.last = child.last;
+        this.frames.delete(child.id);
+      }
+    });
+    if (failure) {
+      this.emit(f, 'ParallelStateFailed');
+      f.phase = { k: 'run' };
+      throw failure;
+    }
+    const results = phase.results as JsonValue[];
+    this.emit(f, 'ParallelStateSucceeded', {}, { keepLast: true });
+    f.phase = { k: 'run' };
+    return this.aggregateExit(f, state, results, jsonata);
+  }
+
+  /** Runs child frames concurrently; the first failure aborts the others and is returned. */
+  private async runChildren(f: Frame, children: { id: string; index: number; done: boolean }[], onDone: (index: number, r: BranchResult) => void): Promise<ExecutionError | undefined> {
+    let failure: ExecutionError | undefined;
+    await Promise.all(
+      children.filter((c) => !c.done).map(async (c) => {
+        const child = this.frames.get(c.id)!;
+        try {
+          const r = await this.runBranch(child);
+          if (!r.ok && !failure) {
+            failure = r.error;
+            onDone(c.index, r);
+            this.abortChildren(f, c.id);
+            return;
+          }
+          if (failure) return;
+          onDone(c.index, r);
+        } catch (e) {
+          if (!(e instanceof Aborted)) throw e;
+        }
+      }),
+    );
+    if (this.signalFor(f).aborted) throw new Aborted();
+    return failure;
+  }
+
+  private abortChildren(f: Frame, except: string): void {
+    for (const [id, c] of this.abortControllers) {
+      if (id !== except && this.frames.get(id)?.parent === f.id) c.abort();
+    }
+  }
+
+  private async aggregateExit(f: Frame, state: ParallelState | MapState, results: JsonValue, jsonata: boolean): Promise<StateOutcome> {
+    if (jsonata) {
+      const { output, assigned } = await this.jsonataExit(f, state, results, { result: results });
+      return this.exit(f, state, output, assigned);
+    }
+    const env = this.jpEnv(f, state, results);
+    const selected = state.ResultSelector !== undefined ? evaluatePayloadTemplate(state.ResultSelector, env, 'ResultSelector') : results;
+    const assigned = this.jpAssign(f, state, selected);
+    const out = this.jpOutput(f, state, applyResultPath(state.ResultPath, f.input, selected));
+    return this.exit(f, state, out, assigned);
+  }
+
+  // ---- Map
+
+  private async mapNumber(f: Frame, state: MapState, jsonata: boolean, field: 'MaxConcurrency' | 'ToleratedFailureCount' | 'ToleratedFailurePercentage', input: JsonValue): Promise<number | undefined> {
+    const v = state[field];
+    const path = state[`${field}Path`];
+    if (v !== undefined) {
+      if (jsonata && typeof v === 'string') {
+        const r = await this.jsonataValue(f, state, v, field);
+        if (typeof r !== 'number') throw this.evalError(f, field, `The ${field} field must evaluate to a number, but was: ${JSON.stringify(r)}`);
+        return r;
+      }
+      return Number(v);
+    }
+    if (path !== undefined) {
+      const r = resolvePath(path, this.roots(f, input, this.context(f, state)));
+      const ok = r.found && typeof r.value === 'number' && r.value >= 0 && (field === 'ToleratedFailurePercentage' ? r.value <= 100 : Number.isInteger(r.value));
+      if (!ok) {
+        const shown = r.found ? (typeof r.value === 'string' ? r.value : JSON.stringify(r.value)) : 'null';
+        const what = field === 'ToleratedFailurePercentage' ? 'a valid number between 0 and 100' : field === 'MaxConcurrency' ? 'a valid non-negative integer value' : 'a valid non-negative integer value';
+        throw new RuntimeError(`The ${field}Path field refers to value "${shown}" which is not ${what}.`);
+      }
+      return r.value as number;
+    }
+    return undefined;
+  }
+
+  private async map(f: Frame, state: MapState, jsonata: boolean): Promise<StateOutcome> {
+    if (f.phase.k !== 'map') {
+      let input: JsonValue;
+      let items: JsonValue;
+      if (jsonata) {
+        input = f.input;
+        if (state.Items !== undefined) {
+          items = await this.jsonataValue(f, state, state.Items, 'Items');
+          if (!Array.isArray(items)) {
+            const t = items === null ? 'null' : typeof items === 'object' ? 'object' : typeof items;
+            const expr = typeof state.Items === 'string' ? state.Items.replace(/^\{%\s*/, '').replace(/\s*%\}$/, '') : JSON.stringify(state.Items);
+            throw this.evalError(f, 'Items', `The JSONata expression '${expr}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${t}' for value: ${JSON.stringify(items)}`);
+          }
+        } else items = input;
+      } else {
+        const env = this.jpEnv(f, state, f.input);
+        input = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+        items = state.ItemsPath !== undefined ? selectPath(state.ItemsPath, input, { ...env.roots, input }, 'ItemsPath') : input;
+      }
+      if (!Array.isArray(items)) {
+        throw new RuntimeError(`Map state input must be an array but was: ${typeof items === 'object' ? (items === null ? 'null' : 'object') : typeof items}`);
+      }
+      const maxConcurrency = (await this.mapNumber(f, state, jsonata, 'MaxConcurrency', input)) ?? 0;
+      const toleratedCount = (await this.mapNumber(f, state, jsonata, 'ToleratedFailureCount', input)) ?? 0;
+      const toleratedPercentage = (await this.mapNumber(f, state, jsonata, 'ToleratedFailurePercentage', input)) ?? 0;
+      let effectiveItems: JsonValue[] = items;
+      if (state.ItemBatcher) effectiveItems = this.batchItems(f, state, items, input);
+      this.emit(f, 'MapStateStarted', { mapStateStartedEventDetails: { length: effectiveItems.length } });
+      let mapRunArn: string | undefined;
+      if (isDistributedMap(state)) {
+        mapRunArn = `arn:aws:states:${this.info.region}:${this.info.accountId}:mapRun:${this.info.stateMachineName}/${state.Label ?? f.state}:${this.svc.uuid()}`;
+        this.emit(f, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
+      }
+      f.phase = {
+        k: 'map', items: effectiveItems, input, results: effectiveItems.map(() => null), status: effectiveItems.map(() => 'pending'),
+        children: {}, maxConcurrency, toleratedCount, toleratedPercentage, failures: 0, iterPrev: f.last, mapRunArn,
+      };
+      this.svc.markDirty(this);
+    }
+    const phase = f.phase as MapPhase;
+    const distributed = isDistributedMap(state);
+    const failure = await this.runIterations(f, state, phase, jsonata, distributed);
+    if (failure) {
+      if (distributed) this.emit(f, 'MapRunFailed', { mapRunFailedEventDetails: { error: failure.error, ...(failure.causeText !== undefined ? { cause: failure.causeText } : {}) } });
+      this.emit(f, 'MapStateFailed');
+      f.phase = { k: 'run' };
+      throw failure;
+    }
+    if (distributed) this.emit(f, 'MapRunSucceeded');
+    const last = f.last;
+    this.emit(f, 'MapStateSucceeded', {}, { keepLast: true });
+    f.last = last;
+    const results = phase.results as JsonValue[];
+    f.phase = { k: 'run' };
+    return this.aggregateExit(f, state, results, jsonata);
+  }
+
+  private batchItems(f: Frame, state: MapState, items: JsonValue[], input: JsonValue): JsonValue[] {
+    const b = state.ItemBatcher!;
+    const maxItems = typeof b.MaxItemsPerBatch === 'number' ? b.MaxItemsPerBatch : undefined;
+    const maxBytes = typeof b.MaxInputBytesPerBatch === 'number' ? b.MaxInputBytesPerBatch : undefined;
+    let batchInput: JsonValue | undefined;
+    if (b.BatchInput !== undefined) batchInput = evaluatePayloadTemplate(b.BatchInput, this.jpEnv(f, state, input), 'BatchInput');
+    const batches: JsonValue[] = [];
+    let cur: JsonValue[] = [];
+    let bytes = 0;
+    for (const item of items) {
+      const size = Buffer.byteLength(JSON.stringify(item));
+      if (cur.length > 0 && ((maxItems !== undefined && cur.length >= maxItems) || (maxBytes !== undefined && bytes + size > maxBytes))) {
+        batches.push(cur);
+        cur = [];
+        bytes = 0;
+      }
+      cur.push(item);
+      bytes += size;
+    }
+    if (cur.length > 0) batches.push(cur);
+    return batches.map((items) => (batchInput !== undefined ? { BatchInput: batchInput, Items: items } : { Items: items }));
+  }
+
+  private async iterationInput(f: Frame, state: MapState, phase: MapPhase, index: number, jsonata: boolean): Promise<JsonValue> {
+    const value = phase.items[index];
+    const selector = state.ItemSelector ?? state.Parameters;
+    if (selector === undefined) return value;
+    const context = this.context(f, state);
+    context.Map = { Item: { Index: index, Value: value } };
+    if (jsonata) return this.jsonataValue(f, state, selector, 'ItemSelector', { context, input: phase.input });
+    return evaluatePayloadTemplate(selector, this.jpEnv(f, state, phase.input, { context }), 'ItemSelector');
+  }
+
+  private async runIterations(f: Frame, state: MapState, phase: MapPhase, jsonata: boolean, distributed: boolean): Promise<ExecutionError | undefined> {
+    const n = phase.items.length;
+    const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY;
+    const processor = mapProcessor(state);
+    const procKey = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
+    let failure: ExecutionError | undefined;
+    let running = 0;
+    let nextIndex = 0;
+    const inflight = new Set<Promise<void>>();
+    const attempt = f.retryTotal;
+    const tolerated = () => {
+      if (phase.failures === 0) return true;
+      if (phase.toleratedCount > 0 && phase.failures <= phase.toleratedCount) return true;
+      if (phase.toleratedPercentage > 0 && (phase.failures / n) * 100 <= phase.toleratedPercentage) return true;
+      return false;
+    };
+    const runOne = async (index: number, child: Frame, resumed: boolean) => {
+      running++;
+      try {
+        if (!resumed && !distributed) {
+          this.emit(f, 'MapIterationStarted', { mapIterationStartedEventDetails: { index, name: f.state } }, { prev: phase.iterPrev, keepLast: true });
+          child.last = this.nextEventId - 1;
+        }
+        let r: BranchResult;
+        try {
+          r = await this.runBranch(child);
+        } catch (e) {
+          if (!(e instanceof Aborted)) throw e;
+          if (!distributed) {
+            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+          }
+          phase.status[index] = 'failed';
+          return;
+        }
+        if (failure) return;
+        if (r.ok) {
+          phase.results[index] = r.output;
+          phase.status[index] = 'ok';
+          if (!distributed) {
+            f.last = this.emit(f, 'MapIterationSucceeded', { mapIterationSucceededEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+          }
+          phase.iterPrev = child.last;
+        } else {
+          phase.status[index] = 'failed';
+          phase.failures++;
+          if (!distributed) {
+            this.emit(f, 'MapIterationFailed', { mapIterationFailedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+          }
+          phase.iterPrev = child.last;
+          f.last = child.last;
+          if (!tolerated()) {
+            failure = distributed
+              ? new ExecutionError(StatesErrorName.ExceedToleratedFailureThreshold, 'The specified tolerated failure threshold was exceeded')
+              : r.error;
+            this.abortChildren(f, child.id);
+          }
+        }
+        this.frames.delete(child.id);
+        this.abortControllers.delete(child.id);
+        delete phase.children[index];
+        this.svc.markDirty(this);
+      } finally {
+        running--;
+      }
+    };
+    const start = async (index: number) => {
+      const input = await this.iterationInput(f, state, phase, index, jsonata);
+      const id = `${f.id}/${f.state}@${attempt}:${index}`;
+      const child = this.newFrame(id, [...f.branchPath, 'States', f.state, procKey], f.id, processor.StartAt, input, phase.iterPrev, {});
+      child.mapItem = { index, value: phase.items[index] };
+      phase.children[index] = id;
+      phase.status[index] = 'running';
+      const blocked = new Promise<void>((resolve) => this.blockListeners.set(id, resolve));
+      const p = runOne(index, child, false).finally(() => {
+        inflight.delete(p);
+        this.notifyBlocked(child);
+      });
+      inflight.add(p);
+      // start iterations one at a time: the next starts when this one waits or ends, as AWS orders their events
+      await blocked;
+    };
+    // resume iterations that were running at the last commit
+    for (const [idx, id] of Object.entries(phase.children)) {
+      const child = this.frames.get(id);
+      if (!child) continue;
+      const p = runOne(Number(idx), child, true).finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+    for (; nextIndex < n; nextIndex++) {
+      if (failure) break;
+      if (phase.status[nextIndex] !== 'pending') continue;
+      while (running >= limit && !failure) await Promise.race(inflight);
+      if (failure) break;
+      await start(nextIndex);
+      await this.maybeYield();
+    }
+    while (inflight.size > 0) await Promise.race(inflight);
+    if (this.signalFor(f).aborted) throw new Aborted();
+    if (failure) return failure;
+    if (distributed && phase.failures > 0 && !tolerated()) {
+      return new ExecutionError(StatesErrorName.ExceedToleratedFailureThreshold, 'The specified tolerated failure threshold was exceeded');
+    }
+    void processor;
+    return undefined;
+  }
+}
+
+const evaluationErrors = new WeakSet<ExecutionError>();
+const failStateErrors = new WeakSet<ExecutionError>();
+
+function cleanStop(s: { error?: string; cause?: string }): { error?: string; cause?: string } {
+  const out: { error?: string; cause?: string } = {};
+  if (s.error !== undefined) out.error = s.error;
+  if (s.cause !== undefined) out.cause = s.cause;
+  return out;
+}
+
+function checkSize(value: JsonValue, what: string): void {
+  const text = JSON.stringify(value ?? null);
+  if (text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+    throw new DataLimitExceeded(`The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+  }
+}
+
+export { isJsonObject, isJsonataTemplate, evaluateJsonata };
