@@ -482,7 +482,7 @@ export class ExecutionRun {
         outcome = await this.runState(f, state, branch);
       } catch (e) {
         if (e instanceof Aborted) throw e;
-        const err = asExecutionError(e);
+        const err = this.withStatePrefix(f, asExecutionError(e));
         const handled = this.handleError(f, state, branch, err);
         if (handled === 'retry') continue;
         if (handled === undefined) {
@@ -500,6 +500,15 @@ export class ExecutionRun {
       f.phase = { k: 'enter' };
       await this.maybeYield();
     }
+  }
+
+  /** Runtime errors raised while processing a state name the state and its entered event, as AWS does. */
+  private withStatePrefix(f: Frame, err: ExecutionError): ExecutionError {
+    if (!(err instanceof RuntimeError) || prefixed.has(err)) return err;
+    const text = `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). ${err.causeText ?? ''}`;
+    const out = new RuntimeError(text, { cause: err, location: err.location });
+    prefixed.add(out);
+    return out;
   }
 
   private runState(f: Frame, state: State, branch: Branch): Promise<StateOutcome> | StateOutcome {
@@ -526,7 +535,7 @@ export class ExecutionRun {
 
   /** Exits a state: the Exited event (with assigned variables), then next or end. */
   private exit(f: Frame, state: State, output: JsonValue, assigned: JsonObject | null, next?: string, prev?: number): StateOutcome {
-    checkSize(output, `state ${f.state}`);
+    checkSize(output, f.state);
     const details: Record<string, unknown> = { name: f.state, ...payload('output', output) };
     if (assigned && Object.keys(assigned).length > 0) {
       const texts: Record<string, string> = {};
@@ -742,7 +751,7 @@ export class ExecutionRun {
       if (!r.found) throw new RuntimeError(`Invalid path '${state.SecondsPath}' : No results for path: ${state.SecondsPath}`);
       const v = r.value;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new RuntimeError(`The SecondsPath parameter does not reference a valid integer value: ${JSON.stringify(v)}`);
+        throw new RuntimeError(Number.isInteger(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
       }
       return now + v * 1000;
     }
@@ -751,7 +760,7 @@ export class ExecutionRun {
       if (!r.found) throw new RuntimeError(`Invalid path '${state.TimestampPath}' : No results for path: ${state.TimestampPath}`);
       const at = typeof r.value === 'string' ? parseTimestamp(r.value) : undefined;
       if (at === undefined) {
-        throw new RuntimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${JSON.stringify(r.value)}`);
+        throw new RuntimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath} == ${typeof r.value === 'string' ? r.value : JSON.stringify(r.value)}`);
       }
       return at;
     }
@@ -938,7 +947,7 @@ export class ExecutionRun {
         this.emitTaskFailure(f, flavor, res, err);
         throw err;
       }
-      checkSize(output, `task ${f.state}`);
+      checkSize(output, flavor.kind === 'lambda' ? flavor.resource : flavor.resourceType);
       if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: payload('output', output) });
       else this.emit(f, 'TaskSucceeded', { taskSucceededEventDetails: { ...res, ...payload('output', output) } });
       return output;
@@ -1363,6 +1372,7 @@ export class ExecutionRun {
 }
 
 const evaluationErrors = new WeakSet<ExecutionError>();
+const prefixed = new WeakSet<ExecutionError>();
 const failStateErrors = new WeakSet<ExecutionError>();
 
 function cleanStop(s: { error?: string; cause?: string }): { error?: string; cause?: string } {

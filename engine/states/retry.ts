@@ -6,7 +6,7 @@ import type { Catcher, Retrier } from '../definition/types.ts';
 import { StatesErrorName } from '../errors.ts';
 
 /** Errors that no retrier or catcher can handle, not even States.ALL. */
-const TERMINAL: ReadonlySet<string> = new Set([StatesErrorName.Runtime, StatesErrorName.DataLimitExceeded]);
+const TERMINAL: ReadonlySet<string> = new Set([StatesErrorName.Runtime]);
 
 /**
  * AWS's error-name matching: an exact name, `States.ALL` for any error that is not terminal,

@@ -22,6 +22,13 @@ export interface ModuleFunctionsOptions {
   uuid(): string;
 }
 
+/** Step Functions' 256 KiB payload limit applies to a task's raw response before it is parsed. */
+const MAX_RESPONSE_BYTES = 256 * 1024;
+
+function dataLimit(name: string): TaskFailure {
+  return new TaskFailure('States.DataLimitExceeded', `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`);
+}
+
 const LAMBDA_ARN = /^arn:[^:]+:lambda:([^:]*):([^:]*):function:([^:]+)(?::([^:]+))?$/;
 
 /** A function name from a name, a partial ARN or a full ARN (qualifier dropped). */
@@ -114,7 +121,7 @@ export class ModuleFunctions implements TaskIntegration {
     const requestId = this.opts.uuid();
     const handlerP = this.handler(name);
     if (!handlerP) {
-      const arn = `arn:aws:lambda:${req.region}:${req.accountId}:function:${name}`;
+      const arn = `arn:aws:lambda:${req.region}:${req.accountId}:function:${name}:$LATEST`;
       throw new TaskFailure(
         'Lambda.ResourceNotFoundException',
         `Function not found: ${arn} (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ${requestId}; Proxy: null)`,
@@ -150,7 +157,9 @@ export class ModuleFunctions implements TaskIntegration {
       };
       throw new TaskFailure(errorType, JSON.stringify(payload));
     }
+    const limitName = directArn ? `arn:aws:lambda:${req.region}:${req.accountId}:function:${name}` : 'lambda';
     if (Buffer.isBuffer(raw)) {
+      if (raw.length > MAX_RESPONSE_BYTES) throw dataLimit(limitName);
       const text = raw.toString('utf8');
       let payload: JsonValue;
       try {
@@ -164,6 +173,7 @@ export class ModuleFunctions implements TaskIntegration {
       return { payload, text, requestId };
     }
     const text = raw === undefined ? 'null' : JSON.stringify(raw);
+    if (Buffer.byteLength(text) > MAX_RESPONSE_BYTES) throw dataLimit(limitName);
     return { payload: JSON.parse(text) as JsonValue, text, requestId };
   }
 }
