@@ -147,5 +147,5 @@ export function mapProcessor(state: MapState): Branch {
 }
 
 export function isDistributedMap(state: MapState): boolean {
-  return state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  return mapProcessor(state).ProcessorConfig?.Mode === 'DISTRIBUTED';
 }

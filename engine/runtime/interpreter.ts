@@ -20,7 +20,7 @@ import type { HistoryEvent } from '../history/events.ts';
 import { payload, payloadText } from '../history/events.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { TaskFlavor, TaskIntegration } from './integrations.ts';
-import { applyResultPath, asExecutionError, evaluatePayloadTemplate, selectPath } from './payload.ts';
+import { applyResultPath, asExecutionError, evaluateDynamicValue, evaluatePayloadTemplate, selectPath } from './payload.ts';
 import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
@@ -109,6 +109,8 @@ interface Frame {
   vars: JsonObject;
   mapItem?: { index: number; value: JsonValue };
   ended?: boolean;
+  /** a child execution of a Distributed Map: its events belong to its own history, not this one */
+  silent?: boolean;
 }
 
 interface Snapshot {
@@ -278,6 +280,7 @@ export class ExecutionRun {
     if (this.nextEventId > MAX_HISTORY_EVENTS && !this.outcome) {
       throw new ExecutionError(StatesErrorName.Runtime, `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
     }
+    if (f.silent) return f.last;
     const id = this.emitRaw(type, opts.prev ?? f.last, details);
     if (!opts.keepLast) f.last = id;
     return id;
@@ -288,6 +291,7 @@ export class ExecutionRun {
       id, branchPath, parent, state, input, phase: { k: 'enter' }, last, enteredId: 0, enteredPrev: 0, enteredMs: 0,
       retryCounts: [], retryTotal: 0, vars,
     };
+    if (parent && this.frames.get(parent)?.silent) f.silent = true;
     this.frames.set(id, f);
     return f;
   }
@@ -340,7 +344,7 @@ export class ExecutionRun {
         StartTime: new Date(this.info.startMs).toISOString(),
         Name: this.info.name,
         RoleArn: this.info.roleArn,
-        RedriveCount: this.info.redriveCount,
+        ...(this.info.type === 'EXPRESS' ? {} : { RedriveCount: this.info.redriveCount }),
       },
       StateMachine: { Id: this.info.stateMachineArn, Name: this.info.stateMachineName },
       State: { Name: f.state, EnteredTime: new Date(f.enteredMs).toISOString() } as JsonObject,
@@ -483,7 +487,7 @@ export class ExecutionRun {
       } catch (e) {
         if (e instanceof Aborted) throw e;
         const err = this.withStatePrefix(f, asExecutionError(e));
-        const handled = this.handleError(f, state, branch, err);
+        const handled = await this.handleError(f, state, branch, err);
         if (handled === 'retry') continue;
         if (handled === undefined) {
           f.ended = true;
@@ -663,18 +667,11 @@ export class ExecutionRun {
       cause === undefined ? undefined : typeof cause === 'string' ? cause : JSON.stringify(cause),
     );
     if (error === undefined) Object.defineProperty(err, 'error', { value: undefined });
-    failStateErrors.add(err);
     throw err;
   }
 
   private failPath(path: string, roots: PathRoots, field: string): JsonValue {
-    const v = this.evaluateDynamic(path, roots, field);
-    return v;
-  }
-
-  private evaluateDynamic(expr: string, roots: PathRoots, field: string): JsonValue {
-    const r = evaluatePayloadTemplate({ [`${field}.$`]: expr }, { roots, uuid: () => this.svc.uuid(), random: () => this.svc.random() }, field) as JsonObject;
-    return r[field];
+    return evaluateDynamicValue(path, { roots, uuid: () => this.svc.uuid(), random: () => this.svc.random() }, field);
   }
 
   // ---- Choice
@@ -748,7 +745,7 @@ export class ExecutionRun {
     if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp) ?? now;
     if (state.SecondsPath !== undefined) {
       const r = resolvePath(state.SecondsPath, roots);
-      if (!r.found) throw new RuntimeError(`Invalid path '${state.SecondsPath}' : No results for path: ${state.SecondsPath}`);
+      if (!r.found) throw new RuntimeError(`The SecondsPath parameter does not reference an input value: ${state.SecondsPath}`);
       const v = r.value;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
         throw new RuntimeError(Number.isInteger(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
@@ -757,7 +754,7 @@ export class ExecutionRun {
     }
     if (state.TimestampPath !== undefined) {
       const r = resolvePath(state.TimestampPath, roots);
-      if (!r.found) throw new RuntimeError(`Invalid path '${state.TimestampPath}' : No results for path: ${state.TimestampPath}`);
+      if (!r.found) throw new RuntimeError(`The TimestampPath parameter does not reference an input value: ${state.TimestampPath}`);
       const at = typeof r.value === 'string' ? parseTimestamp(r.value) : undefined;
       if (at === undefined) {
         throw new RuntimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath} == ${typeof r.value === 'string' ? r.value : JSON.stringify(r.value)}`);
@@ -1009,16 +1006,18 @@ export class ExecutionRun {
 
   // ---- errors: Retry, then Catch
 
-  private handleError(f: Frame, state: State, branch: Branch, err: ExecutionError): 'retry' | StateOutcome | undefined {
+  private async handleError(f: Frame, state: State, branch: Branch, err: ExecutionError): Promise<'retry' | StateOutcome | undefined> {
     if (err.error === undefined) return undefined;
     const fromTask = taskErrors.get(err)?.fromTask ?? false;
     if (evaluationErrors.has(err)) {
+      evaluationErrors.delete(err);
       const d: Record<string, unknown> = { error: err.error, state: f.state };
       if (err.causeText !== undefined) d.cause = err.causeText;
       if (err.location !== undefined) d.location = err.location;
       this.emit(f, 'EvaluationFailed', { evaluationFailedEventDetails: d }, { prev: f.enteredPrev });
     }
-    if (failStateErrors.has(err)) return undefined;
+    // States.Runtime ends the execution at once: no retry, no catch, no state-failed event
+    if (err.error === StatesErrorName.Runtime) return undefined;
     const retriers = 'Retry' in state ? state.Retry : undefined;
     const catchers = 'Catch' in state ? state.Catch : undefined;
     const ri = findRetrier(retriers, err.error, fromTask);
@@ -1033,12 +1032,13 @@ export class ExecutionRun {
         return 'retry';
       }
     }
+    if (state.Type === 'Map' || state.Type === 'Parallel') this.emit(f, `${state.Type}StateFailed`);
     const c = findCatcher(catchers, err.error, fromTask);
     if (!c) return undefined;
     return this.caught(f, state, branch, err, c);
   }
 
-  private caught(f: Frame, state: State, branch: Branch, err: ExecutionError, c: Catcher): StateOutcome | undefined {
+  private async caught(f: Frame, state: State, branch: Branch, err: ExecutionError, c: Catcher): Promise<StateOutcome | undefined> {
     const errorOutput: JsonObject = { Error: err.error };
     if (err.causeText !== undefined) errorOutput.Cause = err.causeText;
     else errorOutput.Cause = '';
@@ -1046,7 +1046,7 @@ export class ExecutionRun {
     f.phase = { k: 'run' };
     if (this.queryLanguage(state, branch) === 'JSONata') {
       // the catcher's Output and Assign see $states.errorOutput
-      return this.jsonataCaught(f, state, errorOutput, c) as unknown as StateOutcome;
+      return this.jsonataCaught(f, state, errorOutput, c);
     }
     const out = applyResultPath(c.ResultPath, f.input, errorOutput);
     const assigned = c.Assign ? (evaluatePayloadTemplate(c.Assign, this.jpEnv(f, state, errorOutput), 'Assign') as JsonObject) : null;
@@ -1095,7 +1095,6 @@ export class ExecutionRun {
       }
     });
     if (failure) {
-      this.emit(f, 'ParallelStateFailed');
       f.phase = { k: 'run' };
       throw failure;
     }
@@ -1157,19 +1156,19 @@ export class ExecutionRun {
       if (jsonata && typeof v === 'string') {
         const r = await this.jsonataValue(f, state, v, field);
         if (typeof r !== 'number') throw this.evalError(f, field, `The ${field} field must evaluate to a number, but was: ${JSON.stringify(r)}`);
-        return r;
+        return checkMapNumber(field, r);
       }
-      return Number(v);
+      return checkMapNumber(field, Number(v));
     }
     if (path !== undefined) {
       const r = resolvePath(path, this.roots(f, input, this.context(f, state)));
-      const ok = r.found && typeof r.value === 'number' && r.value >= 0 && (field === 'ToleratedFailurePercentage' ? r.value <= 100 : Number.isInteger(r.value));
-      if (!ok) {
-        const shown = r.found ? (typeof r.value === 'string' ? r.value : JSON.stringify(r.value)) : 'null';
-        const what = field === 'ToleratedFailurePercentage' ? 'a valid number between 0 and 100' : field === 'MaxConcurrency' ? 'a valid non-negative integer value' : 'a valid non-negative integer value';
-        throw new RuntimeError(`The ${field}Path field refers to value "${shown}" which is not ${what}.`);
+      const value = r.found ? r.value : null;
+      const isFloat = field === 'ToleratedFailurePercentage';
+      if (typeof value !== 'number' || (!isFloat && !Number.isInteger(value))) {
+        const shown = typeof value === 'string' ? value : JSON.stringify(value);
+        throw new RuntimeError(`The ${field}Path field refers to value "${shown}" which is not a valid ${isFloat ? 'float' : 'integer'}: ${path}`);
       }
-      return r.value as number;
+      return checkMapNumber(field, value);
     }
     return undefined;
   }
@@ -1196,15 +1195,15 @@ export class ExecutionRun {
       if (!Array.isArray(items)) {
         throw new RuntimeError(`Map state input must be an array but was: ${typeof items === 'object' ? (items === null ? 'null' : 'object') : typeof items}`);
       }
-      const maxConcurrency = (await this.mapNumber(f, state, jsonata, 'MaxConcurrency', input)) ?? 0;
-      const toleratedCount = (await this.mapNumber(f, state, jsonata, 'ToleratedFailureCount', input)) ?? 0;
-      const toleratedPercentage = (await this.mapNumber(f, state, jsonata, 'ToleratedFailurePercentage', input)) ?? 0;
       let effectiveItems: JsonValue[] = items;
       if (state.ItemBatcher) effectiveItems = this.batchItems(f, state, items, input);
       this.emit(f, 'MapStateStarted', { mapStateStartedEventDetails: { length: effectiveItems.length } });
+      const maxConcurrency = (await this.mapNumber(f, state, jsonata, 'MaxConcurrency', input)) ?? 0;
+      const toleratedCount = (await this.mapNumber(f, state, jsonata, 'ToleratedFailureCount', input)) ?? 0;
+      const toleratedPercentage = (await this.mapNumber(f, state, jsonata, 'ToleratedFailurePercentage', input)) ?? 0;
       let mapRunArn: string | undefined;
       if (isDistributedMap(state)) {
-        mapRunArn = `arn:aws:states:${this.info.region}:${this.info.accountId}:mapRun:${this.info.stateMachineName}/${state.Label ?? f.state}:${this.svc.uuid()}`;
+        mapRunArn = `arn:aws:states:${this.info.region}:${this.info.accountId}:mapRun:${this.info.stateMachineName}/${state.Label ?? this.svc.uuid()}:${this.svc.uuid()}`;
         this.emit(f, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
       }
       f.phase = {
@@ -1218,7 +1217,6 @@ export class ExecutionRun {
     const failure = await this.runIterations(f, state, phase, jsonata, distributed);
     if (failure) {
       if (distributed) this.emit(f, 'MapRunFailed', { mapRunFailedEventDetails: { error: failure.error, ...(failure.causeText !== undefined ? { cause: failure.causeText } : {}) } });
-      this.emit(f, 'MapStateFailed');
       f.phase = { k: 'run' };
       throw failure;
     }
@@ -1334,6 +1332,7 @@ export class ExecutionRun {
       const id = `${f.id}/${f.state}@${attempt}:${index}`;
       const child = this.newFrame(id, [...f.branchPath, 'States', f.state, procKey], f.id, processor.StartAt, input, phase.iterPrev, {});
       child.mapItem = { index, value: phase.items[index] };
+      if (distributed) child.silent = true;
       phase.children[index] = id;
       phase.status[index] = 'running';
       const blocked = new Promise<void>((resolve) => this.blockListeners.set(id, resolve));
@@ -1373,7 +1372,13 @@ export class ExecutionRun {
 
 const evaluationErrors = new WeakSet<ExecutionError>();
 const prefixed = new WeakSet<ExecutionError>();
-const failStateErrors = new WeakSet<ExecutionError>();
+
+function checkMapNumber(field: string, v: number): number {
+  if (field === 'ToleratedFailurePercentage' && (v < 0 || v > 100)) throw new RuntimeError('ToleratedFailurePercentage must be between 0 and 100.');
+  if (field === 'ToleratedFailureCount' && v < 0) throw new RuntimeError('ToleratedFailureCount cannot be negative.');
+  if (field === 'MaxConcurrency' && v < 0) throw new RuntimeError('MaxConcurrency cannot be negative.');
+  return v;
+}
 
 function cleanStop(s: { error?: string; cause?: string }): { error?: string; cause?: string } {
   const out: { error?: string; cause?: string } = {};

@@ -56,7 +56,7 @@ export function evaluatePayloadTemplate(template: JsonValue, env: TemplateEnv, f
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(template)) {
     if (key.endsWith('.$') && typeof value === 'string') {
-      out[key.slice(0, -2)] = evaluateDynamicValue(value, env, key, field);
+      out[key.slice(0, -2)] = evaluateDynamicValue(value, env, key);
     } else {
       out[key] = evaluatePayloadTemplate(value, env, field);
     }
@@ -64,17 +64,15 @@ export function evaluatePayloadTemplate(template: JsonValue, env: TemplateEnv, f
   return out;
 }
 
-function evaluateDynamicValue(expr: string, env: TemplateEnv, key: string, field: string): JsonValue {
+/** The value of one dynamic field (a `.$` key, or a `*Path` field such as ErrorPath): a path or an intrinsic. */
+export function evaluateDynamicValue(expr: string, env: TemplateEnv, key: string): JsonValue {
   if (isIntrinsicExpression(expr)) {
     return evaluateIntrinsic(expr, env.roots, { uuid: env.uuid, random: env.random });
   }
   const r = resolvePath(expr, env.roots);
   if (!r.found) {
-    const where = expr.startsWith('$$') ? 'context object' : 'input';
-    const data = expr.startsWith('$$') ? env.roots.context : env.roots.input;
     throw new RuntimeError(
-      `The JSONPath '${expr}' specified for the field '${key}' could not be found in the ${where} '${JSON.stringify(data)}'`,
-      { location: field },
+      `The JSONPath '${expr}' specified for the field '${key}' could not be found in the input '${JSON.stringify(env.roots.input)}'`,
     );
   }
   return r.value;

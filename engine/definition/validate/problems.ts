@@ -85,7 +85,6 @@ export const Say = {
   atMostOne: (fields: readonly string[]) => `Only one of these fields can be specified: ${list(fields)}`,
   notJsonPath: (field: string) => `The value for the field '${field}' must be a valid JSONPath`,
   notReferencePath: (field: string) => `The value for the field '${field}' must be a valid JSONPath reference path`,
-  notIntrinsic: (field: string, why: string) => `The value for the field '${field}' must be a valid intrinsic function call: ${why}`,
   intRange: (field: string, min: number, max?: number) =>
     max === undefined
       ? `The field '${field}' must be an integer greater than or equal to ${min}`
@@ -104,8 +103,6 @@ export const Say = {
     found.length === 0
       ? 'A Choice rule must have exactly one comparison operator or one of [And, Or, Not]'
       : `A Choice rule must have exactly one comparison operator or one of [And, Or, Not], found ${list(found)}`,
-  choiceNeedsVariable: () => `A Choice rule with a comparison operator must have the field 'Variable'`,
-  choiceNestedNext: () => `A nested Choice rule must not have the field 'Next'`,
   timestamp: (field: string) => `The value for the field '${field}' must be a valid ISO-8601 timestamp`,
   invalidVariableName: (name: string) => `The variable name '${name}' is invalid: it must start with a letter or '_' and contain only letters, digits and '_' (at most 80 characters)`,
   reservedVariableName: (name: string) => `The variable name '${name}' is reserved`,
@@ -114,8 +111,5 @@ export const Say = {
   labelInvalidCharacter: (ch: string) => `The field 'Label' contains an invalid character: '${ch}'`,
   duplicateLabel: (label: string) => `Duplicate Map label: ${label}`,
   resultWriterTarget: () => `The field 'ResultWriter' must specify 'WriterConfig' or 'Resource'`,
-  tooDeep: (max: number) => `The state machine is nested more than ${max} levels deep`,
   expressActivity: () => 'Express state machine does not support Activities',
-  distributedOnly: (field: string) => `The field '${field}' is only supported by a Map state in 'DISTRIBUTED' mode`,
-  emptyString: (field: string) => `The field '${field}' must not be empty`,
 } as const;
