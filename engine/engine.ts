@@ -98,6 +98,10 @@ export class Engine {
       commitNow: () => this.commit(),
       tokenIssued: (run, token) => this.tokens.set(token, run.info.executionArn),
       tokenClosed: (token) => this.tokens.delete(token),
+      storedTokenOutcome: (token) => {
+        const row = this.store.getToken(token);
+        return row?.outcome ? (JSON.parse(row.outcome) as { output: JsonValue } | { error: string; cause?: string }) : undefined;
+      },
     };
   }
 
@@ -282,6 +286,12 @@ export class Engine {
   private settle(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): void {
     if (!/^[A-Za-z0-9-]{10,1024}$/.test(token)) throw new ApiError('InvalidToken', `Invalid Token: '${token}'`);
     const run = this.runForToken(token);
+    // the outcome is durable before the caller hears back: a restart right after still delivers it
+    this.commit();
+    this.store.commit({
+      executions: [], events: [], definitions: [],
+      tokens: [{ token, executionArn: run.info.executionArn, status: 'DONE', outcome: JSON.stringify(outcome), heartbeatMs: null }],
+    });
     if (!run.settleToken(token, outcome)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
   }
 

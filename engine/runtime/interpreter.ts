@@ -63,6 +63,8 @@ export interface InterpreterServices {
   /** a task token was issued (registered for SendTask* calls) or settled */
   tokenIssued(run: ExecutionRun, token: string, heartbeatSeconds: number | undefined): void;
   tokenClosed(token: string): void;
+  /** an outcome SendTaskSuccess/Failure stored for a token before a restart */
+  storedTokenOutcome(token: string): { output: JsonValue } | { error: string; cause?: string } | undefined;
 }
 
 type Phase =
@@ -70,7 +72,7 @@ type Phase =
   | { k: 'run' }
   | { k: 'backoff'; at: number }
   | { k: 'wait'; at: number; output: JsonValue; assign: JsonObject | null }
-  | { k: 'task'; params: JsonValue; token?: string; timeoutAt?: number; heartbeatAt?: number; submitted?: boolean }
+  | { k: 'task'; params: JsonValue; token?: string; timeoutAt?: number; heartbeatAt?: number; started?: boolean; submitted?: boolean }
   | { k: 'parallel'; input: JsonValue; results: (JsonValue | null)[]; done: boolean[]; children: string[] }
   | MapPhase;
 
@@ -835,22 +837,16 @@ export class ExecutionRun {
     const timeoutSeconds = await this.taskSeconds(f, state, jsonata, 'TimeoutSeconds');
     const heartbeatSeconds = await this.taskSeconds(f, state, jsonata, 'HeartbeatSeconds');
     if (!phase) {
+      // the token exists before the parameters are built: they may carry it ($$.Task.Token)
+      const token = flavor.kind === 'service' && flavor.pattern === 'waitForTaskToken' ? this.svc.uuid() + this.svc.uuid().replace(/-/g, '') : undefined;
+      const context = this.context(f, state, { token });
       let params: JsonValue;
       if (jsonata) {
-        params = state.Arguments !== undefined ? await this.jsonataValue(f, state, state.Arguments, 'Arguments') : f.input;
+        params = state.Arguments !== undefined ? await this.jsonataValue(f, state, state.Arguments, 'Arguments', { context }) : f.input;
       } else {
-        const env = this.jpEnv(f, state, f.input);
+        const env = this.jpEnv(f, state, f.input, { context });
         params = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
         if (state.Parameters !== undefined) params = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input: params } }, 'Parameters');
-      }
-      const token = flavor.kind === 'service' && flavor.pattern === 'waitForTaskToken' ? this.svc.uuid() + this.svc.uuid().replace(/-/g, '') : undefined;
-      if (token && !jsonata && state.Parameters !== undefined) {
-        // the token is visible in the context object: re-evaluate Parameters with $$.Task.Token
-        const env = this.jpEnv(f, state, f.input, { token });
-        const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        params = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input: eff } }, 'Parameters');
-      } else if (token && jsonata && state.Arguments !== undefined) {
-        params = await this.jsonataValue(f, state, state.Arguments, 'Arguments', { context: this.context(f, state, { token }) });
       }
       const now = this.now();
       phase = {
@@ -901,14 +897,31 @@ export class ExecutionRun {
 
   private async invokeTask(f: Frame, state: TaskState, flavor: TaskFlavor, phase: Extract<Phase, { k: 'task' }>, region: string): Promise<JsonValue> {
     const res = flavor.kind === 'lambda' ? {} : { resourceType: flavor.resourceType, resource: flavor.resource };
-    if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionStarted');
-    else this.emit(f, 'TaskStarted', { taskStartedEventDetails: res });
+    // a resumed task is invoked again (at-least-once, as on AWS) but its Started event stands once
+    if (!phase.started) {
+      phase.started = true;
+      if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionStarted');
+      else this.emit(f, 'TaskStarted', { taskStartedEventDetails: res });
+    } else if (phase.token) {
+      this.svc.tokenIssued(this, phase.token, undefined);
+    }
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     this.signalFor(f).addEventListener('abort', onAbort, { once: true });
     const timers: TimerHandle[] = [];
     this.notifyBlocked(f);
     try {
+      // the waiter exists before the integration runs: a callback may come back before invoke returns
+      let tokenOutcome: Promise<JsonValue> | undefined;
+      if (phase.token !== undefined) {
+        const token = phase.token;
+        tokenOutcome = new Promise<JsonValue>((resolve, reject) => {
+          this.tokenWaiters.set(token, { resolve, reject, frame: f.id });
+        });
+        tokenOutcome.catch(() => {});
+        const stored = this.svc.storedTokenOutcome(token);
+        if (stored) this.settleToken(token, stored);
+      }
       const work = (async () => {
         const output = await this.svc.integrations.invoke({
           resource: state.Resource, parameters: phase.params, region, accountId: this.info.accountId,
@@ -916,14 +929,12 @@ export class ExecutionRun {
           timeoutSeconds: phase.timeoutAt !== undefined ? Math.round((phase.timeoutAt - this.now()) / 1000) : undefined,
           signal: controller.signal,
         });
-        if (phase.token === undefined) return output;
+        if (tokenOutcome === undefined) return output;
         if (flavor.kind === 'service' && !phase.submitted) {
           phase.submitted = true;
           this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });
         }
-        return await new Promise<JsonValue>((resolve, reject) => {
-          this.tokenWaiters.set(phase.token!, { resolve, reject, frame: f.id });
-        });
+        return await tokenOutcome;
       })();
       const races: Promise<JsonValue>[] = [work];
       if (phase.timeoutAt !== undefined) {
