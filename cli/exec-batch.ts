@@ -45,7 +45,7 @@ function installVirtualTimers(): void {
     return key;
   }) as typeof setTimeout;
   globalThis.clearTimeout = ((h: unknown) => {
-    const v = h && handles.get(h as object);
+    const v = h ? handles.get(h as object) : undefined;
     if (v) { v.cancel(); handles.delete(h as object); return; }
     realClearTimeout(h as NodeJS.Timeout);
   }) as typeof clearTimeout;

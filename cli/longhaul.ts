@@ -25,7 +25,7 @@ program
       await runBatch(opts.batch);
       return;
     }
-    if (!definition) program.error('exec needs a DEFINITION file or --batch FILE');
+    if (!definition) return program.error('exec needs a DEFINITION file or --batch FILE');
     process.exitCode = await runOne(definition, opts);
   });
 
