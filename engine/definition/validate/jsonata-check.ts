@@ -82,8 +82,9 @@ export function checkJsonata(expression: string, options: { errorOutputAllowed: 
     if (n.type === 'variable' && n.value === '$') add({ kind: 'rootReference' });
     for (const [key, child] of Object.entries(n)) {
       if (child === null || typeof child !== 'object') continue;
-      // predicates, filters and grouping are evaluated against the step's own items
-      const contextual = key === 'stages' || key === 'predicate' || key === 'group';
+      // predicates, filters and grouping are evaluated against the step's own items, and a
+      // transform's pattern and update against the value being transformed
+      const contextual = key === 'stages' || key === 'predicate' || key === 'group' || n.type === 'transform';
       walk(child, inContext || contextual);
     }
   }

@@ -204,6 +204,10 @@ function checkTask(ctx: CheckContext, state: JsonObject, language: Language, loc
   }
   checkInteger(ctx, language, state.TimeoutSeconds, 'TimeoutSeconds', child(location, 'TimeoutSeconds'), 1);
   checkInteger(ctx, language, state.HeartbeatSeconds, 'HeartbeatSeconds', child(location, 'HeartbeatSeconds'), 1);
+  if (language === Language.JSONata) {
+    checkJsonataValue(ctx, state.TimeoutSeconds, child(location, 'TimeoutSeconds'));
+    checkJsonataValue(ctx, state.HeartbeatSeconds, child(location, 'HeartbeatSeconds'));
+  }
   checkReferencePath(ctx, state.TimeoutSecondsPath, 'TimeoutSecondsPath', child(location, 'TimeoutSecondsPath'));
   checkReferencePath(ctx, state.HeartbeatSecondsPath, 'HeartbeatSecondsPath', child(location, 'HeartbeatSecondsPath'));
   checkAtMostOne(ctx, state, ['TimeoutSeconds', 'TimeoutSecondsPath'], location);
