@@ -1,0 +1,2 @@
+/** Returns its event unchanged. */
+export const handler = async (event) => event;
