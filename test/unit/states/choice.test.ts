@@ -102,6 +102,8 @@ describe('Choice state (JSONPath)', () => {
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: 'o-1' });
   });
 
+  it.todo("applies the Assign of the matching JSONPath choice rule (engine ignores a rule's Assign in JSONPath and only reads the state-level Assign)");
+
   it('loops back to an earlier state until a rule ends the loop', async () => {
     const env = testEngine();
     const definition = {

@@ -155,6 +155,31 @@ describe('Retry', () => {
   });
 });
 
+describe('Retry on Map and Parallel states', () => {
+  it('runs every Map iteration again, from the first item, when a Retry matches an iteration failure', async () => {
+    const tasks = failingWith('E');
+    const env = testEngine({ tasks });
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          MaxConcurrency: 1,
+          ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: WORK, End: true } } },
+          Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 5 }],
+          End: true,
+        },
+      },
+    };
+
+    const { outcome, history } = await env.run(definition, ['a', 'b']);
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: [{ attempt: 2 }, { attempt: 3 }] });
+    expect(secondsAfterStart(history, 'MapStateStarted')).toEqual([0, 5]);
+    expect(eventsOf(history, 'MapStateEntered')).toHaveLength(1);
+  });
+});
+
 describe('Catch', () => {
   const after = { Recover: { Type: 'Pass', End: true }, Done: { Type: 'Pass', End: true } };
 
@@ -224,6 +249,21 @@ describe('Catch', () => {
     );
 
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  it('catches States.QueryEvaluationError with States.ALL, after the EvaluationFailed event', async () => {
+    const tasks = failingWith();
+    const env = testEngine({ tasks });
+    const definition = {
+      QueryLanguage: 'JSONata',
+      ...retrying({ Arguments: '{% $notAssigned %}', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }], Next: 'Done' }, after),
+    };
+
+    const { outcome, history } = await env.run(definition, {});
+
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'States.QueryEvaluationError' } });
+    expect(eventTypes(history).slice(1, 4)).toEqual(['TaskStateEntered', 'EvaluationFailed', 'TaskStateExited']);
+    expect(tasks.received).toEqual([]);
   });
 
   it.todo("follows the catcher's Next when the failing state itself has End: true (engine ends the execution with the error output instead)");

@@ -6,7 +6,7 @@
 import { describe, it, expect } from '@jest/globals';
 import type { JsonValue } from '../../../engine/json.ts';
 import {
-  type TestEngine, apiErrorType, detailsOf, eventTypes, eventsOf, fakeTasks, secondsAfterStart, testEngines,
+  type TestEngine, apiErrorType, detailsOf, eventTypes, eventsOf, fakeTasks, lambdaArn, secondsAfterStart, taskError, testEngines,
 } from '../../support/engine-env.ts';
 
 const testEngine = testEngines();
@@ -223,6 +223,20 @@ describe('StopExecution', () => {
     expect(outcome.status).toBe('ABORTED');
     expect(eventTypes(history)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
     expect(secondsAfterStart(history, 'ExecutionAborted')).toEqual([60]);
+  });
+
+  it('ends an execution waiting out a retry back-off, without another attempt', async () => {
+    const tasks = fakeTasks({ [lambdaArn('flaky')]: () => { throw taskError('Flaky', 'down'); } });
+    const env = testEngine({ tasks });
+    const executionArn = env.start({ StartAt: 'T', States: { T: { Type: 'Task', Resource: lambdaArn('flaky'), Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 100 }], End: true } } }, {});
+
+    await env.sleep(50);
+    env.engine.stopExecution(executionArn);
+    const { outcome, history } = await env.finish(executionArn);
+
+    expect(outcome.status).toBe('ABORTED');
+    expect(tasks.received).toHaveLength(1);
+    expect(secondsAfterStart(history, 'ExecutionAborted')).toEqual([50]);
   });
 
   it('invalidates the token of the aborted task', async () => {

@@ -134,6 +134,37 @@ describe('Task state with a service integration', () => {
   });
 });
 
+describe('Task results over the payload limit', () => {
+  const BIG = lambdaArn('big');
+  const bigResult = () => fakeTasks({ [BIG]: () => 'x'.repeat(300 * 1024) });
+
+  it('fails with States.DataLimitExceeded when a task returns more than 256 KiB', async () => {
+    const env = testEngine({ tasks: bigResult() });
+
+    const { outcome } = await env.run(task({ Resource: BIG }), {});
+
+    expect(outcome).toEqual({
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+      cause: `The state/task '${BIG}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+    });
+  });
+
+  it('lets a Catch on States.ALL catch States.DataLimitExceeded from a task result', async () => {
+    const env = testEngine({ tasks: bigResult() });
+    const definition = {
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: BIG, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Handle' }], Next: 'Handle' }, Handle: { Type: 'Pass', End: true } },
+    };
+
+    const { outcome } = await env.run(definition, {});
+
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'States.DataLimitExceeded' } });
+  });
+
+  it.todo('records LambdaFunctionFailed (TaskFailed for a service) with States.DataLimitExceeded for an oversized result, as AWS does (engine records no failure event unless the integration itself raised it)');
+});
+
 describe('Task input and output processing (JSONPath)', () => {
   // the AWS developer guide's example: InputPath, Parameters, ResultSelector, ResultPath, OutputPath in order
   const result = { resourceType: 'elasticmapreduce', resource: 'createCluster.sync', output: { SdkHttpMetadata: { HttpStatusCode: 200 }, ClusterId: 'AKIAIOSFODNN7EXAMPLE' } };

@@ -73,6 +73,21 @@ describe('Wait state', () => {
     expect(secondsAfterStart(history, 'WaitStateExited')).toEqual([3600, 3600 + 86400 * 30, 3600 + 86400 * 30 + 1]);
   });
 
+  it('shows the virtual time in the context object: the next state was entered when the wait ended', async () => {
+    const env = testEngine();
+    const definition = {
+      StartAt: 'W',
+      States: {
+        W: { Type: 'Wait', Seconds: 90, Next: 'P' },
+        P: { Type: 'Pass', Parameters: { 'started.$': '$$.Execution.StartTime', 'entered.$': '$$.State.EnteredTime' }, End: true },
+      },
+    };
+
+    const { outcome } = await env.run(definition, {});
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { started: '2024-01-01T00:00:00.000Z', entered: '2024-01-01T00:01:30.000Z' } });
+  });
+
   it('applies InputPath and OutputPath to its input', async () => {
     const env = testEngine();
 
