@@ -34,11 +34,11 @@ function settledMemory(): { rss: number; heap: number } {
 
 /**
  * Executions whose Wait is committed, read through a connection of its own so that only
- * committed rows count: RUNNING rows whose history holds a WaitStateEntered event.
+ * committed rows count: RUNNING rows whose history chunks hold a WaitStateEntered event.
  */
 function committedWaiting(observer: DatabaseSync): number {
   const row = observer.prepare(`SELECT count(*) AS n FROM executions x WHERE x.status = 'RUNNING' AND EXISTS (
-    SELECT 1 FROM events e WHERE e.execution_arn = x.arn AND json_extract(e.json, '$.type') = 'WaitStateEntered')`).get() as { n: number };
+    SELECT 1 FROM history h, json_each(h.body) e WHERE h.execution_id = x.id AND e.value ->> 0 = 'WaitStateEntered')`).get() as { n: number };
   return Number(row.n);
 }
 

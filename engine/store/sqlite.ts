@@ -4,6 +4,11 @@
  * The interpreter hands it one batch per commit (execution rows, snapshots, new history events,
  * task-token changes); a batch is one transaction, so a process killed at any moment leaves either
  * all of a batch or none of it.
+ *
+ * Executions have an integer key. A commit writes the history events it adds to an execution as
+ * one `history` row (a chunk: first and last event id, and a compact JSON body), not one row per
+ * event, and the resumable snapshot in a table of its own, so that a step does not rewrite the
+ * execution's input.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { createHash } from 'node:crypto';
@@ -32,6 +37,8 @@ export interface StateMachineRow {
 }
 
 export interface ExecutionRow {
+  /** the store's integer key; set when the row is first written */
+  id?: number;
   arn: string;
   stateMachineArn: string;
   name: string;
@@ -74,6 +81,9 @@ export function definitionHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text. */
+const SCHEMA_VERSION = 1;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS state_machines (
   arn TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL,
@@ -81,21 +91,26 @@ CREATE TABLE IF NOT EXISTS state_machines (
 );
 CREATE TABLE IF NOT EXISTS definitions (hash TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS executions (
-  arn TEXT PRIMARY KEY, state_machine_arn TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+  id INTEGER PRIMARY KEY, arn TEXT NOT NULL UNIQUE, state_machine_arn TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
   definition_hash TEXT NOT NULL, input TEXT NOT NULL, output TEXT, error TEXT, cause TEXT,
-  start_ms INTEGER NOT NULL, stop_ms INTEGER, redrive_count INTEGER NOT NULL, redrive_ms INTEGER,
-  snapshot TEXT, meta TEXT NOT NULL
+  start_ms INTEGER NOT NULL, stop_ms INTEGER, redrive_count INTEGER NOT NULL, redrive_ms INTEGER, meta TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, start_ms);
 CREATE INDEX IF NOT EXISTS executions_running ON executions (status) WHERE status = 'RUNNING';
-CREATE TABLE IF NOT EXISTS events (
-  execution_arn TEXT NOT NULL, id INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (execution_arn, id)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (execution_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (
+  execution_id INTEGER NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (execution_id, first_id)
+);
 CREATE TABLE IF NOT EXISTS task_tokens (
   token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, heartbeat_ms INTEGER
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 `;
+
+const EXEC_COLUMNS = `state_machine_arn, name, status, definition_hash, input, output, error, cause, start_ms, stop_ms,
+  redrive_count, redrive_ms, meta`;
+const EXEC_SELECT = `SELECT e.*, s.body AS snapshot FROM executions e LEFT JOIN snapshots s ON s.execution_id = e.id`;
 
 /**
  * @example
@@ -115,7 +130,7 @@ export class Store {
       this.db.exec('PRAGMA synchronous = NORMAL');
     }
     this.db.exec('PRAGMA busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.migrate();
     const p = (sql: string) => this.db.prepare(sql);
     this.st = {
       putSm: p(`INSERT INTO state_machines (arn, name, definition, role_arn, type, created_ms, updated_ms, meta)
@@ -126,22 +141,65 @@ export class Store {
       delSm: p('DELETE FROM state_machines WHERE arn = ?'),
       putDef: p('INSERT OR IGNORE INTO definitions (hash, text) VALUES (?, ?)'),
       getDef: p('SELECT text FROM definitions WHERE hash = ?'),
-      putExec: p(`INSERT INTO executions (arn, state_machine_arn, name, status, definition_hash, input, output, error,
-        cause, start_ms, stop_ms, redrive_count, redrive_ms, snapshot, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      insertExec: p(`INSERT INTO executions (arn, ${EXEC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(arn) DO UPDATE SET status = excluded.status, output = excluded.output, error = excluded.error,
         cause = excluded.cause, stop_ms = excluded.stop_ms, redrive_count = excluded.redrive_count,
-        redrive_ms = excluded.redrive_ms, snapshot = excluded.snapshot, meta = excluded.meta`),
-      getExec: p('SELECT * FROM executions WHERE arn = ?'),
-      running: p(`SELECT * FROM executions WHERE status = 'RUNNING' ORDER BY start_ms`),
-      putEvent: p('INSERT OR REPLACE INTO events (execution_arn, id, json) VALUES (?, ?, ?)'),
-      events: p('SELECT json FROM events WHERE execution_arn = ? ORDER BY id'),
-      eventCount: p('SELECT count(*) AS n FROM events WHERE execution_arn = ?'),
+        redrive_ms = excluded.redrive_ms, meta = excluded.meta RETURNING id`),
+      // a row is rewritten whole, input included: skip the write when nothing changed
+      updateExec: p(`UPDATE executions SET status = ?1, output = ?2, error = ?3, cause = ?4, stop_ms = ?5, redrive_count = ?6,
+        redrive_ms = ?7, meta = ?8 WHERE id = ?9 AND (status IS NOT ?1 OR output IS NOT ?2 OR error IS NOT ?3 OR cause IS NOT ?4
+        OR stop_ms IS NOT ?5 OR redrive_count IS NOT ?6 OR redrive_ms IS NOT ?7 OR meta IS NOT ?8)`),
+      putSnapshot: p('INSERT OR REPLACE INTO snapshots (execution_id, body) VALUES (?, ?)'),
+      delSnapshot: p('DELETE FROM snapshots WHERE execution_id = ?'),
+      getExec: p(`${EXEC_SELECT} WHERE e.arn = ?`),
+      execId: p('SELECT id FROM executions WHERE arn = ?'),
+      running: p(`${EXEC_SELECT} WHERE e.status = 'RUNNING' ORDER BY e.start_ms`),
+      putChunk: p('INSERT OR REPLACE INTO history (execution_id, first_id, last_id, body) VALUES (?, ?, ?, ?)'),
+      chunks: p('SELECT h.first_id, h.body FROM history h JOIN executions e ON e.id = h.execution_id WHERE e.arn = ? ORDER BY h.first_id'),
+      eventCount: p(`SELECT coalesce(sum(h.last_id - h.first_id + 1), 0) AS n FROM history h JOIN executions e ON e.id = h.execution_id
+        WHERE e.arn = ?`),
       putToken: p(`INSERT INTO task_tokens (token, execution_arn, status, outcome, heartbeat_ms) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(token) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, heartbeat_ms = excluded.heartbeat_ms`),
       getToken: p('SELECT * FROM task_tokens WHERE token = ?'),
       getKv: p('SELECT value FROM kv WHERE key = ?'),
       putKv: p('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
+  }
+
+  /** Creates the schema, or brings a file written by an older version up to it in one transaction. */
+  private migrate(): void {
+    const version = Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+    if (version >= SCHEMA_VERSION) return;
+    const legacy = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'`).get() !== undefined;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      if (legacy) {
+        this.db.exec(`DROP INDEX IF EXISTS executions_by_machine; DROP INDEX IF EXISTS executions_running;
+          ALTER TABLE executions RENAME TO executions_v0;`);
+      }
+      this.db.exec(SCHEMA);
+      if (legacy) this.migrateV0();
+      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** Version 0: the snapshot was a column of executions, and each event a row of `events` keyed by ARN. */
+  private migrateV0(): void {
+    this.db.exec(`INSERT INTO executions (arn, ${EXEC_COLUMNS}) SELECT arn, ${EXEC_COLUMNS} FROM executions_v0 ORDER BY start_ms, arn;
+      INSERT INTO snapshots (execution_id, body) SELECT e.id, v.snapshot FROM executions e JOIN executions_v0 v ON v.arn = e.arn
+        WHERE v.snapshot IS NOT NULL;`);
+    const put = this.db.prepare('INSERT OR REPLACE INTO history (execution_id, first_id, last_id, body) VALUES (?, ?, ?, ?)');
+    const ids = this.db.prepare('SELECT e.id, e.arn FROM executions e WHERE EXISTS (SELECT 1 FROM events v WHERE v.execution_arn = e.arn)');
+    const rows = this.db.prepare('SELECT json FROM events WHERE execution_arn = ? ORDER BY id');
+    for (const { id, arn } of ids.all() as { id: number; arn: string }[]) {
+      const events = (rows.all(arn) as { json: string }[]).map((r) => JSON.parse(r.json) as HistoryEvent);
+      for (const c of encodeChunks(events)) put.run(id, c.first, c.last, c.body);
+    }
+    this.db.exec('DROP TABLE events; DROP TABLE executions_v0;');
   }
 
   close(): void {
@@ -153,23 +211,39 @@ export class Store {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       for (const d of batch.definitions) this.st.putDef.run(d.hash, d.text);
-      for (const e of batch.executions) this.writeExecution(e);
+      const ids = new Map<string, number>();
+      for (const e of batch.executions) ids.set(e.arn, this.writeExecution(e));
+
       for (const { executionArn, events } of batch.events) {
-        for (const ev of events) this.st.putEvent.run(executionArn, ev.id, JSON.stringify(ev));
+        const id = ids.get(executionArn) ?? (this.st.execId.get(executionArn) as { id: number } | undefined)?.id;
+        if (id === undefined) throw new Error(`history for an execution that was never written: ${executionArn}`);
+        for (const c of encodeChunks(events)) this.st.putChunk.run(id, c.first, c.last, c.body);
       }
       for (const t of batch.tokens) this.st.putToken.run(t.token, t.executionArn, t.status, t.outcome, t.heartbeatMs);
       this.db.exec('COMMIT');
+      // only a committed insert's id is the row's for good
+      for (const e of batch.executions) e.id ??= ids.get(e.arn);
     } catch (err) {
       this.db.exec('ROLLBACK');
       throw err;
     }
   }
 
-  private writeExecution(e: ExecutionRow): void {
-    this.st.putExec.run(
-      e.arn, e.stateMachineArn, e.name, e.status, e.definitionHash, e.input, e.output, e.error, e.cause,
-      e.startMs, e.stopMs, e.redriveCount, e.redriveMs, e.snapshot, e.meta,
-    );
+  /** Writes an execution's row and snapshot; returns its integer key. */
+  private writeExecution(e: ExecutionRow): number {
+    let id = e.id;
+    if (id === undefined) {
+      const r = this.st.insertExec.get(
+        e.arn, e.stateMachineArn, e.name, e.status, e.definitionHash, e.input, e.output, e.error, e.cause,
+        e.startMs, e.stopMs, e.redriveCount, e.redriveMs, e.meta,
+      ) as { id: number };
+      id = Number(r.id);
+    } else {
+      this.st.updateExec.run(e.status, e.output, e.error, e.cause, e.stopMs, e.redriveCount, e.redriveMs, e.meta, id);
+    }
+    if (e.snapshot === null) this.st.delSnapshot.run(id);
+    else this.st.putSnapshot.run(id, e.snapshot);
+    return id;
   }
 
   putStateMachine(sm: StateMachineRow): void {
@@ -208,24 +282,26 @@ export class Store {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.stateMachineArn) {
-      where.push('state_machine_arn = ?');
+      where.push('e.state_machine_arn = ?');
       args.push(filter.stateMachineArn);
     }
     if (filter.status) {
-      where.push('status = ?');
+      where.push('e.status = ?');
       args.push(filter.status);
     }
     if (filter.after) {
-      where.push('(start_ms < ? OR (start_ms = ? AND arn < ?))');
+      where.push('(e.start_ms < ? OR (e.start_ms = ? AND e.arn < ?))');
       args.push(filter.after.startMs, filter.after.startMs, filter.after.arn);
     }
-    const sql = `SELECT * FROM executions ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY start_ms DESC, arn DESC LIMIT ${Math.max(1, Math.min(filter.limit ?? 1000, 100000))}`;
+    const sql = `${EXEC_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY e.start_ms DESC, e.arn DESC LIMIT ${Math.max(1, Math.min(filter.limit ?? 1000, 100000))}`;
     return (this.db.prepare(sql).all(...args) as Record<string, unknown>[]).map(toExec);
   }
 
   events(executionArn: string): HistoryEvent[] {
-    return (this.st.events.all(executionArn) as { json: string }[]).map((r) => JSON.parse(r.json) as HistoryEvent);
+    const out: HistoryEvent[] = [];
+    for (const r of this.st.chunks.all(executionArn) as { first_id: number; body: string }[]) decodeChunk(Number(r.first_id), r.body, out);
+    return out;
   }
 
   eventCount(executionArn: string): number {
@@ -268,6 +344,7 @@ function toSm(r: Record<string, unknown>): StateMachineRow {
 
 function toExec(r: Record<string, unknown>): ExecutionRow {
   return {
+    id: Number(r.id),
     arn: r.arn as string,
     stateMachineArn: r.state_machine_arn as string,
     name: r.name as string,
@@ -284,4 +361,126 @@ function toExec(r: Record<string, unknown>): ExecutionRow {
     snapshot: (r.snapshot as string | null) ?? null,
     meta: r.meta as string,
   };
+}
+
+/** A chunk above this many characters is split, so that no single row grows without bound. */
+const CHUNK_CHARS = 4 * 1024 * 1024;
+
+interface Chunk {
+  first: number;
+  last: number;
+  body: string;
+}
+
+/**
+ * Consecutive events as chunks. A chunk's body is a JSON array with one array per event, whose
+ * first three elements are `type`, `id - previousEventId` and `timestamp` (null when equal to the
+ * one before); the id of the n-th event is `first + n`. Then either:
+ * - nothing, when the event has no other field;
+ * - a state's entered or exited details in the usual shape, as `name, payload text` (two strings);
+ * - an object of the other fields, in their order.
+ * Decoding gives back objects equal to the events, keys in the same order.
+ */
+export function encodeChunks(events: readonly HistoryEvent[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  let rows: string[] = [];
+  let chars = 0;
+  let first = 0;
+  let prevTs: number | undefined;
+  const flush = () => {
+    if (rows.length === 0) return;
+    chunks.push({ first, last: first + rows.length - 1, body: `[${rows.join(',')}]` });
+    rows = [];
+    chars = 0;
+  };
+  for (const ev of events) {
+    if (rows.length > 0 && (ev.id !== first + rows.length || chars > CHUNK_CHARS)) flush();
+    if (rows.length === 0) {
+      first = ev.id;
+      prevTs = undefined;
+    }
+    const ts = ev.timestamp === prevTs ? 'null' : JSON.stringify(ev.timestamp);
+    prevTs = ev.timestamp;
+    const row = `[${quote(ev.type)},${ev.id - ev.previousEventId},${ts}${encodeDetails(ev)}]`;
+    rows.push(row);
+    chars += row.length;
+  }
+  flush();
+  return chunks;
+}
+
+function encodeDetails(ev: HistoryEvent): string {
+  let rest = '';
+  let only: string | undefined;
+  let count = 0;
+  for (const k in ev) {
+    if (k === 'timestamp' || k === 'type' || k === 'id' || k === 'previousEventId') continue;
+    const v = ev[k];
+    if (v === undefined) continue;
+    count++;
+    only = k;
+  }
+  if (count === 0) return '';
+  if (count === 1) {
+    const short = stateDetails(ev.type, only!, ev[only!]);
+    if (short !== undefined) return short;
+  }
+  for (const k in ev) {
+    if (k === 'timestamp' || k === 'type' || k === 'id' || k === 'previousEventId') continue;
+    const v = JSON.stringify(ev[k]);
+    if (v === undefined) continue;
+    rest += `${rest ? ',' : ''}${quote(k)}:${v}`;
+  }
+  return rest ? `,{${rest}}` : '';
+}
+
+/** `,name,text` for `{ name, input|output, inputDetails|outputDetails: { truncated: false } }`, the commonest details. */
+function stateDetails(type: string, key: string, details: unknown): string | undefined {
+  const which = STATE_DETAILS[key];
+  if (which === undefined || which.type(type) === false || details === null || typeof details !== 'object') return undefined;
+  const d = details as Record<string, unknown>;
+  let i = 0;
+  for (const k in d) {
+    if (k !== which.keys[i++]) return undefined;
+  }
+  if (i !== 3 || typeof d.name !== 'string' || typeof d[which.keys[1]] !== 'string') return undefined;
+  const flag = d[which.keys[2]] as Record<string, unknown> | null;
+  if (flag === null || typeof flag !== 'object' || flag.truncated !== false) return undefined;
+  for (const k in flag) if (k !== 'truncated') return undefined;
+  return `,${quote(d.name)},${quote(d[which.keys[1]] as string)}`;
+}
+
+const STATE_DETAILS: Record<string, { keys: [string, string, string]; type: (t: string) => boolean }> = {
+  stateEnteredEventDetails: { keys: ['name', 'input', 'inputDetails'], type: (t) => t.endsWith('StateEntered') },
+  stateExitedEventDetails: { keys: ['name', 'output', 'outputDetails'], type: (t) => t.endsWith('StateExited') },
+};
+
+const quoted = new Map<string, string>();
+/** JSON text of a string; event types and state names repeat, so theirs are kept. */
+function quote(s: string): string {
+  if (s.length > 64) return JSON.stringify(s);
+  let q = quoted.get(s);
+  if (q === undefined) {
+    q = JSON.stringify(s);
+    if (quoted.size < 10_000) quoted.set(s, q);
+  }
+  return q;
+}
+
+/** Appends the events of one chunk to `out`. */
+export function decodeChunk(first: number, body: string, out: HistoryEvent[]): void {
+  const rows = JSON.parse(body) as [string, number, number | null, ...unknown[]][];
+  let timestamp = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const type = row[0];
+    if (row[2] !== null) timestamp = row[2];
+    const id = first + i;
+    const ev: HistoryEvent = { timestamp, type, id, previousEventId: id - row[1] };
+    if (row.length === 5) {
+      if (type.endsWith('StateEntered')) ev.stateEnteredEventDetails = { name: row[3], input: row[4], inputDetails: { truncated: false } };
+      else ev.stateExitedEventDetails = { name: row[3], output: row[4], outputDetails: { truncated: false } };
+    } else if (row.length === 4) Object.assign(ev, row[3]);
+    out.push(ev);
+  }
 }
