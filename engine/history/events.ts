@@ -31,8 +31,14 @@ export function payloadText(value: JsonValue | undefined): string {
   return JSON.stringify(value);
 }
 
+/** The text a client sent for this very object or array, if it did. */
+export function rememberedText(value: JsonValue | undefined): string | undefined {
+  return value !== null && typeof value === 'object' ? originalText.get(value) : undefined;
+}
+
 export function payload(key: 'input' | 'output', value: JsonValue | undefined): Record<string, unknown> {
-  return { [key]: payloadText(value), [`${key}Details`]: { truncated: false } };
+  const text = payloadText(value);
+  return key === 'input' ? { input: text, inputDetails: { truncated: false } } : { output: text, outputDetails: { truncated: false } };
 }
 
 /** The `*EventDetails` key of each event type that carries one. */

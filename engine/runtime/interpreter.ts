@@ -17,11 +17,11 @@ import type {
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
 import { ExecutionError, RuntimeError, StatesErrorName, DataLimitExceeded } from '../errors.ts';
 import type { HistoryEvent } from '../history/events.ts';
-import { payload, payloadText } from '../history/events.ts';
+import { payload, payloadText, rememberedText } from '../history/events.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { TaskFlavor, TaskIntegration } from './integrations.ts';
 import { applyResultPath, asExecutionError, evaluateDynamicValue, evaluatePayloadTemplate, selectPath } from './payload.ts';
-import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
+import { resolvePath, withInput, type PathRoots } from '../query/jsonpath/index.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
 import { selectChoice } from '../states/choice-rules.ts';
@@ -121,7 +121,8 @@ interface Snapshot {
   status: 'RUNNING';
 }
 
-type StateOutcome = { kind: 'next'; next: string; output: JsonValue } | { kind: 'end'; output: JsonValue };
+/** `text`, when known, is the output's payload text as history shows it, for the next Entered event. */
+type StateOutcome = { kind: 'next'; next: string; output: JsonValue; text?: string } | { kind: 'end'; output: JsonValue; text?: string };
 type BranchResult = { ok: true; output: JsonValue } | { ok: false; error: ExecutionError };
 
 /** Thrown through a frame's awaits when its branch is cancelled (a sibling failed, or StopExecution). */
@@ -338,12 +339,14 @@ export class ExecutionRun {
     }
   }
 
+  private startTimeText: string | undefined;
+
   private context(f: Frame, state: State, extra?: { token?: string }): JsonObject {
     const ctx: JsonObject = {
       Execution: {
         Id: this.info.executionArn,
         Input: this.info.input,
-        StartTime: new Date(this.info.startMs).toISOString(),
+        StartTime: (this.startTimeText ??= new Date(this.info.startMs).toISOString()),
         Name: this.info.name,
         RoleArn: this.info.roleArn,
         ...(this.info.type === 'EXPRESS' ? {} : { RedriveCount: this.info.redriveCount }),
@@ -359,9 +362,16 @@ export class ExecutionRun {
     return ctx;
   }
 
-  private roots(f: Frame, input: JsonValue, context: JsonValue): PathRoots {
-    return { input, context, variable: (name) => this.lookupVar(f, name) };
+  /**
+   * The roots of a JSONPath state's paths. The context object is built the first time a path reads
+   * `$$`, which most states never do.
+   */
+  private roots(f: Frame, state: State, input: JsonValue, extra?: { token?: string; context?: JsonValue }): PathRoots {
+    return new StateRoots(input, () => extra?.context ?? this.context(f, state, extra), (name) => this.lookupVar(f, name));
   }
+
+  private readonly uuidFn = (): string => this.svc.uuid();
+  private readonly randomFn = (): number => this.svc.random();
 
   private async maybeYield(): Promise<void> {
     if (++this.steps % 500 !== 0) return;
@@ -462,6 +472,8 @@ export class ExecutionRun {
   // the state lifecycle, written once
 
   private async runBranch(f: Frame): Promise<BranchResult> {
+    /** the input's payload text, when the state before already made it */
+    let inputText: string | undefined;
     for (;;) {
       const branch = this.branchOf(f);
       const state = branch.States[f.state];
@@ -470,9 +482,10 @@ export class ExecutionRun {
         f.enteredMs = this.now();
         f.retryCounts = [];
         f.retryTotal = 0;
-        f.enteredId = this.emit(f, `${state.Type}StateEntered`, {
-          stateEnteredEventDetails: { name: f.state, ...payload('input', f.input) },
+        f.enteredId = this.emit(f, ENTERED[state.Type], {
+          stateEnteredEventDetails: { name: f.state, input: inputText ?? payloadText(f.input), inputDetails: { truncated: false } },
         });
+        inputText = undefined;
         f.phase = { k: 'run' };
         if (state.Type === 'Fail') {
           // a Fail state ends its branch right away
@@ -503,6 +516,7 @@ export class ExecutionRun {
       }
       f.state = outcome.next;
       f.input = outcome.output;
+      inputText = outcome.text;
       f.phase = { k: 'enter' };
       await this.maybeYield();
     }
@@ -541,8 +555,10 @@ export class ExecutionRun {
 
   /** Exits a state: the Exited event (with assigned variables), then next or end. */
   private exit(f: Frame, state: State, output: JsonValue, assigned: JsonObject | null, next?: string, prev?: number): StateOutcome {
-    checkSize(output, f.state);
-    const details: Record<string, unknown> = { name: f.state, ...payload('output', output) };
+    const json = JSON.stringify(output ?? null);
+    checkSizeText(json, f.state);
+    const text = rememberedText(output) ?? json;
+    const details: Record<string, unknown> = { name: f.state, output: text, outputDetails: { truncated: false } };
     if (assigned && Object.keys(assigned).length > 0) {
       const texts: Record<string, string> = {};
       for (const [k, v] of Object.entries(assigned)) texts[k] = payloadText(v);
@@ -550,17 +566,16 @@ export class ExecutionRun {
       details.assignedVariablesDetails = { truncated: false };
       this.assignVars(f, assigned);
     }
-    this.emit(f, `${state.Type}StateExited`, { stateExitedEventDetails: details }, prev !== undefined ? { prev } : {});
+    this.emit(f, EXITED[state.Type], { stateExitedEventDetails: details }, prev !== undefined ? { prev } : {});
     const target = next ?? state.Next;
-    if (state.End || target === undefined) return { kind: 'end', output };
-    return { kind: 'next', next: target, output };
+    if (state.End || target === undefined) return { kind: 'end', output, text };
+    return { kind: 'next', next: target, output, text };
   }
 
   // ---- JSONPath helpers
 
   private jpEnv(f: Frame, state: State, input: JsonValue, extra?: { token?: string; context?: JsonValue }) {
-    const context = extra?.context ?? this.context(f, state, extra);
-    return { roots: this.roots(f, input, context), uuid: () => this.svc.uuid(), random: () => this.svc.random() };
+    return { roots: this.roots(f, state, input, extra), uuid: this.uuidFn, random: this.randomFn };
   }
 
   /** JSONPath Assign: `.$` values read `$` (the state's result) and `$$`. */
@@ -571,7 +586,8 @@ export class ExecutionRun {
   }
 
   private jpOutput(f: Frame, state: State, afterResult: JsonValue): JsonValue {
-    return selectPath(state.OutputPath, afterResult, this.roots(f, afterResult, this.context(f, state)), 'OutputPath');
+    if (state.OutputPath === undefined || state.OutputPath === '$') return afterResult;
+    return selectPath(state.OutputPath, afterResult, this.roots(f, state, afterResult), 'OutputPath');
   }
 
   // ---- JSONata helpers
@@ -627,7 +643,7 @@ export class ExecutionRun {
     const raw = f.input;
     const env = this.jpEnv(f, state, raw);
     let eff = selectPath(state.InputPath, raw, env.roots, 'InputPath');
-    if (state.Parameters !== undefined) eff = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input: eff } }, 'Parameters');
+    if (state.Parameters !== undefined) eff = evaluatePayloadTemplate(state.Parameters, { ...env, roots: withInput(env.roots, eff) }, 'Parameters');
     const result = state.Result !== undefined ? state.Result : eff;
     const assigned = this.jpAssign(f, state, result);
     const out = this.jpOutput(f, state, applyResultPath(state.ResultPath, raw, result));
@@ -681,7 +697,7 @@ export class ExecutionRun {
   private choiceJsonPath(f: Frame, state: ChoiceState): StateOutcome {
     const env = this.jpEnv(f, state, f.input);
     const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-    const next = selectChoice(state as never, { ...env.roots, input: eff });
+    const next = selectChoice(state as never, withInput(env.roots, eff));
     if (next === undefined) {
       throw new ExecutionError(StatesErrorName.NoChoiceMatched, `No Matches!`);
     }
@@ -729,7 +745,7 @@ export class ExecutionRun {
       } else {
         const env = this.jpEnv(f, state, f.input);
         const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        at = this.waitUntilJsonPath(f, state, { ...env.roots, input: eff });
+        at = this.waitUntilJsonPath(f, state, withInput(env.roots, eff));
         assigned = this.jpAssign(f, state, eff);
         output = this.jpOutput(f, state, eff);
       }
@@ -802,7 +818,7 @@ export class ExecutionRun {
     const state = this.branchOf(f).States[f.state] as TaskState;
     if (typeof state.HeartbeatSeconds === 'number') return state.HeartbeatSeconds;
     if (state.HeartbeatSecondsPath) {
-      const r = resolvePath(state.HeartbeatSecondsPath, this.roots(f, f.input, this.context(f, state)));
+      const r = resolvePath(state.HeartbeatSecondsPath, this.roots(f, state, f.input));
       if (r.found && typeof r.value === 'number') return r.value;
     }
     return undefined;
@@ -820,7 +836,7 @@ export class ExecutionRun {
       return Number(v);
     }
     if (path !== undefined) {
-      const r = resolvePath(path, this.roots(f, f.input, this.context(f, state)));
+      const r = resolvePath(path, this.roots(f, state, f.input));
       if (!r.found || typeof r.value !== 'number' || !Number.isInteger(r.value) || r.value <= 0) {
         throw new RuntimeError(`The ${field}Path parameter does not reference a valid integer value: ${r.found ? JSON.stringify(r.value) : 'null'}`);
       }
@@ -846,7 +862,7 @@ export class ExecutionRun {
       } else {
         const env = this.jpEnv(f, state, f.input, { context });
         params = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        if (state.Parameters !== undefined) params = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input: params } }, 'Parameters');
+        if (state.Parameters !== undefined) params = evaluatePayloadTemplate(state.Parameters, { ...env, roots: withInput(env.roots, params) }, 'Parameters');
       }
       const now = this.now();
       phase = {
@@ -1082,7 +1098,7 @@ export class ExecutionRun {
       else {
         const env = this.jpEnv(f, state, f.input);
         input = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, { ...env, roots: { ...env.roots, input } }, 'Parameters');
+        if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, { ...env, roots: withInput(env.roots, input) }, 'Parameters');
       }
       this.emit(f, 'ParallelStateStarted');
       const attempt = f.retryTotal;
@@ -1172,7 +1188,7 @@ export class ExecutionRun {
       return checkMapNumber(field, Number(v));
     }
     if (path !== undefined) {
-      const r = resolvePath(path, this.roots(f, input, this.context(f, state)));
+      const r = resolvePath(path, this.roots(f, state, input));
       const value = r.found ? r.value : null;
       const isFloat = field === 'ToleratedFailurePercentage';
       if (typeof value !== 'number' || (!isFloat && !Number.isInteger(value))) {
@@ -1201,7 +1217,7 @@ export class ExecutionRun {
       } else {
         const env = this.jpEnv(f, state, f.input);
         input = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        items = state.ItemsPath !== undefined ? selectPath(state.ItemsPath, input, { ...env.roots, input }, 'ItemsPath') : input;
+        items = state.ItemsPath !== undefined ? selectPath(state.ItemsPath, input, withInput(env.roots, input), 'ItemsPath') : input;
       }
       if (!Array.isArray(items)) {
         throw new RuntimeError(`Map state input must be an array but was: ${typeof items === 'object' ? (items === null ? 'null' : 'object') : typeof items}`);
@@ -1381,6 +1397,36 @@ export class ExecutionRun {
   }
 }
 
+/** Path roots whose context object is built the first time it is read. */
+class StateRoots implements PathRoots {
+  readonly input: JsonValue;
+  private built: JsonValue | undefined;
+  private readonly build: () => JsonValue;
+  private readonly lookup: (name: string) => JsonValue | undefined;
+
+  constructor(input: JsonValue, build: () => JsonValue, lookup: (name: string) => JsonValue | undefined) {
+    this.input = input;
+    this.build = build;
+    this.lookup = lookup;
+  }
+
+  get context(): JsonValue {
+    return (this.built ??= this.build());
+  }
+
+  variable(name: string): JsonValue | undefined {
+    return this.lookup(name);
+  }
+}
+
+const ENTERED = stateEventTypes('StateEntered');
+const EXITED = stateEventTypes('StateExited');
+
+function stateEventTypes(suffix: string): Record<State['Type'], string> {
+  const types: State['Type'][] = ['Pass', 'Choice', 'Succeed', 'Fail', 'Wait', 'Task', 'Parallel', 'Map'];
+  return Object.fromEntries(types.map((t) => [t, t + suffix])) as Record<State['Type'], string>;
+}
+
 const evaluationErrors = new WeakSet<ExecutionError>();
 const prefixed = new WeakSet<ExecutionError>();
 
@@ -1399,7 +1445,11 @@ function cleanStop(s: { error?: string; cause?: string }): { error?: string; cau
 }
 
 function checkSize(value: JsonValue, what: string): void {
-  const text = JSON.stringify(value ?? null);
+  checkSizeText(JSON.stringify(value ?? null), what);
+}
+
+/** `text` is the value's JSON.stringify text. */
+function checkSizeText(text: string, what: string): void {
   if (text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
     throw new DataLimitExceeded(`The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
   }

@@ -4,7 +4,7 @@
  */
 import type { JsonObject, JsonValue } from '../json.ts';
 import { ExecutionError, RuntimeError, ResultPathMatchFailure, StatesErrorName } from '../errors.ts';
-import { resolvePath, writePath, type PathRoots } from '../query/jsonpath/index.ts';
+import { resolvePath, withInput, writePath, type PathRoots } from '../query/jsonpath/index.ts';
 import { evaluateIntrinsic, isIntrinsicExpression } from '../query/intrinsics/index.ts';
 
 export interface TemplateEnv {
@@ -22,7 +22,7 @@ export function quoteJson(v: JsonValue): string {
 export function selectPath(path: string | null | undefined, data: JsonValue, roots: PathRoots, field: 'InputPath' | 'OutputPath' | 'ItemsPath'): JsonValue {
   if (path === undefined || path === '$') return data;
   if (path === null) return {};
-  const r = resolvePath(path, { ...roots, input: data });
+  const r = resolvePath(path, withInput(roots, data));
   if (!r.found) {
     throw new RuntimeError(`Invalid path '${path}' : No results for path: ${bracketPath(path)}`, { location: field });
   }

@@ -100,6 +100,29 @@ export interface PathRoots {
   variable(name: string): JsonValue | undefined;
 }
 
+/** The same roots over another input. Reads `context` only when a path does: it may be built lazily. */
+export function withInput(roots: PathRoots, input: JsonValue): PathRoots {
+  return new InputRoots(roots, input);
+}
+
+class InputRoots implements PathRoots {
+  readonly input: JsonValue;
+  private readonly base: PathRoots;
+
+  constructor(base: PathRoots, input: JsonValue) {
+    this.base = base;
+    this.input = input;
+  }
+
+  get context(): JsonValue {
+    return this.base.context;
+  }
+
+  variable(name: string): JsonValue | undefined {
+    return this.base.variable(name);
+  }
+}
+
 /** Resolves any ASL path (`$...`, `$$...`, `$var...`) against the roots. */
 export function resolvePath(path: string, roots: PathRoots): Lookup {
   const c = compilePath(path);
