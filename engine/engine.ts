@@ -15,7 +15,7 @@ import { rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices } from './runtime/interpreter.ts';
-import { Store, definitionHash, type ExecutionRow, type StateMachineRow, ExecutionStatus } from './store/sqlite.ts';
+import { Store, definitionHash, type ExecutionRow, type SnapshotParts, type StateMachineRow, ExecutionStatus } from './store/sqlite.ts';
 import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
 
 export interface EngineOptions {
@@ -219,7 +219,8 @@ export class Engine {
         roleArn: meta.roleArn, type: meta.type, accountId: this.accountId, region: this.region, startMs: row.startMs, input,
         redriveCount: row.redriveCount,
       };
-      const run = new ExecutionRun(info, JSON.parse(text) as StateMachineDefinition, this.svc, row.snapshot);
+      const id = row.id!;
+      const run = new ExecutionRun(info, JSON.parse(text) as StateMachineDefinition, this.svc, row.snapshot, () => this.store.snapshotParts(id));
       this.launch(run, row);
       n++;
     }
@@ -317,12 +318,17 @@ export class Engine {
     if (this.closed || (this.dirty.size === 0 && this.pendingDefinitions.size === 0)) return;
     const executions: ExecutionRow[] = [];
     const events: { executionArn: string; events: HistoryEvent[] }[] = [];
+    const snapshotParts: SnapshotParts[] = [];
     for (const arn of this.dirty) {
       const r = this.running.get(arn);
       if (!r) continue;
       const row = r.row;
       const outcome = r.run.result;
-      row.snapshot = r.run.snapshot();
+      const snapshot = r.run.snapshot();
+      row.snapshot = snapshot && snapshot.text;
+      if (snapshot && (snapshot.parts.length > 0 || snapshot.dropped.length > 0)) {
+        snapshotParts.push({ executionArn: arn, put: snapshot.parts, drop: snapshot.dropped });
+      }
       if (outcome) {
         row.status = outcome.status as ExecutionRow['status'];
         row.stopMs = row.stopMs ?? this.scheduler.now();
@@ -339,7 +345,7 @@ export class Engine {
     const definitions = [...this.pendingDefinitions].map(([hash, text]) => ({ hash, text }));
     this.dirty.clear();
     this.pendingDefinitions.clear();
-    this.store.commit({ executions, events, tokens: [], definitions });
+    this.store.commit({ executions, events, tokens: [], definitions, snapshotParts });
   }
 
   /** Commits and closes the store; running executions stay resumable. */

@@ -93,6 +93,35 @@ interface MapPhase {
   mapRunArn?: string;
 }
 
+type ItemStatus = MapPhase['status'][number];
+
+/**
+ * A Map phase as its snapshot holds it: the items and the input are written once as a snapshot
+ * part (`<part>:base`), and each commit appends the items whose status changed since the one
+ * before (`<part>:<n>`, `[index, status, result?][]`), so a commit costs what changed, not the
+ * whole phase.
+ */
+interface StoredMapPhase extends Omit<MapPhase, 'items' | 'input' | 'results' | 'status'> {
+  part: string;
+  logs: number;
+}
+
+/** What a Map phase has written of itself so far. */
+interface MapSaves {
+  part: string;
+  base: boolean;
+  logs: number;
+  /** items changed since the last snapshot */
+  dirty: Set<number>;
+}
+
+/** Snapshot parts to write with a snapshot, and parts (by phase) no snapshot refers to any longer. */
+export interface RunSnapshot {
+  text: string;
+  parts: { key: string; body: string }[];
+  dropped: string[];
+}
+
 interface Frame {
   id: string;
   /** path from the definition root to this frame's Branch */
@@ -119,6 +148,8 @@ interface Snapshot {
   nextEventId: number;
   frames: Frame[];
   status: 'RUNNING';
+  /** the number of Map phase parts named so far */
+  parts?: number;
 }
 
 /** `text`, when known, is the output's payload text as history shows it, for the next Entered event. */
@@ -162,15 +193,27 @@ export class ExecutionRun {
   private executionTimer: TimerHandle | undefined;
   /** frames waiting for an iteration/branch to block or end (Map starts iterations one at a time) */
   private readonly blockListeners = new Map<string, () => void>();
+  private readonly mapSaves = new Map<MapPhase, MapSaves>();
+  private partSeq = 0;
 
-  constructor(info: ExecutionInfo, definition: StateMachineDefinition, services: InterpreterServices, snapshot?: string) {
+  /**
+   * `snapshot` resumes the execution from a commit; `loadParts` reads that commit's snapshot parts
+   * (called only when the snapshot refers to any).
+   */
+  constructor(info: ExecutionInfo, definition: StateMachineDefinition, services: InterpreterServices, snapshot?: string, loadParts?: () => Map<string, string>) {
     this.info = info;
     this.definition = definition;
     this.svc = services;
     if (snapshot) {
       const s = JSON.parse(snapshot) as Snapshot;
       this.nextEventId = s.nextEventId;
-      for (const f of s.frames) this.frames.set(f.id, f);
+      this.partSeq = s.parts ?? 0;
+      let parts: Map<string, string> | undefined;
+      for (const f of s.frames) {
+        const stored = f.phase as Phase | StoredMapPhase;
+        if (stored.k === 'map' && 'part' in stored) f.phase = this.restoreMap(stored, (parts ??= loadParts?.() ?? new Map()));
+        this.frames.set(f.id, f);
+      }
     }
   }
 
@@ -193,11 +236,79 @@ export class ExecutionRun {
     return e;
   }
 
-  /** The resumable state, or null once the execution has ended. */
-  snapshot(): string | null {
+  /** The resumable state, or null once the execution has ended. Each call is one commit's. */
+  snapshot(): RunSnapshot | null {
     if (this.outcome) return null;
-    const s: Snapshot = { nextEventId: this.nextEventId, frames: [...this.frames.values()], status: 'RUNNING' };
-    return JSON.stringify(s);
+    const parts: RunSnapshot['parts'] = [];
+    const live = new Set<MapPhase>();
+    const frames = [...this.frames.values()].map((f) => {
+      if (f.phase.k !== 'map') return f;
+      live.add(f.phase);
+      return { ...f, phase: this.storeMap(f.phase, parts) };
+    });
+    const dropped: string[] = [];
+    for (const [phase, saves] of this.mapSaves) {
+      if (live.has(phase)) continue;
+      this.mapSaves.delete(phase);
+      if (saves.base) dropped.push(saves.part);
+    }
+    const s: Snapshot = { nextEventId: this.nextEventId, frames, status: 'RUNNING', parts: this.partSeq };
+    return { text: JSON.stringify(s), parts, dropped };
+  }
+
+  private saves(phase: MapPhase): MapSaves {
+    let saves = this.mapSaves.get(phase);
+    if (!saves) {
+      saves = { part: `m${this.partSeq++}`, base: false, logs: 0, dirty: new Set() };
+      this.mapSaves.set(phase, saves);
+    }
+    return saves;
+  }
+
+  private storeMap(phase: MapPhase, parts: RunSnapshot['parts']): StoredMapPhase {
+    const saves = this.saves(phase);
+    if (!saves.base) {
+      parts.push({ key: `${saves.part}:base`, body: JSON.stringify({ items: phase.items, input: phase.input }) });
+      saves.base = true;
+      // a base written now already holds every item as it is: nothing to log before it
+      for (const i of saves.dirty) {
+        if (phase.status[i] === 'pending') saves.dirty.delete(i);
+      }
+    }
+    if (saves.dirty.size > 0) {
+      const log: unknown[] = [];
+      for (const i of saves.dirty) log.push(phase.status[i] === 'ok' ? [i, phase.status[i], phase.results[i]] : [i, phase.status[i]]);
+      parts.push({ key: `${saves.part}:${saves.logs++}`, body: JSON.stringify(log) });
+      saves.dirty.clear();
+    }
+    const { items: _items, input: _input, results: _results, status: _status, ...rest } = phase;
+    return { ...rest, part: saves.part, logs: saves.logs };
+  }
+
+  private restoreMap(stored: StoredMapPhase, parts: Map<string, string>): MapPhase {
+    const { part, logs, ...rest } = stored;
+    const base = JSON.parse(parts.get(`${part}:base`) ?? 'null') as { items: JsonValue[]; input: JsonValue } | null;
+    if (!base) throw new Error(`snapshot part ${part}:base is missing`);
+    const phase: MapPhase = {
+      ...rest, items: base.items, input: base.input, results: base.items.map(() => null), status: base.items.map((): ItemStatus => 'pending'),
+    };
+    for (let n = 0; n < logs; n++) {
+      const log = JSON.parse(parts.get(`${part}:${n}`) ?? 'null') as ([number, ItemStatus] | [number, ItemStatus, JsonValue])[] | null;
+      if (!log) throw new Error(`snapshot part ${part}:${n} is missing`);
+      for (const entry of log) {
+        phase.status[entry[0]] = entry[1];
+        if (entry.length === 3) phase.results[entry[0]] = entry[2];
+      }
+    }
+    this.mapSaves.set(phase, { part, base: true, logs, dirty: new Set() });
+    return phase;
+  }
+
+  /** Sets an item's status (and result), and notes it for the next snapshot. */
+  private setItem(phase: MapPhase, index: number, status: ItemStatus, result?: JsonValue): void {
+    phase.status[index] = status;
+    if (result !== undefined || status === 'ok') phase.results[index] = result as JsonValue;
+    this.saves(phase).dirty.add(index);
   }
 
   /** Runs (or resumes) the execution to its end. */
@@ -1320,19 +1431,18 @@ export class ExecutionRun {
           if (!distributed) {
             this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
           }
-          phase.status[index] = 'failed';
+          this.setItem(phase, index, 'failed');
           return;
         }
         if (failure) return;
         if (r.ok) {
-          phase.results[index] = r.output;
-          phase.status[index] = 'ok';
+          this.setItem(phase, index, 'ok', r.output);
           if (!distributed) {
             f.last = this.emit(f, 'MapIterationSucceeded', { mapIterationSucceededEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
           }
           phase.iterPrev = child.last;
         } else {
-          phase.status[index] = 'failed';
+          this.setItem(phase, index, 'failed');
           phase.failures++;
           if (!distributed) {
             this.emit(f, 'MapIterationFailed', { mapIterationFailedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
@@ -1361,7 +1471,7 @@ export class ExecutionRun {
       child.mapItem = { index, value: phase.items[index] };
       if (distributed) child.silent = true;
       phase.children[index] = id;
-      phase.status[index] = 'running';
+      this.setItem(phase, index, 'running');
       const blocked = new Promise<void>((resolve) => this.blockListeners.set(id, resolve));
       const p = runOne(index, child, false).finally(() => {
         inflight.delete(p);

@@ -69,20 +69,35 @@ export interface TokenRow {
   heartbeatMs: number | null;
 }
 
+/**
+ * Parts of an execution's snapshot kept beside it (a Map's items, its results as they come), so
+ * that a snapshot does not rewrite them. `drop` names groups of parts (by key prefix, up to ':')
+ * no longer needed. All of an execution's parts go when its snapshot does.
+ */
+export interface SnapshotParts {
+  executionArn: string;
+  put: { key: string; body: string }[];
+  drop: string[];
+}
+
 /** One commit's worth of changes. */
 export interface CommitBatch {
   executions: ExecutionRow[];
   events: { executionArn: string; events: HistoryEvent[] }[];
   tokens: TokenRow[];
   definitions: { hash: string; text: string }[];
+  snapshotParts?: SnapshotParts[];
 }
 
 export function definitionHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text. */
-const SCHEMA_VERSION = 1;
+/**
+ * `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text;
+ * version 1 had no snapshot parts.
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS state_machines (
@@ -98,6 +113,9 @@ CREATE TABLE IF NOT EXISTS executions (
 CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, start_ms);
 CREATE INDEX IF NOT EXISTS executions_running ON executions (status) WHERE status = 'RUNNING';
 CREATE TABLE IF NOT EXISTS snapshots (execution_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshot_parts (
+  execution_id INTEGER NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (execution_id, key)
+);
 CREATE TABLE IF NOT EXISTS history (
   execution_id INTEGER NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (execution_id, first_id)
@@ -151,6 +169,11 @@ export class Store {
         OR stop_ms IS NOT ?5 OR redrive_count IS NOT ?6 OR redrive_ms IS NOT ?7 OR meta IS NOT ?8)`),
       putSnapshot: p('INSERT OR REPLACE INTO snapshots (execution_id, body) VALUES (?, ?)'),
       delSnapshot: p('DELETE FROM snapshots WHERE execution_id = ?'),
+      putPart: p('INSERT OR REPLACE INTO snapshot_parts (execution_id, key, body) VALUES (?, ?, ?)'),
+      // keys of a group run from 'group:' up to 'group;' (';' follows ':')
+      dropParts: p(`DELETE FROM snapshot_parts WHERE execution_id = ? AND key > ? || ':' AND key < ? || ';'`),
+      delParts: p('DELETE FROM snapshot_parts WHERE execution_id = ?'),
+      parts: p('SELECT key, body FROM snapshot_parts WHERE execution_id = ?'),
       getExec: p(`${EXEC_SELECT} WHERE e.arn = ?`),
       execId: p('SELECT id FROM executions WHERE arn = ?'),
       running: p(`${EXEC_SELECT} WHERE e.status = 'RUNNING' ORDER BY e.start_ms`),
@@ -170,6 +193,7 @@ export class Store {
   private migrate(): void {
     const version = Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
     if (version >= SCHEMA_VERSION) return;
+    // version 1 lacks only tables that SCHEMA creates; version 0 is rebuilt
     const legacy = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'`).get() !== undefined;
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -219,6 +243,12 @@ export class Store {
         if (id === undefined) throw new Error(`history for an execution that was never written: ${executionArn}`);
         for (const c of encodeChunks(events)) this.st.putChunk.run(id, c.first, c.last, c.body);
       }
+      for (const { executionArn, put, drop } of batch.snapshotParts ?? []) {
+        const id = ids.get(executionArn) ?? (this.st.execId.get(executionArn) as { id: number } | undefined)?.id;
+        if (id === undefined) throw new Error(`snapshot parts for an execution that was never written: ${executionArn}`);
+        for (const group of drop) this.st.dropParts.run(id, group, group);
+        for (const part of put) this.st.putPart.run(id, part.key, part.body);
+      }
       for (const t of batch.tokens) this.st.putToken.run(t.token, t.executionArn, t.status, t.outcome, t.heartbeatMs);
       this.db.exec('COMMIT');
       // only a committed insert's id is the row's for good
@@ -241,8 +271,10 @@ export class Store {
     } else {
       this.st.updateExec.run(e.status, e.output, e.error, e.cause, e.stopMs, e.redriveCount, e.redriveMs, e.meta, id);
     }
-    if (e.snapshot === null) this.st.delSnapshot.run(id);
-    else this.st.putSnapshot.run(id, e.snapshot);
+    if (e.snapshot === null) {
+      this.st.delSnapshot.run(id);
+      this.st.delParts.run(id);
+    } else this.st.putSnapshot.run(id, e.snapshot);
     return id;
   }
 
@@ -266,6 +298,11 @@ export class Store {
   getDefinition(hash: string): string | undefined {
     const r = this.st.getDef.get(hash) as { text: string } | undefined;
     return r?.text;
+  }
+
+  /** The snapshot parts of an execution, by key. */
+  snapshotParts(executionId: number): Map<string, string> {
+    return new Map((this.st.parts.all(executionId) as { key: string; body: string }[]).map((r) => [r.key, r.body]));
   }
 
   getExecution(arn: string): ExecutionRow | undefined {
