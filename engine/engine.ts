@@ -56,6 +56,23 @@ interface RunningExecution {
   done: Promise<ExecutionOutcome>;
 }
 
+/** A definition as executions run it, parsed once per hash and shared: executions never change it. */
+interface SharedDefinition {
+  parsed: StateMachineDefinition;
+  /** written to the store (else it waits in pendingDefinitions) */
+  stored: boolean;
+}
+
+/** What every execution of a state machine's current definition shares. */
+interface MachineShare {
+  sm: StateMachineRow;
+  hash: string;
+  meta: string;
+  definition: SharedDefinition;
+}
+
+type ExecutionMeta = { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string };
+
 const NAME = /^[A-Za-z0-9_\-.~!$&'()*+,;=:@]{1,80}$/;
 
 /**
@@ -77,6 +94,9 @@ export class Engine {
   private readonly dirty = new Set<string>();
   private readonly tokens = new Map<string, string>();
   private readonly pendingDefinitions = new Map<string, string>();
+  private readonly definitions = new Map<string, SharedDefinition>();
+  private readonly machines = new Map<string, MachineShare>();
+  private readonly metas = new Map<string, { text: string; meta: ExecutionMeta }>();
   private commitScheduled = false;
   private closed = false;
   private readonly svc: InterpreterServices;
@@ -164,28 +184,53 @@ export class Engine {
       if (existing.status === ExecutionStatus.Running && existing.input === inputText) return { executionArn, startDate: existing.startMs };
       throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const hash = definitionHash(sm.definition);
-    this.pendingDefinitions.set(hash, sm.definition);
+    const share = this.machineShare(sm);
+    const shared = share.sm;
     const startMs = this.scheduler.now();
     const row: ExecutionRow = {
-      arn: executionArn, stateMachineArn: sm.arn, name, status: ExecutionStatus.Running, definitionHash: hash, input: inputText,
-      output: null, error: null, cause: null, startMs, stopMs: null, redriveCount: 0, redriveMs: null, snapshot: null,
-      meta: JSON.stringify({ roleArn: sm.roleArn, type: sm.type, stateMachineName: sm.name }),
+      arn: executionArn, stateMachineArn: shared.arn, name, status: ExecutionStatus.Running, definitionHash: share.hash, input: inputText,
+      output: null, error: null, cause: null, startMs, stopMs: null, redriveCount: 0, redriveMs: null, snapshot: null, meta: share.meta,
     };
-    const definition = JSON.parse(sm.definition) as StateMachineDefinition;
     const info: ExecutionInfo = {
-      executionArn, name, stateMachineArn: sm.arn, stateMachineName: sm.name, roleArn: sm.roleArn, type: sm.type,
+      executionArn, name, stateMachineArn: shared.arn, stateMachineName: shared.name, roleArn: shared.roleArn, type: shared.type,
       accountId: this.accountId, region: this.region, startMs, input, redriveCount: 0,
     };
-    this.launch(new ExecutionRun(info, definition, this.svc), row);
+    this.launch(new ExecutionRun(info, share.definition.parsed, this.svc), row);
     this.commit();
     return { executionArn, startDate: startMs };
   }
 
-  private launch(run: ExecutionRun, row: ExecutionRow): RunningExecution {
+  /** The strings, hash and parsed definition every execution of `sm` as it is now can share. */
+  private machineShare(sm: StateMachineRow): MachineShare {
+    const known = this.machines.get(sm.arn);
+    if (known && known.sm.definition === sm.definition && known.sm.roleArn === sm.roleArn && known.sm.type === sm.type && known.sm.name === sm.name) {
+      const d = known.definition;
+      if (!d.stored) this.pendingDefinitions.set(known.hash, known.sm.definition);
+      return known;
+    }
+    const hash = definitionHash(sm.definition);
+    const meta = JSON.stringify({ roleArn: sm.roleArn, type: sm.type, stateMachineName: sm.name });
+    const share: MachineShare = { sm, hash, meta, definition: this.sharedDefinition(hash, sm.definition, false) };
+    this.machines.set(sm.arn, share);
+    this.metas.set(meta, { text: meta, meta: { roleArn: sm.roleArn, type: sm.type, stateMachineName: sm.name } });
+    return share;
+  }
+
+  private sharedDefinition(hash: string, text: string, stored: boolean): SharedDefinition {
+    let d = this.definitions.get(hash);
+    if (!d) {
+      d = { parsed: JSON.parse(text) as StateMachineDefinition, stored };
+      this.definitions.set(hash, d);
+    }
+    if (!d.stored) this.pendingDefinitions.set(hash, text);
+    return d;
+  }
+
+  private launch(run: ExecutionRun, row: ExecutionRow, resumed = false): RunningExecution {
     const entry = { run, row } as RunningExecution;
     this.running.set(row.arn, entry);
-    this.markDirty(row.arn);
+    // a resumed execution is as committed; it marks itself dirty once it moves
+    if (!resumed) this.markDirty(row.arn);
     entry.done = run.run().then(
       (outcome) => {
         this.commit();
@@ -209,9 +254,19 @@ export class Engine {
     let n = 0;
     for (const row of this.store.runningExecutions()) {
       if (this.running.has(row.arn) || !row.snapshot) continue;
-      const text = this.store.getDefinition(row.definitionHash);
-      if (!text) continue;
-      const meta = JSON.parse(row.meta) as { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string };
+      let definition = this.definitions.get(row.definitionHash);
+      if (!definition) {
+        const text = this.store.getDefinition(row.definitionHash);
+        if (!text) continue;
+        definition = this.sharedDefinition(row.definitionHash, text, true);
+      }
+      let shared = this.metas.get(row.meta);
+      if (!shared) {
+        shared = { text: row.meta, meta: JSON.parse(row.meta) as ExecutionMeta };
+        this.metas.set(row.meta, shared);
+      }
+      const meta = shared.meta;
+      row.meta = shared.text;
       const input = JSON.parse(row.input) as JsonValue;
       rememberText(input, row.input);
       const info: ExecutionInfo = {
@@ -220,8 +275,10 @@ export class Engine {
         redriveCount: row.redriveCount,
       };
       const id = row.id!;
-      const run = new ExecutionRun(info, JSON.parse(text) as StateMachineDefinition, this.svc, row.snapshot, () => this.store.snapshotParts(id));
-      this.launch(run, row);
+      const run = new ExecutionRun(info, definition.parsed, this.svc, row.snapshot, () => this.store.snapshotParts(id));
+      // the snapshot lives in the run now; the row's copy is rewritten at each commit
+      row.snapshot = null;
+      this.launch(run, row, true);
       n++;
     }
     // tokens of resumed executions: the snapshot holds them; re-register for SendTask* lookups
@@ -346,6 +403,12 @@ export class Engine {
     this.dirty.clear();
     this.pendingDefinitions.clear();
     this.store.commit({ executions, events, tokens: [], definitions, snapshotParts });
+    for (const d of definitions) {
+      const shared = this.definitions.get(d.hash);
+      if (shared) shared.stored = true;
+    }
+    // the snapshot text is the store's now; the run holds the state itself
+    for (const row of executions) row.snapshot = null;
   }
 
   /** Commits and closes the store; running executions stay resumable. */

@@ -54,6 +54,7 @@ export type ExecutionOutcome =
 export interface InterpreterServices {
   scheduler: Scheduler;
   integrations: TaskIntegration;
+  /** called detached, as plain functions */
   uuid(): string;
   random(): number;
   /** the interpreter changed state that must be committed before anything outside sees it */
@@ -185,15 +186,16 @@ export class ExecutionRun {
   private nextEventId = 1;
   private pending: HistoryEvent[] = [];
   private outcome: ExecutionOutcome | undefined;
-  private readonly abortControllers = new Map<string, AbortController>();
-  private readonly tokenWaiters = new Map<string, { resolve: (v: JsonValue) => void; reject: (e: unknown) => void; frame: string }>();
+  // most executions use few of these maps: each allocates its table on first write
+  private readonly abortControllers = new SparseMap<string, AbortController>();
+  private readonly tokenWaiters = new SparseMap<string, { resolve: (v: JsonValue) => void; reject: (e: unknown) => void; frame: string }>();
   private steps = 0;
   private stopRequest: { error?: string; cause?: string } | undefined;
   private readonly stopListeners: (() => void)[] = [];
   private executionTimer: TimerHandle | undefined;
   /** frames waiting for an iteration/branch to block or end (Map starts iterations one at a time) */
-  private readonly blockListeners = new Map<string, () => void>();
-  private readonly mapSaves = new Map<MapPhase, MapSaves>();
+  private readonly blockListeners = new SparseMap<string, () => void>();
+  private readonly mapSaves = new SparseMap<MapPhase, MapSaves>();
   private partSeq = 0;
 
   /**
@@ -373,7 +375,7 @@ export class ExecutionRun {
     return true;
   }
 
-  private readonly heartbeatKick = new Map<string, () => void>();
+  private readonly heartbeatKick = new SparseMap<string, () => void>();
 
   // ------------------------------------------------------------------------------------------
   // events and frames
@@ -481,8 +483,7 @@ export class ExecutionRun {
     return new StateRoots(input, () => extra?.context ?? this.context(f, state, extra), (name) => this.lookupVar(f, name));
   }
 
-  private readonly uuidFn = (): string => this.svc.uuid();
-  private readonly randomFn = (): number => this.svc.random();
+
 
   private async maybeYield(): Promise<void> {
     if (++this.steps % 500 !== 0) return;
@@ -686,7 +687,7 @@ export class ExecutionRun {
   // ---- JSONPath helpers
 
   private jpEnv(f: Frame, state: State, input: JsonValue, extra?: { token?: string; context?: JsonValue }) {
-    return { roots: this.roots(f, state, input, extra), uuid: this.uuidFn, random: this.randomFn };
+    return { roots: this.roots(f, state, input, extra), uuid: this.svc.uuid, random: this.svc.random };
   }
 
   /** JSONPath Assign: `.$` values read `$` (the state's result) and `$$`. */
@@ -854,11 +855,7 @@ export class ExecutionRun {
         at = await this.waitUntilJsonata(f, state);
         ({ output, assigned } = await this.jsonataExit(f, state, f.input));
       } else {
-        const env = this.jpEnv(f, state, f.input);
-        const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        at = this.waitUntilJsonPath(f, state, withInput(env.roots, eff));
-        assigned = this.jpAssign(f, state, eff);
-        output = this.jpOutput(f, state, eff);
+        ({ at, output, assigned } = this.waitJsonPath(f, state));
       }
       f.phase = { k: 'wait', at, output, assign: assigned };
       this.svc.markDirty(this);
@@ -866,6 +863,16 @@ export class ExecutionRun {
     const p = f.phase as Extract<Phase, { k: 'wait' }>;
     await this.sleep(f, p.at);
     return this.exit(f, state, p.output, p.assign);
+  }
+
+  /** Out of line: the async wait() stays suspended for the whole wait, and would keep its locals. */
+  private waitJsonPath(f: Frame, state: WaitState): { at: number; output: JsonValue; assigned: JsonObject | null } {
+    const env = this.jpEnv(f, state, f.input);
+    const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
+    const at = this.waitUntilJsonPath(f, state, withInput(env.roots, eff));
+    const assigned = this.jpAssign(f, state, eff);
+    const output = this.jpOutput(f, state, eff);
+    return { at, output, assigned };
   }
 
   private waitUntilJsonPath(f: Frame, state: WaitState, roots: PathRoots): number {
@@ -1504,6 +1511,42 @@ export class ExecutionRun {
     }
     void processor;
     return undefined;
+  }
+}
+
+const NO_ENTRIES: readonly never[] = [];
+
+/** A Map that allocates its table on the first write. */
+class SparseMap<K, V> {
+  private map: Map<K, V> | undefined;
+
+  get size(): number {
+    return this.map?.size ?? 0;
+  }
+  get(key: K): V | undefined {
+    return this.map?.get(key);
+  }
+  has(key: K): boolean {
+    return this.map?.has(key) ?? false;
+  }
+  set(key: K, value: V): this {
+    (this.map ??= new Map()).set(key, value);
+    return this;
+  }
+  delete(key: K): boolean {
+    return this.map?.delete(key) ?? false;
+  }
+  clear(): void {
+    this.map = undefined;
+  }
+  keys(): Iterable<K> {
+    return this.map ? this.map.keys() : NO_ENTRIES;
+  }
+  values(): Iterable<V> {
+    return this.map ? this.map.values() : NO_ENTRIES;
+  }
+  [Symbol.iterator](): Iterator<[K, V]> {
+    return this.map ? this.map[Symbol.iterator]() : NO_ENTRIES[Symbol.iterator]();
   }
 }
 
