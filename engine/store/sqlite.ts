@@ -146,6 +146,9 @@ export class Store {
       // NORMAL in WAL mode: a commit survives a killed process (not a power cut), which is the
       // durability the engine promises; FULL would fsync every commit.
       this.db.exec('PRAGMA synchronous = NORMAL');
+      // checkpoint every 16 MiB of WAL instead of 4: a checkpoint runs inside a commit and syncs the
+      // database file; fewer of them cost the same durability (a commit is durable once in the WAL)
+      this.db.exec('PRAGMA wal_autocheckpoint = 4000');
     }
     this.db.exec('PRAGMA busy_timeout = 5000');
     this.migrate();
