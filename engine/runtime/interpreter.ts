@@ -386,7 +386,10 @@ export class ExecutionRun {
 
   private emitRaw(type: string, previousEventId: number, details: Record<string, unknown>): number {
     const id = this.nextEventId++;
-    this.pending.push({ timestamp: this.now(), type, id, previousEventId, ...details });
+    const ev: HistoryEvent = { timestamp: this.now(), type, id, previousEventId };
+    // a loop, not a spread after fixed keys, which V8 builds slowly
+    for (const k in details) ev[k] = details[k];
+    this.pending.push(ev);
     this.svc.markDirty(this);
     return id;
   }
