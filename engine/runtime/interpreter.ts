@@ -100,7 +100,8 @@ type ItemStatus = MapPhase['status'][number];
  * A Map phase as its snapshot holds it: the items and the input are written once as a snapshot
  * part (`<part>:base`), and each commit appends the items whose status changed since the one
  * before (`<part>:<n>`, `[index, status, result?][]`), so a commit costs what changed, not the
- * whole phase.
+ * whole phase. After MAX_MAP_LOGS logs, a new part's base holds every item's status and result,
+ * so a resume reads a bounded number of logs.
  */
 interface StoredMapPhase extends Omit<MapPhase, 'items' | 'input' | 'results' | 'status'> {
   part: string;
@@ -242,13 +243,13 @@ export class ExecutionRun {
   snapshot(): RunSnapshot | null {
     if (this.outcome) return null;
     const parts: RunSnapshot['parts'] = [];
+    const dropped: string[] = [];
     const live = new Set<MapPhase>();
     const frames = [...this.frames.values()].map((f) => {
       if (f.phase.k !== 'map') return f;
       live.add(f.phase);
-      return { ...f, phase: this.storeMap(f.phase, parts) };
+      return { ...f, phase: this.storeMap(f.phase, parts, dropped) };
     });
-    const dropped: string[] = [];
     for (const [phase, saves] of this.mapSaves) {
       if (live.has(phase)) continue;
       this.mapSaves.delete(phase);
@@ -267,8 +268,16 @@ export class ExecutionRun {
     return saves;
   }
 
-  private storeMap(phase: MapPhase, parts: RunSnapshot['parts']): StoredMapPhase {
+  private storeMap(phase: MapPhase, parts: RunSnapshot['parts'], dropped: string[]): StoredMapPhase {
     const saves = this.saves(phase);
+    if (saves.base && saves.logs >= MAX_MAP_LOGS && saves.dirty.size > 0) {
+      // compact: a new base with every item's status and result replaces the base and its logs
+      dropped.push(saves.part);
+      saves.part = `m${this.partSeq++}`;
+      saves.logs = 0;
+      parts.push({ key: `${saves.part}:base`, body: JSON.stringify({ items: phase.items, input: phase.input, status: phase.status, results: phase.results }) });
+      saves.dirty.clear();
+    }
     if (!saves.base) {
       parts.push({ key: `${saves.part}:base`, body: JSON.stringify({ items: phase.items, input: phase.input }) });
       saves.base = true;
@@ -289,10 +298,11 @@ export class ExecutionRun {
 
   private restoreMap(stored: StoredMapPhase, parts: Map<string, string>): MapPhase {
     const { part, logs, ...rest } = stored;
-    const base = JSON.parse(parts.get(`${part}:base`) ?? 'null') as { items: JsonValue[]; input: JsonValue } | null;
+    const base = JSON.parse(parts.get(`${part}:base`) ?? 'null') as { items: JsonValue[]; input: JsonValue; status?: ItemStatus[]; results?: (JsonValue | null)[] } | null;
     if (!base) throw new Error(`snapshot part ${part}:base is missing`);
     const phase: MapPhase = {
-      ...rest, items: base.items, input: base.input, results: base.items.map(() => null), status: base.items.map((): ItemStatus => 'pending'),
+      ...rest, items: base.items, input: base.input,
+      results: base.results ?? base.items.map(() => null), status: base.status ?? base.items.map((): ItemStatus => 'pending'),
     };
     for (let n = 0; n < logs; n++) {
       const log = JSON.parse(parts.get(`${part}:${n}`) ?? 'null') as ([number, ItemStatus] | [number, ItemStatus, JsonValue])[] | null;
@@ -1516,6 +1526,9 @@ export class ExecutionRun {
     return undefined;
   }
 }
+
+/** Logs a Map phase may append before a commit rewrites its base with every item's state. */
+const MAX_MAP_LOGS = 64;
 
 const NO_ENTRIES: readonly never[] = [];
 
