@@ -24,7 +24,7 @@ import { applyResultPath, asExecutionError, evaluateDynamicValue, evaluatePayloa
 import { resolvePath, withInput, type PathRoots } from '../query/jsonpath/index.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
-import { selectChoice } from '../states/choice-rules.ts';
+import { selectChoiceRule } from '../states/choice-rules.ts';
 import { evaluateJsonata, evaluateTemplate, isJsonataTemplate } from '../query/jsonata/index.ts';
 
 /** 256 KiB: the largest payload a state may pass on. */
@@ -148,7 +148,8 @@ interface Frame {
 
 interface Snapshot {
   nextEventId: number;
-  frames: Frame[];
+  /** frames as stored: a Map phase's items and results live in snapshot parts */
+  frames: (Frame | (Omit<Frame, 'phase'> & { phase: StoredMapPhase }))[];
   status: 'RUNNING';
   /** the number of Map phase parts named so far */
   parts?: number;
@@ -214,8 +215,8 @@ export class ExecutionRun {
       let parts: Map<string, string> | undefined;
       for (const f of s.frames) {
         const stored = f.phase as Phase | StoredMapPhase;
-        if (stored.k === 'map' && 'part' in stored) f.phase = this.restoreMap(stored, (parts ??= loadParts?.() ?? new Map()));
-        this.frames.set(f.id, f);
+        const phase = stored.k === 'map' && 'part' in stored ? this.restoreMap(stored, (parts ??= loadParts?.() ?? new Map())) : (stored as Phase);
+        this.frames.set(f.id, { ...f, phase });
       }
     }
   }
@@ -344,7 +345,8 @@ export class ExecutionRun {
       this.executionTimer?.cancel();
     }
     if (this.stopRequest?.error === '__timeout__') {
-      return this.finish({ status: 'TIMED_OUT', error: StatesErrorName.Timeout, cause: 'The execution timed out' }, root.last);
+      // AWS records a timed-out execution with neither error nor cause
+      return this.finish({ status: 'TIMED_OUT' }, root.last);
     }
     if (this.stopRequest) return this.finish({ status: 'ABORTED', ...cleanStop(this.stopRequest) }, root.last);
     if (result.ok) return this.finish({ status: 'SUCCEEDED', output: result.output }, root.last);
@@ -692,8 +694,9 @@ export class ExecutionRun {
       this.assignVars(f, assigned);
     }
     this.emit(f, EXITED[state.Type], { stateExitedEventDetails: details }, prev !== undefined ? { prev } : {});
-    const target = next ?? state.Next;
-    if (state.End || target === undefined) return { kind: 'end', output, text };
+    // a transition given by a Choice rule or a catcher wins over the state's own End
+    const target = next ?? (state.End ? undefined : state.Next);
+    if (target === undefined) return { kind: 'end', output, text };
     return { kind: 'next', next: target, output, text };
   }
 
@@ -822,11 +825,14 @@ export class ExecutionRun {
   private choiceJsonPath(f: Frame, state: ChoiceState): StateOutcome {
     const env = this.jpEnv(f, state, f.input);
     const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-    const next = selectChoice(state as never, withInput(env.roots, eff));
+    const rule = selectChoiceRule(state as never, withInput(env.roots, eff));
+    const next = rule ? (rule.Next as string) : state.Default;
     if (next === undefined) {
       throw new ExecutionError(StatesErrorName.NoChoiceMatched, `No Matches!`);
     }
-    const assigned = this.jpAssign(f, state, eff);
+    // the matched rule's Assign, else the state's (a Default transition)
+    const assignSpec = rule && rule.Assign !== undefined ? (rule.Assign as JsonObject) : state.Assign;
+    const assigned = assignSpec ? (evaluatePayloadTemplate(assignSpec, this.jpEnv(f, state, eff), 'Assign') as JsonObject) : null;
     const out = this.jpOutput(f, state, eff);
     return this.exit(f, state, out, assigned, next);
   }
@@ -1043,7 +1049,7 @@ export class ExecutionRun {
   }
 
   private async invokeTask(f: Frame, state: TaskState, flavor: TaskFlavor, phase: Extract<Phase, { k: 'task' }>, region: string): Promise<JsonValue> {
-    const res = flavor.kind === 'lambda' ? {} : { resourceType: flavor.resourceType, resource: flavor.resource };
+    const res: Record<string, string> = flavor.kind === 'lambda' ? {} : { resourceType: flavor.resourceType, resource: flavor.resource };
     // a resumed task is invoked again (at-least-once, as on AWS) but its Started event stands once
     if (!phase.started) {
       phase.started = true;
@@ -1095,6 +1101,7 @@ export class ExecutionRun {
       let output: JsonValue;
       try {
         output = await this.guard(f, Promise.race(races));
+        checkSize(output, flavor.kind === 'lambda' ? flavor.resource : flavor.resourceType);
       } catch (e) {
         controller.abort();
         if (e instanceof Aborted) throw e;
@@ -1102,7 +1109,6 @@ export class ExecutionRun {
         this.emitTaskFailure(f, flavor, res, err);
         throw err;
       }
-      checkSize(output, flavor.kind === 'lambda' ? flavor.resource : flavor.resourceType);
       if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: payload('output', output) });
       else this.emit(f, 'TaskSucceeded', { taskSucceededEventDetails: { ...res, ...payload('output', output) } });
       return output;
@@ -1172,7 +1178,8 @@ export class ExecutionRun {
       const d: Record<string, unknown> = { error: err.error, state: f.state };
       if (err.causeText !== undefined) d.cause = err.causeText;
       if (err.location !== undefined) d.location = err.location;
-      this.emit(f, 'EvaluationFailed', { evaluationFailedEventDetails: d }, { prev: f.enteredPrev });
+      // input processing fails before the state counts as entered; a Wait's Seconds/Timestamp after
+      this.emit(f, 'EvaluationFailed', { evaluationFailedEventDetails: d }, { prev: state.Type === 'Wait' ? f.enteredId : f.enteredPrev });
     }
     // States.Runtime ends the execution at once: no retry, no catch, no state-failed event
     if (err.error === StatesErrorName.Runtime) return undefined;
@@ -1407,7 +1414,7 @@ export class ExecutionRun {
       bytes += size;
     }
     if (cur.length > 0) batches.push(cur);
-    return batches.map((items) => (batchInput !== undefined ? { BatchInput: batchInput, Items: items } : { Items: items }));
+    return batches.map((items): JsonValue => (batchInput !== undefined ? { BatchInput: batchInput, Items: items } : { Items: items }));
   }
 
   private async iterationInput(f: Frame, state: MapState, phase: MapPhase, index: number, jsonata: boolean): Promise<JsonValue> {

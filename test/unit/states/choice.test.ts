@@ -102,7 +102,20 @@ describe('Choice state (JSONPath)', () => {
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: 'o-1' });
   });
 
-  it.todo("applies the Assign of the matching JSONPath choice rule (engine ignores a rule's Assign in JSONPath and only reads the state-level Assign)");
+  it('applies the Assign of the matching JSONPath choice rule', async () => {
+    const env = testEngine();
+    const definition = {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.a', NumericEquals: 1, Assign: { picked: 'one' }, Next: 'D' }], Default: 'D' },
+        D: { Type: 'Pass', Parameters: { 'p.$': '$picked' }, End: true },
+      },
+    };
+
+    const { outcome } = await env.run(definition, { a: 1 });
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { p: 'one' } });
+  });
 
   it('loops back to an earlier state until a rule ends the loop', async () => {
     const env = testEngine();

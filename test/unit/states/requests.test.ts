@@ -62,7 +62,6 @@ describe('CreateStateMachine', () => {
     expect(refusal.message).toContain(diagnostic);
   });
 
-  it.todo("refuses InputPath, OutputPath or ResultPath not starting with '$' (e.g. InputPath 'a.b'), as AWS does with SCHEMA_VALIDATION_FAILED (engine accepts it and fails at run time)");
 
   it('accepts the same definition twice under the same name, and refuses a different one', () => {
     const env = testEngine();

@@ -266,7 +266,18 @@ describe('Catch', () => {
     expect(tasks.received).toEqual([]);
   });
 
-  it.todo("follows the catcher's Next when the failing state itself has End: true (engine ends the execution with the error output instead)");
+  it("follows the catcher's Next even when the failing state itself has End: true", async () => {
+    // Prepare
+    const env = testEngine({ tasks: failingWith('Oops') });
+    const definition = retrying({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }, { Caught: { Type: 'Pass', Result: 'caught', End: true } });
+
+    // Act
+    const { outcome, history } = await env.run(definition, {});
+
+    // Assess
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: 'caught' });
+    expect(eventTypes(history).slice(-3)).toEqual(['PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+  });
 
   describe('in JSONata', () => {
     it("outputs the catcher's Output, which sees $states.errorOutput and $states.input", async () => {

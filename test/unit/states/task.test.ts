@@ -162,7 +162,14 @@ describe('Task results over the payload limit', () => {
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'States.DataLimitExceeded' } });
   });
 
-  it.todo('records LambdaFunctionFailed (TaskFailed for a service) with States.DataLimitExceeded for an oversized result, as AWS does (engine records no failure event unless the integration itself raised it)');
+  it('records LambdaFunctionFailed with States.DataLimitExceeded for an oversized result before the state fails', async () => {
+    const env = testEngine({ tasks: bigResult() });
+
+    const { history } = await env.run(task({ Resource: BIG }), {});
+
+    expect(eventTypes(history).slice(-3)).toEqual(['LambdaFunctionStarted', 'LambdaFunctionFailed', 'ExecutionFailed']);
+    expect(detailsOf(history.at(-2)!)).toMatchObject({ error: 'States.DataLimitExceeded' });
+  });
 });
 
 describe('Task input and output processing (JSONPath)', () => {

@@ -197,7 +197,15 @@ describe('State machine TimeoutSeconds', () => {
     expect(secondsAfterStart(history, 'ExecutionTimedOut')).toEqual([10]);
   });
 
-  it.todo('reports a timed-out execution with no error and no cause, as DescribeExecution does on AWS (engine reports States.Timeout / "The execution timed out")');
+  it('reports a timed-out execution with no error and no cause, as AWS records it', async () => {
+    const env = testEngine();
+    const definition = { TimeoutSeconds: 5, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } };
+
+    const { outcome, history } = await env.run(definition, {});
+
+    expect(outcome).toEqual({ status: 'TIMED_OUT' });
+    expect(detailsOf(history.at(-1)!)).toEqual({});
+  });
 
   it('does not interfere with an execution that ends first', async () => {
     const env = testEngine();
