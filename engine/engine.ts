@@ -254,30 +254,8 @@ export class Engine {
     let n = 0;
     for (const row of this.store.runningExecutions()) {
       if (this.running.has(row.arn) || !row.snapshot) continue;
-      let definition = this.definitions.get(row.definitionHash);
-      if (!definition) {
-        const text = this.store.getDefinition(row.definitionHash);
-        if (!text) continue;
-        definition = this.sharedDefinition(row.definitionHash, text, true);
-      }
-      let shared = this.metas.get(row.meta);
-      if (!shared) {
-        shared = { text: row.meta, meta: JSON.parse(row.meta) as ExecutionMeta };
-        this.metas.set(row.meta, shared);
-      }
-      const meta = shared.meta;
-      row.meta = shared.text;
-      const input = JSON.parse(row.input) as JsonValue;
-      rememberText(input, row.input);
-      const info: ExecutionInfo = {
-        executionArn: row.arn, name: row.name, stateMachineArn: row.stateMachineArn, stateMachineName: meta.stateMachineName,
-        roleArn: meta.roleArn, type: meta.type, accountId: this.accountId, region: this.region, startMs: row.startMs, input,
-        redriveCount: row.redriveCount,
-      };
-      const id = row.id!;
-      const run = new ExecutionRun(info, definition.parsed, this.svc, row.snapshot, () => this.store.snapshotParts(id));
-      // the snapshot lives in the run now; the row's copy is rewritten at each commit
-      row.snapshot = null;
+      const run = this.rehydrate(row);
+      if (!run) continue;
       this.launch(run, row, true);
       n++;
     }
@@ -409,6 +387,65 @@ export class Engine {
     }
     // the snapshot text is the store's now; the run holds the state itself
     for (const row of executions) row.snapshot = null;
+  }
+
+  /** An ExecutionRun from a stored row and its snapshot (a running one, or a failed one to redrive). */
+  private rehydrate(row: ExecutionRow): ExecutionRun | undefined {
+    if (!row.snapshot) return undefined;
+    let definition = this.definitions.get(row.definitionHash);
+    if (!definition) {
+      const text = this.store.getDefinition(row.definitionHash);
+      if (!text) return undefined;
+      definition = this.sharedDefinition(row.definitionHash, text, true);
+    }
+    let shared = this.metas.get(row.meta);
+    if (!shared) {
+      shared = { text: row.meta, meta: JSON.parse(row.meta) as ExecutionMeta };
+      this.metas.set(row.meta, shared);
+    }
+    const meta = shared.meta;
+    row.meta = shared.text;
+    const input = JSON.parse(row.input) as JsonValue;
+    rememberText(input, row.input);
+    const info: ExecutionInfo = {
+      executionArn: row.arn, name: row.name, stateMachineArn: row.stateMachineArn, stateMachineName: meta.stateMachineName,
+      roleArn: meta.roleArn, type: meta.type, accountId: this.accountId, region: this.region, startMs: row.startMs, input,
+      redriveCount: row.redriveCount,
+    };
+    const id = row.id!;
+    const run = new ExecutionRun(info, definition.parsed, this.svc, row.snapshot, () => this.store.snapshotParts(id));
+    // the snapshot lives in the run now; the row's copy is rewritten at each commit
+    row.snapshot = null;
+    return run;
+  }
+
+  /**
+   * RedriveExecution: continues a FAILED, TIMED_OUT or ABORTED Standard execution from the states
+   * that did not succeed, with the same ARN, input and definition; only failed or aborted Map
+   * iterations and Parallel branches run again.
+   *
+   * @example
+   * const { redriveDate } = engine.redriveExecution(executionArn);
+   */
+  redriveExecution(executionArn: string): { redriveDate: number } {
+    this.commit();
+    const row = this.store.getExecution(executionArn);
+    if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    const type = (JSON.parse(row.meta) as ExecutionMeta).type;
+    const redrivable: string[] = [ExecutionStatus.Failed, ExecutionStatus.TimedOut, ExecutionStatus.Aborted];
+    if (type === 'EXPRESS') throw new ApiError('ExecutionNotRedrivable', `Execution is of type EXPRESS and cannot be redriven: '${executionArn}'`);
+    if (!redrivable.includes(row.status) || this.running.has(executionArn)) {
+      throw new ApiError('ExecutionNotRedrivable', `Execution is ${row.status} and cannot be redriven: '${executionArn}'`);
+    }
+    const now = this.scheduler.now();
+    row.redriveCount += 1;
+    const run = this.rehydrate(row);
+    if (!run) throw new ApiError('ExecutionNotRedrivable', `Execution has no state to redrive from: '${executionArn}'`);
+    run.prepareRedrive();
+    Object.assign(row, { status: ExecutionStatus.Running, redriveMs: now, stopMs: null, output: null, error: null, cause: null });
+    this.launch(run, row);
+    this.commit();
+    return { redriveDate: now };
   }
 
   /** Commits and closes the store; running executions stay resumable. */

@@ -242,7 +242,8 @@ export class ExecutionRun {
 
   /** The resumable state, or null once the execution has ended. Each call is one commit's. */
   snapshot(): RunSnapshot | null {
-    if (this.outcome) return null;
+    // a successful run needs nothing more; an unsuccessful one keeps its frames for a redrive
+    if (this.outcome && (this.outcome.status === 'SUCCEEDED' || this.info.type === 'EXPRESS')) return null;
     const parts: RunSnapshot['parts'] = [];
     const dropped: string[] = [];
     const live = new Set<MapPhase>();
@@ -324,9 +325,61 @@ export class ExecutionRun {
     this.saves(phase).dirty.add(index);
   }
 
+  /** Forgets a finished child frame. */
+  private dropFrame(id: string): void {
+    this.frames.delete(id);
+    this.abortControllers.delete(id);
+  }
+
+  /** Forgets every frame below `f` (a Map or Parallel that is done with its children). */
+  private dropChildren(f: Frame): void {
+    const doomed = new Set<string>([f.id]);
+    for (const [id, frame] of this.frames) {
+      if (id !== f.id && frame.parent !== null && doomed.has(frame.parent)) doomed.add(id);
+    }
+    // frames are created parent first, so one pass in insertion order finds every descendant
+    doomed.delete(f.id);
+    for (const id of doomed) this.dropFrame(id);
+  }
+
+  /**
+   * RedriveExecution: the next `run()` continues this failed, aborted or timed-out execution from
+   * the states that did not succeed (only the failed or aborted iterations and branches of a Map
+   * or Parallel run again). The snapshot came from `snapshot()` after the execution ended.
+   */
+  prepareRedrive(): void {
+    this.redriving = true;
+  }
+
+  private redriving = false;
+
+  private rewindForRedrive(redrivenId: number): void {
+    for (const f of this.frames.values()) {
+      f.ended = false;
+      const phase = f.phase;
+      if (phase.k === 'map') {
+        for (let i = 0; i < phase.status.length; i++) {
+          if (phase.status[i] !== 'failed') continue;
+          this.setItem(phase, i, phase.children[i] !== undefined ? 'running' : 'pending');
+        }
+        phase.failures = 0;
+        phase.iterPrev = redrivenId;
+      } else if (phase.k !== 'parallel') {
+        f.phase = { k: 'enter' };
+      }
+    }
+    const root = this.frames.get('0');
+    if (root) root.last = redrivenId;
+  }
+
   /** Runs (or resumes) the execution to its end. */
   async run(): Promise<ExecutionOutcome> {
     let root = this.frames.get('0');
+    if (this.redriving && root) {
+      this.redriving = false;
+      const id = this.emitRaw('ExecutionRedriven', this.nextEventId - 1, { executionRedrivenEventDetails: { redriveCount: this.info.redriveCount } });
+      this.rewindForRedrive(id);
+    }
     if (!root) {
       this.emitRaw('ExecutionStarted', 0, {
         executionStartedEventDetails: { ...payload('input', this.info.input), roleArn: this.info.roleArn },
@@ -588,7 +641,7 @@ export class ExecutionRun {
       this.emitRaw(key, last, { [key.charAt(0).toLowerCase() + key.slice(1) + 'EventDetails']: details });
     }
     this.outcome = outcome;
-    this.frames.clear();
+    if (outcome.status === 'SUCCEEDED') this.frames.clear();
     for (const t of this.tokenWaiters.keys()) this.svc.tokenClosed(t);
     this.tokenWaiters.clear();
     this.svc.markDirty(this);
@@ -1190,6 +1243,7 @@ export class ExecutionRun {
       const attempt = (f.retryCounts[ri] ?? 0) + 1;
       const wait = backoffMs(retriers![ri], attempt, () => this.svc.random());
       if (wait !== undefined) {
+        this.dropChildren(f);
         f.retryCounts[ri] = attempt;
         f.retryTotal++;
         f.phase = { k: 'backoff', at: this.now() + wait };
@@ -1200,6 +1254,7 @@ export class ExecutionRun {
     if (state.Type === 'Map' || state.Type === 'Parallel') this.emit(f, `${state.Type}StateFailed`);
     const c = findCatcher(catchers, err.error, fromTask);
     if (!c) return undefined;
+    this.dropChildren(f);
     return this.caught(f, state, branch, err, c);
   }
 
@@ -1251,16 +1306,16 @@ export class ExecutionRun {
     const phase = f.phase as Extract<Phase, { k: 'parallel' }>;
     this.notifyBlocked(f);
     const failure = await this.runChildren(f, phase.children.map((id, i) => ({ id, index: i, done: phase.done[i] })), (i, r) => {
-      phase.done[i] = true;
-      phase.results[i] = r.ok ? r.output : null;
       const child = this.frames.get(phase.children[i]);
-      if (child) {
-        f.last = child.last;
-        this.frames.delete(child.id);
-      }
+      if (child) f.last = child.last;
+      // a failed branch keeps its frame: a redrive runs it again from the state that failed
+      if (!r.ok) return;
+      phase.done[i] = true;
+      phase.results[i] = r.output;
+      if (child) this.dropFrame(child.id);
     });
     if (failure) {
-      f.phase = { k: 'run' };
+      // the phase stays: a redrive re-runs only the branches that did not succeed
       throw failure;
     }
     const results = phase.results as JsonValue[];
@@ -1382,7 +1437,7 @@ export class ExecutionRun {
     const failure = await this.runIterations(f, state, phase, jsonata, distributed);
     if (failure) {
       if (distributed) this.emit(f, 'MapRunFailed', { mapRunFailedEventDetails: { error: failure.error, ...(failure.causeText !== undefined ? { cause: failure.causeText } : {}) } });
-      f.phase = { k: 'run' };
+      // the phase stays: a redrive re-runs only the iterations that did not succeed
       throw failure;
     }
     if (distributed) this.emit(f, 'MapRunSucceeded');
@@ -1390,6 +1445,8 @@ export class ExecutionRun {
     this.emit(f, 'MapStateSucceeded', {}, { keepLast: true });
     f.last = last;
     const results = phase.results as JsonValue[];
+    // tolerated failures leave frames behind; the Map is done with them
+    this.dropChildren(f);
     f.phase = { k: 'run' };
     return this.aggregateExit(f, state, results, jsonata);
   }
@@ -1483,9 +1540,11 @@ export class ExecutionRun {
             this.abortChildren(f, child.id);
           }
         }
-        this.frames.delete(child.id);
-        this.abortControllers.delete(child.id);
-        delete phase.children[index];
+        // a failed iteration keeps its frame for a redrive, until the Map ends
+        if (r.ok) {
+          this.dropFrame(child.id);
+          delete phase.children[index];
+        }
         this.svc.markDirty(this);
       } finally {
         running--;
@@ -1511,7 +1570,7 @@ export class ExecutionRun {
     // resume iterations that were running at the last commit
     for (const [idx, id] of Object.entries(phase.children)) {
       const child = this.frames.get(id);
-      if (!child) continue;
+      if (!child || phase.status[Number(idx)] !== 'running') continue;
       const p = runOne(Number(idx), child, true).finally(() => inflight.delete(p));
       inflight.add(p);
     }
