@@ -1224,7 +1224,11 @@ export class ExecutionRun {
   // ---- errors: Retry, then Catch
 
   private async handleError(f: Frame, state: State, branch: Branch, err: ExecutionError): Promise<'retry' | StateOutcome | undefined> {
-    if (err.error === undefined) return undefined;
+    if (err.error === undefined) {
+      // a Fail state without Error: nothing can match it, but a Map or Parallel still records its failure
+      if (state.Type === 'Map' || state.Type === 'Parallel') this.emit(f, `${state.Type}StateFailed`);
+      return undefined;
+    }
     const fromTask = taskErrors.get(err)?.fromTask ?? false;
     if (evaluationErrors.has(err)) {
       evaluationErrors.delete(err);
@@ -1417,8 +1421,9 @@ export class ExecutionRun {
       }
       let effectiveItems: JsonValue[] = items;
       if (state.ItemBatcher) effectiveItems = this.batchItems(f, state, items, input);
-      this.emit(f, 'MapStateStarted', { mapStateStartedEventDetails: { length: effectiveItems.length } });
+      // AWS reads MaxConcurrency before the Map starts, the tolerated failures after
       const maxConcurrency = (await this.mapNumber(f, state, jsonata, 'MaxConcurrency', input)) ?? 0;
+      this.emit(f, 'MapStateStarted', { mapStateStartedEventDetails: { length: effectiveItems.length } });
       const toleratedCount = (await this.mapNumber(f, state, jsonata, 'ToleratedFailureCount', input)) ?? 0;
       const toleratedPercentage = (await this.mapNumber(f, state, jsonata, 'ToleratedFailurePercentage', input)) ?? 0;
       let mapRunArn: string | undefined;
