@@ -71,7 +71,7 @@ interface MachineShare {
   definition: SharedDefinition;
 }
 
-type ExecutionMeta = { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string };
+type ExecutionMeta = { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string; testCase?: string };
 
 const NAME = /^[A-Za-z0-9_\-.~!$&'()*+,;=:@]{1,80}$/;
 
@@ -167,7 +167,10 @@ export class Engine {
 
   /** Starts an execution; resolves its ARN once the start is committed. */
   startExecution(req: StartExecutionRequest): { executionArn: string; startDate: number } {
-    const sm = this.getStateMachine(req.stateMachineArn);
+    // `arn...:stateMachine:Name#TestCase` runs the machine with Step Functions Local's mocked responses
+    const hash = req.stateMachineArn.indexOf('#');
+    const testCase = hash >= 0 ? req.stateMachineArn.slice(hash + 1) : undefined;
+    const sm = this.getStateMachine(hash >= 0 ? req.stateMachineArn.slice(0, hash) : req.stateMachineArn);
     const name = req.name ?? this.uuid();
     if (!NAME.test(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
     const inputText = req.input ?? '{}';
@@ -189,11 +192,12 @@ export class Engine {
     const startMs = this.scheduler.now();
     const row: ExecutionRow = {
       arn: executionArn, stateMachineArn: shared.arn, name, status: ExecutionStatus.Running, definitionHash: share.hash, input: inputText,
-      output: null, error: null, cause: null, startMs, stopMs: null, redriveCount: 0, redriveMs: null, snapshot: null, meta: share.meta,
+      output: null, error: null, cause: null, startMs, stopMs: null, redriveCount: 0, redriveMs: null, snapshot: null,
+      meta: testCase === undefined ? share.meta : JSON.stringify({ ...(JSON.parse(share.meta) as object), testCase }),
     };
     const info: ExecutionInfo = {
       executionArn, name, stateMachineArn: shared.arn, stateMachineName: shared.name, roleArn: shared.roleArn, type: shared.type,
-      accountId: this.accountId, region: this.region, startMs, input, redriveCount: 0,
+      accountId: this.accountId, region: this.region, startMs, input, redriveCount: 0, testCase,
     };
     this.launch(new ExecutionRun(info, share.definition.parsed, this.svc), row);
     this.commit();
@@ -410,7 +414,7 @@ export class Engine {
     const info: ExecutionInfo = {
       executionArn: row.arn, name: row.name, stateMachineArn: row.stateMachineArn, stateMachineName: meta.stateMachineName,
       roleArn: meta.roleArn, type: meta.type, accountId: this.accountId, region: this.region, startMs: row.startMs, input,
-      redriveCount: row.redriveCount,
+      redriveCount: row.redriveCount, testCase: meta.testCase,
     };
     const id = row.id!;
     const run = new ExecutionRun(info, definition.parsed, this.svc, row.snapshot, () => this.store.snapshotParts(id));

@@ -21,7 +21,11 @@ export interface TaskRequest {
   region: string;
   accountId: string;
   executionArn: string;
+  /** the state machine's name (set by the interpreter; optional for callers outside it) */
+  stateMachineName?: string;
   stateName: string;
+  /** the test case named by a `#TestCase` suffix at StartExecution (mocked integrations) */
+  testCase?: string;
   /** set for `.waitForTaskToken` tasks: the token the callback must send back */
   taskToken?: string;
   timeoutSeconds?: number;
@@ -38,9 +42,25 @@ export interface TaskIntegration {
 /** A task that failed with an error name and cause text, as the service reported it. */
 export class TaskFailure extends ExecutionError {}
 
-/** Tries each integration in turn; the first whose `flavor` accepts a resource runs it. */
+/**
+ * Answers a task instead of its integration (a mocked response), or returns undefined to let
+ * the integration run it.
+ */
+export type TaskInterceptor = (request: TaskRequest) => Promise<JsonValue> | undefined;
+
+/**
+ * Tries each integration in turn; the first whose `flavor` accepts a resource runs it. Interceptors
+ * (mocked responses) come first; with one installed, a resource no integration knows still gets
+ * AWS's flavour for its ARN, so a mock can stand in for a service the local stack lacks.
+ */
 export class IntegrationRegistry implements TaskIntegration {
   private readonly list: TaskIntegration[] = [];
+  private readonly interceptors: TaskInterceptor[] = [];
+
+  intercept(interceptor: TaskInterceptor): this {
+    this.interceptors.push(interceptor);
+    return this;
+  }
 
   register(integration: TaskIntegration): this {
     this.list.unshift(integration);
@@ -52,15 +72,28 @@ export class IntegrationRegistry implements TaskIntegration {
       const f = i.flavor(resource);
       if (f) return f;
     }
-    return undefined;
+    return this.interceptors.length > 0 ? flavorOfArn(resource) : undefined;
   }
 
   invoke(request: TaskRequest): Promise<JsonValue> {
+    for (const intercept of this.interceptors) {
+      const answer = intercept(request);
+      if (answer) return answer;
+    }
     for (const i of this.list) {
       if (i.flavor(request.resource)) return i.invoke(request);
     }
     return Promise.reject(new TaskFailure('States.Runtime', `No integration handles the resource '${request.resource}'`));
   }
+}
+
+/** How AWS shows a task in history, from its Resource ARN alone. */
+export function flavorOfArn(resource: string): TaskFlavor | undefined {
+  if (/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/.test(resource)) return { kind: 'lambda', resource };
+  const s = parseServiceResource(resource);
+  if (!s) return undefined;
+  const service = s.service === 'aws-sdk' ? s.action.split(':')[0] : s.service;
+  return { kind: 'service', resourceType: service, resource: resource.slice(resource.lastIndexOf(':') + 1), pattern: s.pattern };
 }
 
 /** Parses `arn:aws:states:::service:action[.pattern]`. */

@@ -44,6 +44,8 @@ export interface ExecutionInfo {
   startMs: number;
   input: JsonValue;
   redriveCount: number;
+  /** a `#TestCase` named at StartExecution: mocked integrations answer for it */
+  testCase?: string;
 }
 
 export type ExecutionOutcome =
@@ -1131,7 +1133,8 @@ export class ExecutionRun {
       const work = (async () => {
         const output = await this.svc.integrations.invoke({
           resource: state.Resource, parameters: phase.params, region, accountId: this.info.accountId,
-          executionArn: this.info.executionArn, stateName: f.state, taskToken: phase.token,
+          executionArn: this.info.executionArn, stateMachineName: this.info.stateMachineName, stateName: f.state,
+          testCase: this.info.testCase, taskToken: phase.token,
           timeoutSeconds: phase.timeoutAt !== undefined ? Math.round((phase.timeoutAt - this.now()) / 1000) : undefined,
           signal: controller.signal,
         });

@@ -1,0 +1,91 @@
+import { describe, it, expect } from '@jest/globals';
+import { checkMockConfig, mockedResponses, MockConfigError } from '../../../local/mocks/mock-config.ts';
+import { eventTypes, fakeTasks, lambdaArn, testEngines } from '../../support/engine-env.ts';
+
+const testEngine = testEngines();
+const CHARGE = lambdaArn('charge');
+
+const config = checkMockConfig({
+  StateMachines: {
+    payments: {
+      TestCases: {
+        HappyPath: { Charge: 'ChargeOk', Save: 'SaveOk' },
+        FlakyThenOk: { Charge: 'ChargeFlaky', Save: 'SaveOk' },
+        TableDown: { Save: 'SaveFails' },
+      },
+    },
+  },
+  MockedResponses: {
+    ChargeOk: { '0': { Return: { charged: 42 } } },
+    ChargeFlaky: { '0-1': { Throw: { Error: 'Lambda.TooManyRequestsException', Cause: 'slow down' } }, '2': { Return: { charged: 7 } } },
+    SaveOk: { '0': { Return: {} } },
+    SaveFails: { '0': { Throw: { Error: 'DynamoDB.AmazonDynamoDBException', Cause: 'table down' } } },
+  },
+});
+
+const definition = {
+  StartAt: 'Charge',
+  States: {
+    Charge: {
+      Type: 'Task', Resource: CHARGE, Next: 'Save',
+      Retry: [{ ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 1, MaxAttempts: 3 }],
+    },
+    Save: {
+      Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { TableName: 'payments', Item: {} }, ResultPath: null, End: true,
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Failed' }],
+    },
+    Failed: { Type: 'Fail', Error: 'SaveFailed' },
+  },
+};
+
+async function runCase(testCase: string | undefined, charge: () => object = () => ({ charged: 'real' })) {
+  const calls: string[] = [];
+  // no integration for DynamoDB: only a mocked response can answer the Save state
+  const env = testEngine({ tasks: fakeTasks({ [CHARGE]: () => (calls.push('real charge'), charge()) }) });
+  env.engine.integrations.intercept(mockedResponses(config));
+  const sm = env.engine.createStateMachine({ name: 'payments', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/r' });
+  const { executionArn } = env.engine.startExecution({ stateMachineArn: testCase ? `${sm.arn}#${testCase}` : sm.arn, input: '{}' });
+  const result = await env.finish(executionArn);
+  return { ...result, calls };
+}
+
+describe('mocked responses from a MockConfigFile', () => {
+  it('answers a state with its test case response instead of the integration', async () => {
+    const { outcome, calls } = await runCase('HappyPath');
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { charged: 42 } });
+    expect(calls).toEqual([]);
+  });
+
+  it('gives each invocation of a state the response for its number, retries included', async () => {
+    const { outcome, history } = await runCase('FlakyThenOk');
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { charged: 7 } });
+    expect(eventTypes(history).filter((t) => t === 'LambdaFunctionFailed')).toHaveLength(2);
+  });
+
+  it('mocks a service the local stack does not have, with the history AWS would show', async () => {
+    const { outcome, history } = await runCase('TableDown');
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'SaveFailed' });
+    expect(eventTypes(history)).toContain('TaskFailed');
+  });
+
+  it('runs every state for real when the execution names no test case', async () => {
+    const { outcome, calls } = await runCase(undefined);
+
+    // the charge ran for real; nothing here answers DynamoDB, so the real Save fails the execution
+    expect(calls).toEqual(['real charge']);
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  });
+
+  it.each([
+    [{}, 'needs the objects'],
+    [{ StateMachines: {}, MockedResponses: { R: { first: { Return: 1 } } } }, 'not an invocation number'],
+    [{ StateMachines: {}, MockedResponses: { R: { '0': { Return: 1, Throw: {} } } } }, 'exactly one of'],
+    [{ StateMachines: { sm: { TestCases: { T: { S: 'Missing' } } } }, MockedResponses: {} }, 'names no MockedResponses entry'],
+  ])('rejects a malformed mock config (%j)', (raw, message) => {
+    expect(() => checkMockConfig(raw)).toThrow(MockConfigError);
+    expect(() => checkMockConfig(raw)).toThrow(message);
+  });
+});
