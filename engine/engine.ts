@@ -71,6 +71,25 @@ interface MachineShare {
   definition: SharedDefinition;
 }
 
+/** What a state machine row keeps in its meta column: the API's descriptive fields. */
+export interface StateMachineMeta {
+  tags?: Record<string, string>;
+  loggingConfiguration?: JsonValue;
+  tracingConfiguration?: JsonValue;
+}
+
+/** DescribeStateMachineForExecution: the machine as an execution runs it. */
+export interface ExecutionStateMachine {
+  stateMachineArn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  /** when this definition became the machine's (the execution's start once it was replaced) */
+  updatedMs: number;
+  meta: StateMachineMeta;
+}
+
 type ExecutionMeta = { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string; testCase?: string };
 
 const NAME = /^[A-Za-z0-9_\-.~!$&'()*+,;=:@]{1,80}$/;
@@ -127,20 +146,30 @@ export class Engine {
 
   // ---- state machines
 
-  createStateMachine(req: { name: string; definition: string; roleArn: string; type?: 'STANDARD' | 'EXPRESS'; arn?: string }): StateMachineRow {
+  /**
+   * CreateStateMachine. Idempotent as on AWS: the same name, definition, type, logging and
+   * tracing configuration return the existing state machine (a different roleArn or tags are
+   * ignored, and not applied); any other difference is StateMachineAlreadyExists.
+   */
+  createStateMachine(req: { name: string; definition: string; roleArn: string; type?: 'STANDARD' | 'EXPRESS'; arn?: string; meta?: StateMachineMeta }): StateMachineRow {
     if (!NAME.test(req.name)) throw new ApiError('InvalidName', `Invalid Name: '${req.name}'`);
     const type = req.type ?? 'STANDARD';
     this.checkDefinition(req.definition, type);
     const arn = req.arn ?? `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${req.name}`;
     const existing = this.store.getStateMachine(arn);
     if (existing) {
-      if (existing.definition !== req.definition || existing.roleArn !== req.roleArn) {
+      const was = this.stateMachineMeta(existing);
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      if (existing.definition !== req.definition || existing.type !== type
+        || !same(was.loggingConfiguration, req.meta?.loggingConfiguration) || !same(was.tracingConfiguration, req.meta?.tracingConfiguration)) {
         throw new ApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
       }
       return existing;
     }
     const now = this.scheduler.now();
-    const row: StateMachineRow = { arn, name: req.name, definition: req.definition, roleArn: req.roleArn, type, createdMs: now, updatedMs: now, meta: '{}' };
+    const row: StateMachineRow = {
+      arn, name: req.name, definition: req.definition, roleArn: req.roleArn, type, createdMs: now, updatedMs: now, meta: JSON.stringify(req.meta ?? {}),
+    };
     this.store.putStateMachine(row);
     return row;
   }
@@ -160,6 +189,68 @@ export class Engine {
   getStateMachine(arn: string): StateMachineRow {
     const sm = this.store.getStateMachine(arn);
     if (!sm) throw new ApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return sm;
+  }
+
+  /** Every state machine, oldest first. */
+  listStateMachines(): StateMachineRow[] {
+    return this.store.listStateMachines();
+  }
+
+  /**
+   * UpdateStateMachine: a new definition (validated for the machine's type), role or configuration.
+   * Running executions keep the definition they started with.
+   */
+  updateStateMachine(arn: string, changes: { definition?: string; roleArn?: string; meta?: StateMachineMeta }): StateMachineRow {
+    const sm = this.getStateMachine(arn);
+    if (changes.definition !== undefined) this.checkDefinition(changes.definition, sm.type);
+    const row: StateMachineRow = {
+      ...sm,
+      definition: changes.definition ?? sm.definition,
+      roleArn: changes.roleArn ?? sm.roleArn,
+      meta: changes.meta ? JSON.stringify({ ...this.stateMachineMeta(sm), ...changes.meta }) : sm.meta,
+      updatedMs: this.scheduler.now(),
+    };
+    this.store.putStateMachine(row);
+    return row;
+  }
+
+  /** DeleteStateMachine: forgets the machine; its executions run on and stay readable. Deleting an unknown ARN is no error, as on AWS. */
+  deleteStateMachine(arn: string): void {
+    this.store.deleteStateMachine(arn);
+    this.machines.delete(arn);
+  }
+
+  /** The descriptive fields a state machine row keeps in its meta column. */
+  stateMachineMeta(sm: StateMachineRow): StateMachineMeta {
+    return JSON.parse(sm.meta || '{}') as StateMachineMeta;
+  }
+
+  /** TagResource: adds or overwrites tags on a state machine (at most 50 in all). */
+  tagResource(arn: string, tags: Record<string, string>): void {
+    const sm = this.taggable(arn);
+    const meta = this.stateMachineMeta(sm);
+    const all = { ...meta.tags, ...tags };
+    if (Object.keys(all).length > 50) throw new ApiError('TooManyTags', `Too many tags: a resource can have at most 50 tags: '${arn}'`);
+    this.store.putStateMachine({ ...sm, meta: JSON.stringify({ ...meta, tags: all }) });
+  }
+
+  /** UntagResource: removes tags by key; unknown keys are ignored. */
+  untagResource(arn: string, keys: readonly string[]): void {
+    const sm = this.taggable(arn);
+    const meta = this.stateMachineMeta(sm);
+    const tags = { ...meta.tags };
+    for (const k of keys) delete tags[k];
+    this.store.putStateMachine({ ...sm, meta: JSON.stringify({ ...meta, tags }) });
+  }
+
+  listTagsForResource(arn: string): Record<string, string> {
+    return this.stateMachineMeta(this.taggable(arn)).tags ?? {};
+  }
+
+  private taggable(arn: string): StateMachineRow {
+    const sm = this.store.getStateMachine(arn);
+    if (!sm) throw new ApiError('ResourceNotFound', `Resource not found: '${arn}'`);
     return sm;
   }
 
@@ -286,6 +377,29 @@ export class Engine {
   history(executionArn: string): HistoryEvent[] {
     this.describeExecution(executionArn);
     return this.store.events(executionArn);
+  }
+
+  /** Executions, newest first (by start, then ARN), filtered; `after` is the last row of the page before. */
+  listExecutions(filter: { stateMachineArn?: string; status?: string; limit?: number; after?: { startMs: number; arn: string } }): ExecutionRow[] {
+    this.commit();
+    return this.store.listExecutions(filter);
+  }
+
+  /** The state machine an execution runs, as it ran it: the definition and role it started with. */
+  describeStateMachineForExecution(executionArn: string): ExecutionStateMachine {
+    const row = this.describeExecution(executionArn);
+    const meta = JSON.parse(row.meta) as ExecutionMeta;
+    const sm = this.store.getStateMachine(row.stateMachineArn);
+    const current = sm !== undefined && definitionHash(sm.definition) === row.definitionHash;
+    return {
+      stateMachineArn: row.stateMachineArn,
+      name: meta.stateMachineName,
+      definition: this.store.getDefinition(row.definitionHash) ?? '',
+      roleArn: meta.roleArn,
+      type: meta.type,
+      updatedMs: current ? sm.updatedMs : row.startMs,
+      meta: sm ? this.stateMachineMeta(sm) : {},
+    };
   }
 
   stopExecution(executionArn: string, error?: string, cause?: string): void {
