@@ -98,13 +98,19 @@ export function parseHandlerSpec(spec: string): { module: string; exportName: st
   return { module: spec.slice(0, hash), exportName: spec.slice(hash + 1) || 'handler' };
 }
 
-/** Imports a handler module (the init phase), failing with Lambda's init error types. */
+/**
+ * Imports a handler module (the init phase) as the Node.js runtime does: a syntax error is
+ * Runtime.UserCodeSyntaxError, a missing module Runtime.ImportModuleError, and anything else the
+ * module's top level throws keeps its own type.
+ */
 export async function importHandlerModule(url: string): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof SyntaxError) throw new UserCodeSyntaxError(e);
-    throw new ImportModuleError(e);
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new ImportModuleError(e);
+    throw e;
   }
 }
 

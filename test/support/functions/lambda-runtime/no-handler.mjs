@@ -1,0 +1,2 @@
+/** A module that exports no `handler`. */
+export const something = () => 'not a handler';
