@@ -272,7 +272,9 @@ export class Engine {
       throw new ApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: 'Unexpected token in JSON'`);
     }
     rememberText(input, inputText);
-    const executionArn = req.executionArn ?? `${sm.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    // an Express execution's ARN carries an id of its own: AWS does not keep Express names unique
+    const executionArn = req.executionArn
+      ?? (sm.type === 'EXPRESS' ? `${sm.arn.replace(':stateMachine:', ':express:')}:${name}:${this.uuid()}` : `${sm.arn.replace(':stateMachine:', ':execution:')}:${name}`);
     const existing = this.store.getExecution(executionArn) ?? this.running.get(executionArn)?.row;
     if (existing) {
       if (existing.status === ExecutionStatus.Running && existing.input === inputText) return { executionArn, startDate: existing.startMs };
@@ -430,7 +432,9 @@ export class Engine {
     run.heartbeat(token);
   }
 
+  /** The execution waiting on `token`: InvalidToken when it is not one the engine could have issued. */
   private runForToken(token: string): ExecutionRun {
+    if (!/^[A-Za-z0-9-]{10,1024}$/.test(token)) throw new ApiError('InvalidToken', `Invalid Token: '${token}'`);
     const arn = this.tokens.get(token);
     const r = arn ? this.running.get(arn) : undefined;
     if (!r) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
@@ -438,7 +442,6 @@ export class Engine {
   }
 
   private settle(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): void {
-    if (!/^[A-Za-z0-9-]{10,1024}$/.test(token)) throw new ApiError('InvalidToken', `Invalid Token: '${token}'`);
     const run = this.runForToken(token);
     // the outcome is durable before the caller hears back: a restart right after still delivers it
     this.commit();
