@@ -1,0 +1,43 @@
+/**
+ * Every local integration, registered on an engine in one call: what `longhaul serve` and the
+ * whole-stack tests use.
+ */
+import type { Engine } from '../../engine/engine.ts';
+import { AwsSdkIntegration } from './aws-sdk.ts';
+import { EmailIntegration } from './email.ts';
+import { HttpInvokeIntegration, type LocalConnection } from './http-invoke.ts';
+import { MessagingIntegration } from './messaging.ts';
+import type { Outbox } from './outbox.ts';
+import { StartExecutionIntegration } from './start-execution.ts';
+
+export interface LocalIntegrationsOptions {
+  /** the local services' endpoint (`startLocalServices().endpoint`) */
+  endpoint: string;
+  outbox: Outbox;
+  /** EventBridge connections the HTTP Task may name, ARN → what each adds */
+  connections?: Record<string, LocalConnection>;
+}
+
+/**
+ * Registers aws-sdk S3/SQS/SNS, SNS publish, SQS send, SES v2 email, the HTTP Task and
+ * states:startExecution on `engine`. Returns the function that closes their clients.
+ *
+ * @example
+ * const services = await startLocalServices({ dataDir });
+ * const close = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox: new Outbox({ dataDir }) });
+ */
+export function registerLocalIntegrations(engine: Engine, opts: LocalIntegrationsOptions): () => void {
+  const scheduler = engine.scheduler;
+  const sdk = new AwsSdkIntegration({ endpoint: opts.endpoint, scheduler, outbox: opts.outbox });
+  const messaging = new MessagingIntegration({ endpoint: opts.endpoint, scheduler, outbox: opts.outbox });
+  engine.integrations
+    .register(sdk)
+    .register(messaging)
+    .register(new EmailIntegration({ outbox: opts.outbox, scheduler }))
+    .register(new HttpInvokeIntegration({ scheduler, connections: opts.connections }))
+    .register(new StartExecutionIntegration({ engine }));
+  return () => {
+    sdk.close();
+    messaging.close();
+  };
+}
