@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createTestEngine, type TestEngine, type TestEngineOptions } from '../../support/engine-env.ts';
+import type { ExecutionOutcome } from '../../../engine/runtime/interpreter.ts';
 import { startLocalServices, type LocalServices } from '../../../local/services/local-services.ts';
 import { LocalClients } from '../../../local/services/clients.ts';
 import { Outbox } from '../../../local/integrations/outbox.ts';
@@ -87,4 +88,15 @@ export function localEngines(local: () => LocalEnv): (opts?: TestEngineOptions &
 let names = 0;
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${++names}`;
+}
+
+/** A succeeded execution's output object (a failed one throws, naming its error). */
+export function outputOf(outcome: ExecutionOutcome): Record<string, unknown> {
+  if (outcome.status !== 'SUCCEEDED') throw new Error(`the execution ended ${outcome.status}: ${outcome.error} ${outcome.cause}`);
+  return outcome.output as Record<string, unknown>;
+}
+
+/** The cause text of a failed execution, or of the error a Catch put in a succeeded one's output. */
+export function causeOf(outcome: ExecutionOutcome): string {
+  return outcome.status === 'SUCCEEDED' ? String(outputOf(outcome).Cause) : String(outcome.cause);
 }

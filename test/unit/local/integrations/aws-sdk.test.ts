@@ -8,7 +8,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { detailsOf, eventsOf } from '../../../support/engine-env.ts';
-import { localEngines, localServices, uniqueName } from '../local-env.ts';
+import { causeOf, localEngines, localServices, outputOf, uniqueName } from '../local-env.ts';
 
 const local = localServices();
 const localEngine = localEngines(local);
@@ -40,7 +40,7 @@ describe('aws-sdk:s3', () => {
     const etag = `"${createHash('md5').update('{"rows":3}').digest('hex')}"`;
     expect(put.outcome).toMatchObject({ status: 'SUCCEEDED', output: { ETag: etag } });
     expect(got.outcome).toMatchObject({ status: 'SUCCEEDED', output: { Body: '{"rows":3}', ContentLength: 10, ETag: etag } });
-    const output = (got.outcome as { output: Record<string, unknown> }).output;
+    const output = outputOf(got.outcome);
     expect(output.LastModified).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     expect(output).not.toHaveProperty('$metadata');
   });
@@ -69,7 +69,7 @@ describe('aws-sdk:s3', () => {
     const { outcome } = await env.run(caught(`s3:${action}`, { Bucket: bucket, ...params }));
 
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: error } });
-    expect((outcome as { output: { Cause: string } }).output.Cause).toMatch(cause);
+    expect(causeOf(outcome)).toMatch(cause);
   });
 });
 
@@ -95,7 +95,7 @@ describe('aws-sdk:sqs', () => {
     const { outcome } = await env.run(caught('sqs:getQueueUrl', { QueueName: 'never-created' }));
 
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'Sqs.QueueDoesNotExistException' } });
-    expect((outcome as { output: { Cause: string } }).output.Cause).toMatch(/^The specified queue does not exist\. \(Service: Sqs, Status Code: 400, Request ID: \w+\)$/);
+    expect(causeOf(outcome)).toMatch(/^The specified queue does not exist\. \(Service: Sqs, Status Code: 400, Request ID: \w+\)$/);
   });
 });
 

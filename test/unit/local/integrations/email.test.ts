@@ -3,7 +3,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import { listOutbox } from '../../../../local/integrations/outbox.ts';
-import { localEngines, localServices, tempDirs } from '../local-env.ts';
+import { causeOf, localEngines, localServices, outputOf, tempDirs } from '../local-env.ts';
 
 const local = localServices();
 const localEngine = localEngines(local);
@@ -38,7 +38,7 @@ describe('sesv2:sendEmail', () => {
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { MessageId: expect.stringMatching(/^0100[0-9a-f]{16}-[0-9a-f-]{36}-000000$/) } });
     const [entry] = listOutbox(dataDir, { channel: 'email' });
     expect(entry).toMatchObject({ channel: 'email', executionArn, stateName: 'Mail', message: EMAIL, time: '2024-01-01T00:00:00.000Z' });
-    expect(entry.id).toBe((outcome as { output: { MessageId: string } }).output.MessageId);
+    expect(entry.id).toBe(outputOf(outcome).MessageId);
   });
 
   it('lists the outbox oldest first', async () => {
@@ -59,7 +59,7 @@ describe('sesv2:sendEmail', () => {
     const { outcome } = await env.run(send('arn:aws:states:::aws-sdk:sesv2:sendEmail', { ...EMAIL, Destination: {} }));
 
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'SesV2.BadRequestException' } });
-    expect((outcome as { output: { Cause: string } }).output.Cause).toMatch(/^Missing required parameter: Destination \(Service: SesV2, Status Code: 400, Request ID: /);
+    expect(causeOf(outcome)).toMatch(/^Missing required parameter: Destination \(Service: SesV2, Status Code: 400, Request ID: /);
     expect(listOutbox(dataDir)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { localEngines, localServices } from '../local-env.ts';
+import { causeOf, localEngines, localServices } from '../local-env.ts';
 
 const local = localServices();
 const localEngine = localEngines(local);
@@ -99,7 +99,7 @@ describe('http:invoke', () => {
     const { outcome } = await env.run(call({ ApiEndpoint: `${base}/missing`, Method: 'GET' }));
 
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'States.Http.StatusCode.404' } });
-    expect(JSON.parse((outcome as { output: { Cause: string } }).output.Cause)).toMatchObject({ StatusCode: 404, ResponseBody: { message: 'no such report' } });
+    expect(JSON.parse(causeOf(outcome))).toMatchObject({ StatusCode: 404, ResponseBody: { message: 'no such report' } });
   });
 
   it('fails with States.Http.Socket when nothing listens', async () => {
@@ -125,6 +125,6 @@ describe('http:invoke', () => {
     const { outcome } = await env.run(call(parameters));
 
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
-    expect((outcome as { cause: string }).cause).toContain(mention);
+    expect(causeOf(outcome)).toContain(mention);
   });
 });

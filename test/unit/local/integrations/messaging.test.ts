@@ -6,7 +6,7 @@ import { describe, it, expect } from '@jest/globals';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { detailsOf, eventsOf } from '../../../support/engine-env.ts';
-import { localEngines, localServices, uniqueName } from '../local-env.ts';
+import { causeOf, localEngines, localServices, uniqueName } from '../local-env.ts';
 
 const local = localServices();
 const localEngine = localEngines(local);
@@ -73,7 +73,7 @@ describe('sns:publish', () => {
     const { outcome } = await env.run(task('sns:publish', { TopicArn: 'arn:aws:sns:us-east-1:123456789012:never-created', Message: 'x' }, catchAll));
 
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'SNS.NotFoundException' } });
-    expect((outcome as { output: { Cause: string } }).output.Cause).toMatch(/\(Service: AmazonSNS; Status Code: 404; Error Code: NotFound; Request ID: \w+; Proxy: null\)$/);
+    expect(causeOf(outcome)).toMatch(/\(Service: AmazonSNS; Status Code: 404; Error Code: NotFound; Request ID: \w+; Proxy: null\)$/);
   });
 });
 
@@ -95,6 +95,6 @@ describe('sqs:sendMessage', () => {
     const { outcome } = await env.run(task('sqs:sendMessage', { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/never-created', MessageBody: 'x' }, catchAll));
 
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'SQS.AmazonSQSException' } });
-    expect((outcome as { output: { Cause: string } }).output.Cause).toMatch(/Error Code: AWS\.SimpleQueueService\.NonExistentQueue;/);
+    expect(causeOf(outcome)).toMatch(/Error Code: AWS\.SimpleQueueService\.NonExistentQueue;/);
   });
 });

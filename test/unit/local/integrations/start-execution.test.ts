@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import { START_MS, eventsOf } from '../../../support/engine-env.ts';
-import { localEngines, localServices } from '../local-env.ts';
+import { causeOf, localEngines, localServices, outputOf } from '../local-env.ts';
 
 const local = localServices();
 const localEngine = localEngines(local);
@@ -67,7 +67,7 @@ describe('states:startExecution', () => {
     const { outcome } = await env.run(parent('startExecution.sync:2', { StateMachineArn: child, Name: 'failing' }));
 
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
-    expect(JSON.parse((outcome as { cause: string }).cause)).toMatchObject({ Status: 'FAILED', Error: 'Report.Missing', Cause: 'no rows', Name: 'failing' });
+    expect(JSON.parse(causeOf(outcome))).toMatchObject({ Status: 'FAILED', Error: 'Report.Missing', Cause: 'no rows', Name: 'failing' });
   });
 
   it('stops the child when the parent task times out while waiting for it', async () => {
@@ -93,8 +93,8 @@ describe('states:startExecution', () => {
 
     // Act
     const childArn = child.replace(':stateMachine:', ':execution:') + ':callback';
-    const { output } = (await env.engine.waitFor(childArn)) as { output: { token: string } };
-    env.engine.sendTaskSuccess(output.token, '{"reply":"ok"}');
+    const token = outputOf(await env.engine.waitFor(childArn)).token as string;
+    env.engine.sendTaskSuccess(token, '{"reply":"ok"}');
     const { outcome, history } = await env.finish(executionArn);
 
     // Assess
@@ -117,6 +117,6 @@ describe('states:startExecution', () => {
     });
 
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'StepFunctions.StateMachineDoesNotExistException' } });
-    expect((outcome as { output: { Cause: string } }).output.Cause).toMatch(/\(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [\w-]+; Proxy: null\)$/);
+    expect(causeOf(outcome)).toMatch(/\(Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: [\w-]+; Proxy: null\)$/);
   });
 });
