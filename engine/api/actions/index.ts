@@ -1,0 +1,58 @@
+/**
+ * The registry of Step Functions actions the server answers, one file per action. An
+ * `X-Amz-Target` of `AWSStepFunctions.<name>` for any name not listed here is
+ * UnknownOperationException.
+ */
+import type { Action } from '../protocol.ts';
+import { createStateMachine } from './create-state-machine.ts';
+import { deleteStateMachine } from './delete-state-machine.ts';
+import { describeExecution } from './describe-execution.ts';
+import { describeStateMachine } from './describe-state-machine.ts';
+import { describeStateMachineForExecution } from './describe-state-machine-for-execution.ts';
+import { getExecutionHistory } from './get-execution-history.ts';
+import { listExecutions } from './list-executions.ts';
+import { listStateMachines } from './list-state-machines.ts';
+import { listTagsForResource } from './list-tags-for-resource.ts';
+import { redriveExecution } from './redrive-execution.ts';
+import { sendTaskFailure } from './send-task-failure.ts';
+import { sendTaskHeartbeat } from './send-task-heartbeat.ts';
+import { sendTaskSuccess } from './send-task-success.ts';
+import { startExecution } from './start-execution.ts';
+import { startSyncExecution } from './start-sync-execution.ts';
+import { stopExecution } from './stop-execution.ts';
+import { tagResource } from './tag-resource.ts';
+import { testState } from './test-state.ts';
+import { untagResource } from './untag-resource.ts';
+import { updateStateMachine } from './update-state-machine.ts';
+import { validateStateMachineDefinition } from './validate-state-machine-definition.ts';
+
+export const actions = {
+  CreateStateMachine: createStateMachine,
+  UpdateStateMachine: updateStateMachine,
+  DescribeStateMachine: describeStateMachine,
+  ListStateMachines: listStateMachines,
+  DeleteStateMachine: deleteStateMachine,
+  ValidateStateMachineDefinition: validateStateMachineDefinition,
+  StartExecution: startExecution,
+  StartSyncExecution: startSyncExecution,
+  DescribeExecution: describeExecution,
+  ListExecutions: listExecutions,
+  GetExecutionHistory: getExecutionHistory,
+  DescribeStateMachineForExecution: describeStateMachineForExecution,
+  StopExecution: stopExecution,
+  RedriveExecution: redriveExecution,
+  SendTaskSuccess: sendTaskSuccess,
+  SendTaskFailure: sendTaskFailure,
+  SendTaskHeartbeat: sendTaskHeartbeat,
+  TestState: testState,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+} as const satisfies Record<string, Action>;
+
+export type ActionName = keyof typeof actions;
+
+/** The action an `X-Amz-Target` names, if the server answers it. */
+export function findAction(name: string): Action | undefined {
+  return Object.hasOwn(actions, name) ? actions[name as ActionName] : undefined;
+}

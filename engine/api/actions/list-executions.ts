@@ -1,0 +1,43 @@
+/** ListExecutions: a state machine's executions, newest first, by status and redrive filters, paged. */
+import { ApiError } from '../../engine.ts';
+import type { ExecutionRow } from '../../store/sqlite.ts';
+import { stateMachineArn } from '../arns.ts';
+import type { Action } from '../protocol.ts';
+import { optionalEnum, optionalString, pageSize, pageToken, readPageToken, validationError } from '../protocol.ts';
+import { executionListItem } from '../wire.ts';
+
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+/** A page token: the start and ARN of the last execution of the page before. */
+type Position = { startMs: number; arn: string };
+const isPosition = (v: unknown): v is Position =>
+  typeof v === 'object' && v !== null && typeof (v as Position).startMs === 'number' && typeof (v as Position).arn === 'string';
+
+export const listExecutions: Action = (req, { engine }) => {
+  const smArn = optionalString(req, 'stateMachineArn', 256);
+  if (optionalString(req, 'mapRunArn', 2000) !== undefined) throw new ApiError('ResourceNotFound', 'Longhaul does not list the executions of a Map Run');
+  if (smArn === undefined) throw validationError("Value null at 'stateMachineArn' failed to satisfy constraint: Must provide a StateMachine ARN or MapRun ARN");
+  const sm = engine.getStateMachine(stateMachineArn(smArn));
+  if (sm.type === 'EXPRESS') throw new ApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+  const status = optionalEnum(req, 'statusFilter', STATUSES);
+  const redrive = optionalEnum(req, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
+  const size = pageSize(req);
+  let after = readPageToken(optionalString(req, 'nextToken', 3096), isPosition);
+  // the redrive filter is applied here, so a page may take several reads to fill
+  const page: ExecutionRow[] = [];
+  for (;;) {
+    const rows = engine.listExecutions({ stateMachineArn: sm.arn, status, limit: size + 1, after });
+    for (const row of rows) {
+      if (redrive === undefined || (redrive === 'REDRIVEN') === row.redriveCount > 0) page.push(row);
+    }
+    if (rows.length <= size || page.length > size) break;
+    const last = rows[rows.length - 1];
+    after = { startMs: last.startMs, arn: last.arn };
+  }
+  const items = page.slice(0, size);
+  const last = items.at(-1);
+  return {
+    executions: items.map(executionListItem),
+    ...(page.length > size && last && { nextToken: pageToken({ startMs: last.startMs, arn: last.arn }) }),
+  };
+};

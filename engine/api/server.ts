@@ -1,0 +1,135 @@
+/**
+ * The Step Functions API over HTTP: AWS JSON 1.0 (`POST /`, `X-Amz-Target:
+ * AWSStepFunctions.<Action>`, a JSON body), so that `@aws-sdk/client-sfn` and the AWS CLI work
+ * against it with only an endpoint set. Credentials and signatures are not checked.
+ *
+ * Caveat: the SDK and the CLI send StartSyncExecution and TestState to a `sync-` host prefix
+ * (`sync-127.0.0.1`), which does not resolve. Against a local endpoint, set
+ * `disableHostPrefix: true` on the SDK client, or `AWS_DISABLE_HOST_PREFIX_INJECTION=true` for the
+ * CLI and boto3. The server itself ignores the Host header.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiError, type Engine } from '../engine.ts';
+import { findAction } from './actions/index.ts';
+import { CONTENT_TYPE, TARGET_PREFIX, errorBody, type ApiContext, type ApiRequest } from './protocol.ts';
+
+export interface ApiServerOptions {
+  engine: Engine;
+  /** 0 or absent: a free port */
+  port?: number;
+  /** default 127.0.0.1: the API has no authentication, keep it off the network */
+  host?: string;
+}
+
+export interface ApiServer {
+  /** `http://host:port`, the endpoint clients are given */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A request body larger than this is refused before it is parsed. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Starts the API server; resolves once it listens.
+ *
+ * @example
+ * const server = await startApiServer({ engine });
+ * const sfn = new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+ * await sfn.send(new ListStateMachinesCommand({}));
+ * await server.close();
+ */
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const ctx: ApiContext = { engine: opts.engine };
+  let requests = 0;
+  const server = createServer((req, res) => {
+    const requestId = `00000000-0000-4000-8000-${(++requests).toString(16).padStart(12, '0')}`;
+    handle(req, ctx).then(
+      (body) => send(res, 200, body, requestId),
+      (err: unknown) => sendError(res, err, requestId),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Reads, parses and dispatches one request. */
+async function handle(req: IncomingMessage, ctx: ApiContext): Promise<object> {
+  const target = req.headers['x-amz-target'];
+  const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  const action = req.method === 'POST' && name !== undefined ? findAction(name) : undefined;
+  const text = await readBody(req);
+  if (!action) throw new ApiError('UnknownOperationException', `Unknown operation: '${typeof target === 'string' ? target : ''}'`);
+  return action(parseBody(text), ctx);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new ApiError('ValidationException', `Request body of ${size} bytes is larger than ${MAX_BODY_BYTES} bytes`, 413));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** The body as a JSON object; an empty body is `{}`. */
+function parseBody(text: string): ApiRequest {
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    throw new ApiError('SerializationException', `Malformed JSON request body: ${(e as Error).message}`);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError('SerializationException', 'Start of structure or map found where not expected: the request body must be a JSON object');
+  }
+  return body as ApiRequest;
+}
+
+function send(res: ServerResponse, status: number, body: object, requestId: string, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': requestId,
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: unknown, requestId: string): void {
+  if (err instanceof ApiError) {
+    send(res, err.status, errorBody(err.type, err.message), requestId, { 'x-amzn-errortype': err.type });
+    return;
+  }
+  // an engine defect: say so, without taking the server down
+  const message = err instanceof Error ? err.message : String(err);
+  process.emitWarning(`Step Functions API: internal failure: ${err instanceof Error ? err.stack : message}`);
+  send(res, 500, errorBody('InternalFailure', message), requestId, { 'x-amzn-errortype': 'InternalFailure' });
+}
