@@ -104,6 +104,8 @@ class FunctionPool {
   private readonly spawn: (pool: FunctionPool) => FunctionInstance;
   private readonly idleTimeoutMs: number;
   private closed = false;
+  /** replaced by a new configuration: serves what it has queued, then lets its instances go */
+  private retired = false;
 
   constructor(fn: ResolvedFunction, spawn: (pool: FunctionPool) => FunctionInstance, idleTimeoutMs: number) {
     this.fn = fn;
@@ -136,6 +138,10 @@ class FunctionPool {
       next.resolve(instance);
       return;
     }
+    if (this.retired) {
+      instance.kill();
+      return;
+    }
     instance.hold(false);
     this.idle.push(instance);
     const reaper = setTimeout(() => {
@@ -158,6 +164,15 @@ class FunctionPool {
 
   stats(): FunctionStats {
     return { instances: this.live.size, idle: this.idle.length, busy: this.live.size - this.idle.length, queued: this.waiting.length };
+  }
+
+  /** Stops keeping instances warm: the idle ones go now, the busy ones once the queue is empty. */
+  retire(): void {
+    this.retired = true;
+    for (const instance of this.idle.splice(0)) {
+      this.unreap(instance);
+      instance.kill();
+    }
   }
 
   async close(): Promise<void> {
@@ -215,6 +230,8 @@ export function endpointVariables(endpoints: Record<string, string>): Record<str
  */
 export class LambdaRuntime implements TaskIntegration, LambdaInvoker {
   private readonly pools = new Map<string, FunctionPool>();
+  /** pools of replaced configurations, which may still be finishing invocations */
+  private readonly retired = new Set<FunctionPool>();
   private readonly scheduler: Scheduler;
   private readonly region: string;
   private readonly accountId: string;
@@ -243,7 +260,8 @@ export class LambdaRuntime implements TaskIntegration, LambdaInvoker {
   }
 
   /**
-   * Registers (or replaces) a function; a replaced function's instances finish their work and go.
+   * Registers (or replaces) a function. Invocations already running or queued under a replaced
+   * configuration finish on its instances, which then go; new ones start on the new configuration.
    * Throws InvalidFunctionConfig for a configuration Lambda would refuse.
    */
   register(name: string, config: FunctionConfig): ResolvedFunction {
@@ -291,22 +309,31 @@ export class LambdaRuntime implements TaskIntegration, LambdaInvoker {
     const pool = this.pools.get(call.name);
     if (!pool) throw new FunctionNotFound(functionArn(call.name, call.region, call.accountId, call.qualifier ?? '$LATEST'), requestId);
     const arn = functionArn(call.name, call.region, call.accountId, call.qualifier);
-    return dispatchByType(call.invocationType, requestId, () => this.deliver(pool, call.payload, arn, requestId), (e) =>
-      this.onLog({ functionName: call.name, logStreamName: '-', stream: 'stderr', line: `asynchronous invocation ${requestId} failed: ${String(e)}` }),
-    );
+    const run = () => this.deliver(pool, call.payload, arn, requestId);
+    // nothing waits for an asynchronous invocation: its failure goes to the function's log
+    const logFailure = (what: string) => this.onLog({ functionName: call.name, logStreamName: '-', stream: 'stderr', line: `asynchronous invocation ${requestId} failed: ${what}` });
+    const runAsync = async () => {
+      const result = await run();
+      if (result.functionError) logFailure(result.payload);
+      return result;
+    };
+    return dispatchByType(call.invocationType, requestId, call.invocationType === 'Event' ? runAsync : run, (e) => logFailure(String(e)));
   }
 
   /** Kills every instance; queued and running invocations reject with RuntimeClosed. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    await Promise.all([...this.pools.values(), ...this.retired].map((p) => p.close()));
   }
 
   private add(fn: ResolvedFunction): void {
     if (this.closed) throw new RuntimeClosed();
     const old = this.pools.get(fn.name);
     this.pools.set(fn.name, new FunctionPool(fn, (pool) => this.spawn(pool), this.idleTimeoutMs));
-    void old?.close();
+    if (old) {
+      old.retire();
+      this.retired.add(old);
+    }
   }
 
   private async deliver(pool: FunctionPool, payload: string, arn: string, requestId: string): Promise<InvokeResult> {

@@ -56,8 +56,11 @@ export interface LambdaInvoker {
 
 /**
  * Answers an invocation according to its type: RequestResponse waits for `run`; Event starts it
- * and answers 202 at once (a failure is only logged, as nothing waits for it); DryRun does not
- * run it.
+ * and answers 202 at once (`onBackgroundFailure` hears of a rejection, as nothing waits for it);
+ * DryRun does not run it.
+ *
+ * @example
+ * return dispatchByType(call.invocationType, requestId, () => runOnInstance(call), (e) => log(e));
  */
 export async function dispatchByType(type: InvocationType | undefined, requestId: string, run: () => Promise<InvokeResult>, onBackgroundFailure: (e: unknown) => void): Promise<InvokeResult> {
   if (type === InvocationType.DryRun) return { requestId, statusCode: 204, payload: '' };
@@ -79,6 +82,10 @@ function dataLimit(name: string): TaskFailure {
  * How a Lambda resource shows in history: a plain function ARN as `LambdaFunction*` events,
  * `arn:aws:states:::lambda:invoke[.waitForTaskToken]` as `Task*` events; `undefined` for
  * anything else.
+ *
+ * @example
+ * lambdaTaskFlavor('arn:aws:states:::lambda:invoke.waitForTaskToken');
+ * // { kind: 'service', resourceType: 'lambda', resource: 'invoke.waitForTaskToken', pattern: 'waitForTaskToken' }
  */
 export function lambdaTaskFlavor(resource: string): TaskFlavor | undefined {
   if (LAMBDA_ARN.test(resource)) return { kind: 'lambda', resource };
@@ -93,6 +100,10 @@ export function lambdaTaskFlavor(resource: string): TaskFlavor | undefined {
  * The task error for a failed invocation: the error payload's errorType names it and the payload
  * text is the cause. A payload without an errorType is `Lambda.Unknown`, with the cause text
  * Step Functions gives it.
+ *
+ * @example
+ * functionFailure('{"errorMessage":"RequestId: r Error: Task timed out after 3.00 seconds","errorType":"Sandbox.Timedout"}').error;
+ * // 'Sandbox.Timedout'
  */
 export function functionFailure(payload: string): TaskFailure {
   let errorType: unknown;
@@ -106,7 +117,12 @@ export function functionFailure(payload: string): TaskFailure {
   return new TaskFailure('Lambda.Unknown', `The cause could not be determined because Lambda did not return an error type. Returned payload: ${payload}`);
 }
 
-/** The response payload as a task sees it: size-checked on the raw text, then parsed. */
+/**
+ * The response payload as a task sees it: size-checked on the raw text, then parsed.
+ *
+ * @example
+ * parseResponse('{"status":"RUNNING"}', 'lambda'); // { status: 'RUNNING' }
+ */
 export function parseResponse(text: string, limitName: string): JsonValue {
   if (Buffer.byteLength(text) > MAX_RESPONSE_BYTES) throw dataLimit(limitName);
   try {

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import { RuntimeClosed } from '../../../local/lambda/errors.ts';
-import { fixture, invokeJson, lambdaRuntimes, processAlive, sleep } from './runtimes.ts';
+import { eventually, fixture, invokeJson, lambdaRuntimes, processAlive, sleep } from './runtimes.ts';
 
 const runtimes = lambdaRuntimes();
 
@@ -66,6 +66,33 @@ describe('LambdaRuntime instances', () => {
     expect(processAlive(before.payload.pid as number)).toBe(false);
     expect(after.payload.pid).not.toBe(before.payload.pid);
     expect(after.payload.invocations).toBe(1);
+  });
+
+  it('answers an Event invocation with 202 at once and runs the function in the background', async () => {
+    const runtime = runtimes.create({ functions: { counter: { handler: fixture('counter.mjs'), concurrency: 1 } } });
+
+    const accepted = await runtime.invoke('counter', { holdMs: 300 }, { invocationType: 'Event' });
+    const whileRunning = runtime.stats('counter');
+    const next = await invokeJson(runtime, 'counter');
+
+    expect(accepted).toEqual({ requestId: expect.any(String), statusCode: 202, payload: '' });
+    expect(whileRunning).toMatchObject({ busy: 1 });
+    // the background invocation ran first, on the same (only) instance
+    expect(next.payload.invocations).toBe(2);
+  });
+
+  it('runs new invocations on a replaced configuration while the old one finishes on its own instance', async () => {
+    const runtime = runtimes.create({ functions: { counter: { handler: fixture('counter.mjs') } } });
+    const old = runtime.invoke('counter', { holdMs: 300 });
+    await sleep(50);
+
+    runtime.register('counter', { handler: fixture('counter.ts') });
+    const replaced = await invokeJson(runtime, 'counter');
+    const finished = JSON.parse((await old).payload) as { language: string; pid: number };
+
+    expect(finished.language).toBe('javascript');
+    expect(replaced.payload.language).toBe('typescript');
+    await eventually(() => !processAlive(finished.pid));
   });
 
   it('close() kills every instance: running and queued invocations reject, and so do later ones', async () => {

@@ -61,3 +61,12 @@ export function processAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Resolves once `condition` holds, polling in real time; rejects after `ms`. */
+export async function eventually(condition: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
