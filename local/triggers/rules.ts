@@ -1,0 +1,187 @@
+/**
+ * EventBridge rules for the local stack: a rule takes the events its pattern matches, or fires on
+ * its schedule, and starts an execution of its state machine with the event as input.
+ *
+ * Schedules run on the engine's clock (`engine.scheduler`), so on a virtual clock a
+ * `rate(1 hour)` rule fires each virtual hour as the clock jumps. S3 "Object Created" events come
+ * from the local services' object-created announcements (`connectS3`), not from polling.
+ *
+ * Each execution is named after its rule and event (a schedule tick after the rule and the tick's
+ * time), so the same event delivered twice starts one execution, as EventBridge's at-least-once
+ * delivery into Step Functions' idempotent StartExecution does.
+ */
+import type { JsonValue } from '../../engine/json.ts';
+import { ApiError, type Engine } from '../../engine/engine.ts';
+import type { TimerHandle } from '../../engine/runtime/clock.ts';
+import type { LocalServices } from '../services/local-services.ts';
+import { checkEventPattern, matchesEventPattern, type EventPattern } from './event-pattern.ts';
+import { eventId, eventTime, objectCreatedEvent, type EventBridgeEvent } from './s3-events.ts';
+import { parseSchedule, type Schedule } from './schedule-expression.ts';
+
+export interface EventRule {
+  /** letters, digits, `.`, `-` and `_`, up to 64 characters, as EventBridge allows */
+  name: string;
+  /** the events this rule takes */
+  eventPattern?: EventPattern;
+  /** `rate(...)` or `cron(...)`: when this rule fires by itself */
+  scheduleExpression?: string;
+  /** the state machine each event or tick starts */
+  stateMachineArn: string;
+  /** a constant input in place of the event (the target's Input) */
+  input?: JsonValue;
+}
+
+/** An execution a rule started. */
+export interface RuleExecution {
+  rule: string;
+  executionArn: string;
+  event: EventBridgeEvent;
+}
+
+/** A rule EventBridge would refuse. */
+export class InvalidRule extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationException';
+  }
+}
+
+interface RuleEntry {
+  rule: EventRule;
+  schedule?: Schedule;
+  timer?: TimerHandle;
+}
+
+const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+
+/**
+ * The rules of the local stack's default event bus.
+ *
+ * @example
+ * const rules = new EventRules({ engine });
+ * rules.put({ name: 'on-upload', eventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'],
+ *   detail: { bucket: { name: ['inbox'] }, object: { key: [{ suffix: '.csv' }] } } }, stateMachineArn });
+ * rules.put({ name: 'nightly', scheduleExpression: 'cron(0 2 * * ? *)', stateMachineArn });
+ * const disconnect = rules.connectS3(services);
+ */
+export class EventRules {
+  private readonly engine: Engine;
+  private readonly account: string;
+  private readonly region: string;
+  private readonly rules = new Map<string, RuleEntry>();
+  private readonly listeners = new Set<(e: RuleExecution) => void>();
+  private closed = false;
+
+  constructor(opts: { engine: Engine; account?: string; region?: string }) {
+    this.engine = opts.engine;
+    this.account = opts.account ?? opts.engine.accountId;
+    this.region = opts.region ?? opts.engine.region;
+  }
+
+  /** Adds or replaces a rule; a schedule starts counting now. */
+  put(rule: EventRule): void {
+    if (!RULE_NAME.test(rule.name)) throw new InvalidRule(`Rule name '${rule.name}' is not valid`);
+    if (!rule.eventPattern && !rule.scheduleExpression) throw new InvalidRule('Parameter(s) EventPattern or ScheduleExpression must be specified.');
+    if (rule.eventPattern) checkEventPattern(rule.eventPattern);
+    const schedule = rule.scheduleExpression ? parseSchedule(rule.scheduleExpression, this.engine.scheduler.now()) : undefined;
+    this.remove(rule.name);
+    const entry: RuleEntry = { rule, schedule };
+    this.rules.set(rule.name, entry);
+    if (schedule) this.arm(entry, this.engine.scheduler.now());
+  }
+
+  remove(name: string): void {
+    const entry = this.rules.get(name);
+    entry?.timer?.cancel();
+    this.rules.delete(name);
+  }
+
+  list(): EventRule[] {
+    return [...this.rules.values()].map((e) => e.rule);
+  }
+
+  /** Calls `listener` with every execution a rule starts; returns the function that stops it. */
+  onExecution(listener: (e: RuleExecution) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Delivers an event to every rule whose pattern matches it (PutEvents). */
+  dispatch(event: EventBridgeEvent): RuleExecution[] {
+    const started: RuleExecution[] = [];
+    for (const { rule } of this.rules.values()) {
+      if (!rule.eventPattern || !matchesEventPattern(rule.eventPattern, event)) continue;
+      const r = this.start(rule, event, eventId(`${rule.name}:${event.id}`));
+      if (r) started.push(r);
+    }
+    return started;
+  }
+
+  /** Routes the local S3's object-created announcements as "Object Created" events. */
+  connectS3(services: Pick<LocalServices, 'onObjectCreated'>): () => void {
+    return services.onObjectCreated((o) => {
+      this.dispatch(objectCreatedEvent(o, { account: this.account, region: this.region, timeMs: this.engine.scheduler.now() }));
+    });
+  }
+
+  /** Cancels every schedule. */
+  close(): void {
+    this.closed = true;
+    for (const e of this.rules.values()) e.timer?.cancel();
+  }
+
+  private arm(entry: RuleEntry, after: number): void {
+    if (this.closed) return;
+    const at = entry.schedule!.next(after);
+    if (at === undefined) return;
+    const scheduler = this.engine.scheduler;
+    entry.timer = scheduler.setTimeout(() => {
+      if (this.rules.get(entry.rule.name) !== entry) return;
+      this.start(entry.rule, this.scheduledEvent(entry.rule, at), `${entry.rule.name}-${at}`);
+      this.arm(entry, at);
+    }, at - scheduler.now());
+  }
+
+  private scheduledEvent(rule: EventRule, at: number): EventBridgeEvent {
+    return {
+      version: '0',
+      id: eventId(`schedule:${rule.name}:${at}`),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.account,
+      time: eventTime(at),
+      region: this.region,
+      resources: [`arn:aws:events:${this.region}:${this.account}:rule/${rule.name}`],
+      detail: {},
+    };
+  }
+
+  private start(rule: EventRule, event: EventBridgeEvent, name: string): RuleExecution | undefined {
+    const input = JSON.stringify(rule.input === undefined ? event : rule.input);
+    if (this.startedBefore(rule.stateMachineArn, name)) return undefined;
+    let executionArn: string;
+    try {
+      executionArn = this.engine.startExecution({ stateMachineArn: rule.stateMachineArn, name, input }).executionArn;
+    } catch (e) {
+      // delivered before: the same event starts one execution
+      if (e instanceof ApiError && e.type === 'ExecutionAlreadyExists') return undefined;
+      // EventBridge would retry and give up; locally, say so and keep the other rules going
+      process.emitWarning(`rule ${rule.name} could not start ${rule.stateMachineArn}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+    const started = { rule: rule.name, executionArn, event };
+    for (const l of this.listeners) l(started);
+    return started;
+  }
+
+  /** Whether this event already started its execution (StartExecution would answer it again while it runs). */
+  private startedBefore(stateMachineArn: string, name: string): boolean {
+    try {
+      this.engine.describeExecution(`${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`);
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError) return false;
+      throw e;
+    }
+  }
+}
