@@ -2,7 +2,7 @@
  * EventBridge event patterns, matched as EventBridge matches them.
  */
 import { describe, it, expect } from '@jest/globals';
-import { InvalidEventPattern, checkEventPattern, matchesEventPattern } from '../../../../local/triggers/event-pattern.ts';
+import { InvalidEventPattern, checkEventPattern, matchesEventPattern, type EventPattern } from '../../../../local/triggers/event-pattern.ts';
 
 const EVENT = {
   version: '0',
@@ -18,7 +18,7 @@ const EVENT = {
 };
 
 describe('matchesEventPattern', () => {
-  it.each([
+  it.each<[string, EventPattern, boolean]>([
     ['equal values', { source: ['aws.s3'] }, true],
     ['one of several values', { source: ['aws.ec2', 'aws.s3'] }, true],
     ['an unequal value', { source: ['aws.ec2'] }, false],
@@ -51,7 +51,7 @@ describe('matchesEventPattern', () => {
 });
 
 describe('checkEventPattern', () => {
-  it.each([
+  it.each<[string, EventPattern]>([
     ['a bare value instead of a list', { source: 'aws.s3' }],
     ['an empty list', { source: [] }],
     ['an unknown operator', { source: [{ contains: 's3' }] }],
