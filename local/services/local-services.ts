@@ -2,8 +2,8 @@
  * The local AWS services: S3, SQS and SNS on one endpoint, served by fauxqs on 127.0.0.1.
  *
  * With a data folder, every queue, message, topic, subscription, bucket and object is written
- * through to fauxqs's SQLite file (`<dataDir>/fauxqs.db`... as fauxqs names it) before the request
- * is answered, so a stack killed with SIGKILL comes back with its objects and queued messages.
+ * through to fauxqs's SQLite file (`<dataDir>/fauxqs.db`, WAL) before the request is answered, so
+ * services killed with SIGKILL come back with every object and queued message they acknowledged.
  *
  * Each object created in S3 (PutObject, CopyObject, CompleteMultipartUpload, POST Object) is
  * announced to `onObjectCreated` listeners at the moment fauxqs stores it: the S3 triggers
