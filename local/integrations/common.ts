@@ -25,7 +25,13 @@ export interface ServiceResource {
 
 const SERVICE_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:(aws-sdk:[^:]+|[^:]+):(.+)$/;
 
-/** Splits `arn:aws:states:::<service>:<action>[.pattern]`; `undefined` for other resources. */
+/**
+ * Splits `arn:aws:states:::<service>:<action>[.pattern]`; `undefined` for other resources.
+ *
+ * @example
+ * parseResource('arn:aws:states:::states:startExecution.sync:2')
+ * // { resourceType: 'states', resource: 'startExecution.sync:2', action: 'startExecution', pattern: 'sync', syncVersion: 2 }
+ */
 export function parseResource(arn: string): ServiceResource | undefined {
   const m = SERVICE_ARN.exec(arn);
   if (!m) return undefined;
@@ -70,7 +76,11 @@ const MAP_MEMBERS = new Set(['Metadata', 'Attributes', 'MessageAttributes', 'Mes
 
 /**
  * A member name as the AWS SDK for Java 2 spells it in Step Functions results: acronyms cased
- * as words (`MD5OfMessageBody` → `Md5OfMessageBody`, `SSEKMSKeyId` → `SsekmsKeyId`).
+ * as words.
+ *
+ * @example
+ * sfnMemberName('MD5OfMessageBody') // 'Md5OfMessageBody'
+ * sfnMemberName('ETag') // 'ETag'
  */
 export function sfnMemberName(name: string): string {
   const snake = name
@@ -82,7 +92,11 @@ export function sfnMemberName(name: string): string {
 
 /**
  * An AWS SDK v3 response as Step Functions returns it from an `aws-sdk:*` task: no `$metadata`,
- * timestamps as ISO-8601 text, bytes as base64, member names in the Java SDK's spelling.
+ * timestamps as ISO-8601 text, bytes as base64, member names in the Java SDK's spelling (the keys
+ * of map members such as `Metadata` and `Attributes` are data and keep theirs).
+ *
+ * @example
+ * sdkOutputToJson({ MD5OfMessageBody: 'ab', $metadata: {} }) // { Md5OfMessageBody: 'ab' }
  */
 export function sdkOutputToJson(value: unknown, keepKeys = false): JsonValue {
   if (value === null || value === undefined) return null;

@@ -73,8 +73,12 @@ export const SdkServiceErrorName = {
 } as const;
 
 /**
- * A shape name as the AWS SDK for Java 2 names the exception class: acronyms cased as words
- * (`KMSInvalidState` → `KmsInvalidState`), `Fault` → `Exception`, `Exception` appended.
+ * A shape name as the AWS SDK for Java 2 names the exception class: acronyms cased as words,
+ * `Fault` → `Exception`, `Exception` appended.
+ *
+ * @example
+ * javaExceptionName('NoSuchKey') // 'NoSuchKeyException'
+ * javaExceptionName('DBInstanceNotFoundFault') // 'DbInstanceNotFoundException'
  */
 export function javaExceptionName(shape: string): string {
   let name = shape.replace(/Fault$/, '').replace(/Exception$/, '');
