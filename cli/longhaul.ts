@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { runBatch } from './exec-batch.ts';
 import { runOne } from './exec-one.ts';
+import { serve, type ServeOptions } from './serve.ts';
 
 const program = new Command();
 program.name('longhaul').description('Long jobs on AWS Step Functions, run locally by a durable, time-skipping engine.');
@@ -27,6 +28,18 @@ program
     }
     if (!definition) return program.error('exec needs a DEFINITION file or --batch FILE');
     process.exitCode = await runOne(definition, opts);
+  });
+
+program
+  .command('serve')
+  .description('run the local stack (Step Functions API, S3/SQS/SNS, Lambda runtime) on 127.0.0.1 until Ctrl-C')
+  .option('--port <port>', 'the Step Functions API port', '8083')
+  .option('--data <dir>', 'where the stack keeps its state', '.longhaul')
+  .option('--services-port <port>', 'the S3/SQS/SNS port (default: a free one)')
+  .option('--config <file>', 'a longhaul.config.json: functions, state machines, rules, mock config')
+  .option('--duplicate-delivery', 'invoke every Lambda task twice, to prove handlers idempotent')
+  .action(async (opts: ServeOptions) => {
+    await serve(opts);
   });
 
 await program.parseAsync(process.argv);

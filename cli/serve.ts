@@ -1,0 +1,48 @@
+/** `longhaul serve`: the local stack in the foreground until SIGINT or SIGTERM. */
+import { readStackConfig, startLocalStack, type StackConfig } from '../local/stack.ts';
+
+export interface ServeOptions {
+  port: string;
+  data: string;
+  servicesPort?: string;
+  config?: string;
+  duplicateDelivery?: boolean;
+}
+
+export async function serve(opts: ServeOptions): Promise<void> {
+  let config: StackConfig = {};
+  let configDir: string | undefined;
+  if (opts.config) ({ config, configDir } = readStackConfig(opts.config));
+  const stack = await startLocalStack({
+    dataDir: opts.data,
+    port: Number(opts.port),
+    servicesPort: opts.servicesPort === undefined ? undefined : Number(opts.servicesPort),
+    config,
+    configDir,
+    duplicateDelivery: opts.duplicateDelivery,
+  });
+  const lines = [
+    'Longhaul local stack',
+    `  Step Functions API   ${stack.api.url}`,
+    `  S3 / SQS / SNS       ${stack.services.endpoint}`,
+    `  Lambda functions     ${stack.lambda.functionNames().join(', ') || '(none)'}`,
+    `  state machines       ${Object.keys(stack.stateMachines).join(', ') || '(none)'}`,
+    `  data                 ${opts.data}`,
+    `  resumed executions   ${stack.resumed}`,
+    '',
+    `  aws --endpoint-url ${stack.api.url} stepfunctions list-state-machines`,
+    'Stop with Ctrl-C.',
+  ];
+  console.log(lines.join('\n'));
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`\n${signal}: stopping (running executions resume at the next start)`);
+      stack.stop().then(resolve, (e: unknown) => {
+        console.error(e);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}

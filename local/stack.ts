@@ -1,0 +1,142 @@
+/**
+ * The whole local stack in one call: the durable engine behind the Step Functions API, S3/SQS/SNS,
+ * the Lambda runtime, every local integration, mocked responses and event rules. `longhaul serve`
+ * runs it in the foreground; whole-stack tests start it on free ports.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Engine } from '../engine/engine.ts';
+import { RealScheduler, type Scheduler } from '../engine/runtime/clock.ts';
+import { startApiServer, type ApiServer } from '../engine/api/server.ts';
+import type { JsonValue } from '../engine/json.ts';
+import { LambdaRuntime } from './lambda/runtime.ts';
+import type { FunctionConfig } from './lambda/config.ts';
+import { startLocalServices, type LocalServices } from './services/local-services.ts';
+import { registerLocalIntegrations } from './integrations/register.ts';
+import { Outbox } from './integrations/outbox.ts';
+import { loadMockConfig, mockedResponses } from './mocks/mock-config.ts';
+import { EventRules, type EventRule } from './triggers/rules.ts';
+
+/** `longhaul.config.json`: what the stack loads at start. Paths are relative to the file. */
+export interface StackConfig {
+  /** Lambda functions by name */
+  functions?: Record<string, FunctionConfig>;
+  /** state machines created (or updated) at start */
+  stateMachines?: { name: string; definitionFile: string; roleArn?: string; type?: 'STANDARD' | 'EXPRESS' }[];
+  /** event rules; `stateMachine` names one of the state machines */
+  rules?: (Omit<EventRule, 'stateMachineArn'> & { stateMachine: string; input?: JsonValue })[];
+  /** a Step Functions Local MockConfigFile */
+  mockConfig?: string;
+}
+
+export interface StackOptions {
+  /** folder for every durable file (engine.db, services, outbox); absent: all in memory */
+  dataDir?: string;
+  /** the Step Functions API port (0 or absent: a free one) */
+  port?: number;
+  /** the S3/SQS/SNS port (0 or absent: a free one) */
+  servicesPort?: number;
+  config?: StackConfig;
+  /** where the config's relative paths start */
+  configDir?: string;
+  scheduler?: Scheduler;
+  /** invoke every Lambda task twice, to prove handlers idempotent */
+  duplicateDelivery?: boolean;
+}
+
+export interface LocalStack {
+  engine: Engine;
+  api: ApiServer;
+  services: LocalServices;
+  lambda: LambdaRuntime;
+  rules: EventRules;
+  outbox: Outbox;
+  /** state machine name → ARN, for the machines the config created */
+  stateMachines: Record<string, string>;
+  /** how many executions the start resumed */
+  resumed: number;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/longhaul-local';
+
+/** Creates a state machine, or updates it when its definition changed since the last start. */
+function putStateMachine(engine: Engine, sm: { name: string; definition: string; roleArn: string; type?: 'STANDARD' | 'EXPRESS' }): string {
+  const arn = `arn:aws:states:${engine.region}:${engine.accountId}:stateMachine:${sm.name}`;
+  const existing = engine.listStateMachines().find((m) => m.arn === arn);
+  if (!existing) return engine.createStateMachine(sm).arn;
+  if (existing.definition !== sm.definition || existing.roleArn !== sm.roleArn) engine.updateStateMachine(arn, { definition: sm.definition, roleArn: sm.roleArn });
+  return arn;
+}
+
+/** Reads a stack config file. */
+export function readStackConfig(file: string): { config: StackConfig; configDir: string } {
+  const path = resolve(file);
+  return { config: JSON.parse(readFileSync(path, 'utf8')) as StackConfig, configDir: dirname(path) };
+}
+
+/**
+ * Starts the local stack. Executions left running by a previous process on the same data folder
+ * resume.
+ *
+ * @example
+ * const stack = await startLocalStack({ dataDir: '.longhaul', port: 8083 });
+ * // point @aws-sdk/client-sfn at stack.api.url, S3/SQS/SNS clients at stack.services.endpoint
+ * await stack.stop();
+ */
+export async function startLocalStack(opts: StackOptions = {}): Promise<LocalStack> {
+  const config = opts.config ?? {};
+  const base = opts.configDir ?? process.cwd();
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const scheduler = opts.scheduler ?? new RealScheduler();
+  const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler });
+  const services = await startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port: opts.servicesPort, region: engine.region });
+  const api = await startApiServer({ engine, port: opts.port });
+  const outbox = new Outbox({ dataDir: opts.dataDir });
+  const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
+  const functions: Record<string, FunctionConfig> = {};
+  for (const [name, fn] of Object.entries(config.functions ?? {})) {
+    const [file, exported] = fn.handler.split('#');
+    functions[name] = { ...fn, handler: `${resolve(base, file)}${exported ? `#${exported}` : ''}` };
+  }
+  const lambda = new LambdaRuntime({
+    functions,
+    scheduler,
+    region: engine.region,
+    accountId: engine.accountId,
+    duplicateDelivery: opts.duplicateDelivery,
+    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: api.url },
+  });
+  engine.integrations.register(lambda);
+  if (config.mockConfig) engine.integrations.intercept(mockedResponses(loadMockConfig(resolve(base, config.mockConfig))));
+
+  const stateMachines: Record<string, string> = {};
+  for (const sm of config.stateMachines ?? []) {
+    const definition = readFileSync(resolve(base, sm.definitionFile), 'utf8');
+    stateMachines[sm.name] = putStateMachine(engine, { name: sm.name, definition, roleArn: sm.roleArn ?? LOCAL_ROLE, type: sm.type });
+  }
+  const rules = new EventRules({ engine });
+  for (const { stateMachine, ...rule } of config.rules ?? []) {
+    const arn = stateMachines[stateMachine];
+    if (!arn) throw new Error(`rule ${rule.name} names the state machine ${stateMachine}, which the config does not create`);
+    rules.put({ ...rule, stateMachineArn: arn });
+  }
+  const disconnectS3 = rules.connectS3(services);
+  const resumed = engine.resumeAll();
+
+  let stopped = false;
+  return {
+    engine, api, services, lambda, rules, outbox, stateMachines, resumed,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      disconnectS3();
+      rules.close();
+      await api.close();
+      await lambda.close();
+      closeIntegrations();
+      engine.close();
+      await services.stop();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * `longhaul serve` killed with SIGKILL mid-run and started again on the same --data: every
+ * execution finishes, and the S3 objects and queued messages are still there. Driven only
+ * through the AWS SDK clients, as a user's code would.
+ */
+import { describe, it, expect } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+
+const CLI = resolve('cli/longhaul.ts');
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const region = 'us-east-1';
+
+interface Served {
+  child: ChildProcess;
+  api: string;
+  services: string;
+  exited: Promise<number | null>;
+}
+
+function serve(data: string): Promise<Served> {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, 'serve', '--port', '0', '--data', data], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const api = /Step Functions API\s+(\S+)/.exec(out)?.[1];
+      const services = /S3 \/ SQS \/ SNS\s+(\S+)/.exec(out)?.[1];
+      if (api && services && out.includes('Stop with Ctrl-C')) {
+        clearTimeout(timer);
+        resolvePromise({ child, api, services, exited });
+      }
+    });
+  });
+}
+
+const definition = {
+  Comment: 'Waits, then writes a marker object named after the execution',
+  StartAt: 'Hold',
+  States: {
+    Hold: { Type: 'Wait', Seconds: 3, Next: 'Mark' },
+    Mark: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
+      Parameters: { Bucket: 'reports', 'Key.$': "States.Format('done/{}', $$.Execution.Name)", Body: 'finished' },
+      ResultPath: null,
+      End: true,
+    },
+  },
+};
+
+describe('a served local stack killed with SIGKILL', () => {
+  it('finishes every execution after a restart on the same data, with objects and messages kept', async () => {
+    // Prepare
+    const data = mkdtempSync(join(tmpdir(), 'longhaul-serve-'));
+    writeFileSync(join(data, '.keep'), '');
+    let first: Served | undefined;
+    let second: Served | undefined;
+    try {
+      first = await serve(data);
+      const sfn = new SFNClient({ endpoint: first.api, region, credentials });
+      const s3 = new S3Client({ endpoint: first.services, region, credentials, forcePathStyle: true });
+      const sqs = new SQSClient({ endpoint: first.services, region, credentials });
+      await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'inbox/q3.csv', Body: 'region,total\nemea,42\n' }));
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'jobs' }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"job":"q3"}' }));
+      const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({
+        name: 'marker', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/r',
+      }));
+      const names = ['run-1', 'run-2', 'run-3'];
+      const arns: string[] = [];
+      for (const name of names) arns.push((await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: '{}' }))).executionArn!);
+      for (const c of [sfn, s3, sqs]) c.destroy();
+
+      // Act: kill it while the executions wait, start it again on the same data
+      first.child.kill('SIGKILL');
+      await first.exited;
+      second = await serve(data);
+      const sfn2 = new SFNClient({ endpoint: second.api, region, credentials });
+      const s3b = new S3Client({ endpoint: second.services, region, credentials, forcePathStyle: true });
+      const sqs2 = new SQSClient({ endpoint: second.services, region, credentials });
+      const statuses: string[] = [];
+      for (const executionArn of arns) {
+        const deadline = Date.now() + 20_000;
+        let status = 'RUNNING';
+        while (status === 'RUNNING' && Date.now() < deadline) {
+          status = (await sfn2.send(new DescribeExecutionCommand({ executionArn }))).status!;
+          if (status === 'RUNNING') await new Promise((r) => setTimeout(r, 200));
+        }
+        statuses.push(status);
+      }
+      const kept = await (await s3b.send(new GetObjectCommand({ Bucket: 'reports', Key: 'inbox/q3.csv' }))).Body!.transformToString();
+      const markers = await Promise.all(names.map(async (n) => (await s3b.send(new GetObjectCommand({ Bucket: 'reports', Key: `done/${n}` }))).Body!.transformToString()));
+      const queueUrl = QueueUrl!.replace(first.services, second.services);
+      const { Messages } = await sqs2.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+      for (const c of [sfn2, s3b, sqs2]) c.destroy();
+
+      // Assess
+      expect(statuses).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect(kept).toBe('region,total\nemea,42\n');
+      expect(markers).toEqual(['finished', 'finished', 'finished']);
+      expect(Messages?.map((m) => m.Body)).toEqual(['{"job":"q3"}']);
+
+      // a clean stop on SIGTERM
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      second = undefined;
+    } finally {
+      for (const s of [first, second]) if (s && s.child.exitCode === null) s.child.kill('SIGKILL');
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
