@@ -38,10 +38,10 @@ const definition = {
   },
 };
 
-async function runCase(testCase: string | undefined, charge: () => object = () => ({ charged: 'real' })) {
+async function runCase(testCase: string | undefined) {
   const calls: string[] = [];
   // no integration for DynamoDB: only a mocked response can answer the Save state
-  const env = testEngine({ tasks: fakeTasks({ [CHARGE]: () => (calls.push('real charge'), charge()) }) });
+  const env = testEngine({ tasks: fakeTasks({ [CHARGE]: () => (calls.push('real charge'), { charged: 'real' }) }) });
   env.engine.integrations.intercept(mockedResponses(config));
   const sm = env.engine.createStateMachine({ name: 'payments', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::123456789012:role/r' });
   const { executionArn } = env.engine.startExecution({ stateMachineArn: testCase ? `${sm.arn}#${testCase}` : sm.arn, input: '{}' });
