@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { runBatch } from './exec-batch.ts';
 import { runOne } from './exec-one.ts';
 import { serve, type ServeOptions } from './serve.ts';
+import { listOutbox, type OutboxChannel } from '../local/integrations/outbox.ts';
 
 const program = new Command();
 program.name('longhaul').description('Long jobs on AWS Step Functions, run locally by a durable, time-skipping engine.');
@@ -41,5 +42,28 @@ program
   .action(async (opts: ServeOptions) => {
     await serve(opts);
   });
+
+program
+  .command('outbox')
+  .description('list the e-mails, SNS messages and SQS messages the local stack sent, oldest first')
+  .option('--data <dir>', 'the data folder of `longhaul serve`', '.longhaul')
+  .option('--channel <channel>', 'only email, sns or sqs')
+  .option('--json', 'one JSON object per line')
+  .action((opts: { data: string; channel?: OutboxChannel; json?: boolean }) => {
+    const entries = listOutbox(opts.data, { channel: opts.channel });
+    for (const e of entries) {
+      if (opts.json) console.log(JSON.stringify(e));
+      else console.log(`${e.time}  ${e.channel.padEnd(5)}  ${e.stateName}  ${summary(e.message)}`);
+    }
+    if (!opts.json) console.log(`${entries.length} message(s) in ${opts.data}`);
+  });
+
+function summary(message: Record<string, unknown>): string {
+  const content = message.Content as { Simple?: { Subject?: { Data?: string } } } | undefined;
+  const to = (message.Destination as { ToAddresses?: string[] } | undefined)?.ToAddresses?.join(', ');
+  if (content?.Simple?.Subject?.Data) return `to ${to ?? '?'}: ${content.Simple.Subject.Data}`;
+  const text = String(message.Message ?? message.MessageBody ?? JSON.stringify(message));
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
 
 await program.parseAsync(process.argv);
