@@ -31,12 +31,3 @@ export function machineConfiguration(req: ApiRequest): Pick<StateMachineMeta, 'l
   if (tracing && optionalBool(tracing, 'enabled')) out.tracingConfiguration = { enabled: true };
   return out;
 }
-
-/** JSON text a request carries, parsed; `type` names the error AWS answers when it is not JSON. */
-export function parseJsonText(text: string, type: string, what: string): JsonValue {
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch (e) {
-    throw new ApiError(type, `${what}: ${(e as Error).message}`);
-  }
-}
