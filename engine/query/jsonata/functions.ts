@@ -10,6 +10,7 @@
  * `T0410: Argument 1 of function "partition" does not match function signature`.
  * AWS rounds non-integer integer arguments down; we truncate toward zero, as observed for $range.
  */
+import { HashAlgorithm } from '../intrinsics/functions/hash.ts';
 import { createHash } from 'node:crypto';
 import jsonata from 'jsonata';
 
@@ -36,15 +37,8 @@ export const CALL_CONTEXT = 'longhaul call-context';
 /** Longest array `$range` builds; the recordings show no AWS limit, this one only protects memory. */
 export const RANGE_MAX_ITEMS = 1_000_000;
 
-/** Hash algorithms `$hash` accepts, as AWS spells them. */
-export const HASH_ALGORITHMS = {
-  'MD5': 'md5',
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
-} as const;
-type HashAlgorithm = keyof typeof HASH_ALGORITHMS;
+/** Hash algorithms `$hash` accepts: the same names, spelt as AWS does, as States.Hash. */
+export const HASH_ALGORITHMS = HashAlgorithm;
 
 /**
  * An error one of our functions raises. Without a code its message stands alone in the cause; the
@@ -125,7 +119,7 @@ export function hash(data: string, algorithm: string): string {
       `The hash algorithm '${algorithm}' of the $hash function is not supported; use one of ${Object.keys(HASH_ALGORITHMS).join(', ')}`,
     );
   }
-  return createHash(HASH_ALGORITHMS[algorithm as HashAlgorithm]).update(data, 'utf8').digest('hex');
+  return createHash(HASH_ALGORITHMS[algorithm as keyof typeof HASH_ALGORITHMS]).update(data, 'utf8').digest('hex');
 }
 
 const JAVA_MULTIPLIER = 0x5deece66dn;
