@@ -29,6 +29,11 @@ export interface TaskRequest {
   /** set for `.waitForTaskToken` tasks: the token the callback must send back */
   taskToken?: string;
   timeoutSeconds?: number;
+  /**
+   * A `.sync` task calls this once the job is submitted (its start request answered); history
+   * records TaskSubmitted with that answer while the task waits for the job's end.
+   */
+  submitted?(output: JsonValue): void;
   /** aborted when the state times out or the execution stops */
   signal: AbortSignal;
 }

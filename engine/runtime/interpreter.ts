@@ -1135,6 +1135,11 @@ export class ExecutionRun {
           resource: state.Resource, parameters: phase.params, region, accountId: this.info.accountId,
           executionArn: this.info.executionArn, stateMachineName: this.info.stateMachineName, stateName: f.state,
           testCase: this.info.testCase, taskToken: phase.token,
+          submitted: (output) => {
+            if (flavor.kind !== 'service' || phase.submitted || controller.signal.aborted) return;
+            phase.submitted = true;
+            this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });
+          },
           timeoutSeconds: phase.timeoutAt !== undefined ? Math.round((phase.timeoutAt - this.now()) / 1000) : undefined,
           signal: controller.signal,
         });

@@ -75,17 +75,17 @@ export class StartExecutionIntegration implements TaskIntegration {
       if (e instanceof ApiError) throw sfnFailure(e, this.uuid());
       throw e;
     }
-    if (r.pattern !== 'sync') {
-      const result: JsonObject = { ExecutionArn: started.executionArn, StartDate: started.startDate };
-      return {
-        ...result,
-        ...sdkHttpMetadata({
-          requestId: this.uuid(), status: 200, contentType: 'application/x-amz-json-1.0',
-          contentLength: Buffer.byteLength(JSON.stringify({ executionArn: started.executionArn, startDate: started.startDate / 1000 })),
-          date: new Date(this.engine.scheduler.now()),
-        }),
-      };
-    }
+    const result: JsonObject = { ExecutionArn: started.executionArn, StartDate: started.startDate };
+    const answer = {
+      ...result,
+      ...sdkHttpMetadata({
+        requestId: this.uuid(), status: 200, contentType: 'application/x-amz-json-1.0',
+        contentLength: Buffer.byteLength(JSON.stringify({ executionArn: started.executionArn, startDate: started.startDate / 1000 })),
+        date: new Date(this.engine.scheduler.now()),
+      }),
+    };
+    if (r.pattern !== 'sync') return answer;
+    req.submitted?.(answer);
     await this.waitForChild(started.executionArn, req.signal);
     const row = this.engine.describeExecution(started.executionArn);
     const described = describe(row, r.syncVersion >= 2);

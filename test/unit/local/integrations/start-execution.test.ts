@@ -39,8 +39,10 @@ describe('states:startExecution', () => {
     const env = localEngine();
     const child = env.create(CHILD_WAITS_AN_HOUR);
 
-    const { outcome } = await env.run(parent('startExecution.sync:2', { StateMachineArn: child, Name: 'child-2', Input: { n: 2 } }));
+    const { outcome, history } = await env.run(parent('startExecution.sync:2', { StateMachineArn: child, Name: 'child-2', Input: { n: 2 } }));
 
+    // the start answer is recorded as TaskSubmitted while the task waits for the child
+    expect(history.map((e) => e.type).filter((t) => t.startsWith('Task') && !t.startsWith('TaskState'))).toEqual(['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']);
     expect(outcome).toMatchObject({
       status: 'SUCCEEDED',
       output: {
