@@ -9,6 +9,7 @@ import { runBatch } from './exec-batch.ts';
 import { runOne } from './exec-one.ts';
 import { serve, type ServeOptions } from './serve.ts';
 import { listOutbox, type OutboxChannel } from '../local/integrations/outbox.ts';
+import { CliError, list, readEndpoints, redrive, rerun, show, start, upload } from './remote.ts';
 
 const program = new Command();
 program.name('longhaul').description('Long jobs on AWS Step Functions, run locally by a durable, time-skipping engine.');
@@ -57,6 +58,61 @@ program
     }
     if (!opts.json) console.log(`${entries.length} message(s) in ${opts.data}`);
   });
+
+interface StackOptions {
+  data: string;
+  endpoint?: string;
+}
+
+/** The commands that talk to a running `longhaul serve`. */
+function stackCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--data <dir>', 'the data folder of the running `longhaul serve`', '.longhaul')
+    .option('--endpoint <url>', 'the Step Functions API (default: the one `serve` recorded)');
+}
+
+async function run(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (e) {
+    const err = e as { name?: string; message?: string };
+    console.error(e instanceof CliError ? err.message : `${err.name}: ${err.message}`);
+    process.exitCode = 1;
+  }
+}
+
+stackCommand('upload', 'upload a report to the local S3; the upload rule starts its execution')
+  .argument('<file>')
+  .option('--bucket <bucket>', 'the bucket', 'reports')
+  .option('--key <key>', 'the object key (default reports/<file name>)')
+  .action((file: string, opts: StackOptions & { bucket: string; key?: string }) => run(() => upload(readEndpoints(opts), file, opts)));
+
+stackCommand('start', 'start an execution with JSON input')
+  .argument('<state-machine>', 'name or ARN')
+  .option('--input <json>', 'the input (JSON text)')
+  .option('--input-file <file>', 'the input from a file')
+  .option('--name <name>', 'the execution name')
+  .action((machine: string, opts: StackOptions & { input?: string; inputFile?: string; name?: string }) => run(() => start(readEndpoints(opts), machine, opts)));
+
+stackCommand('rerun', 'start a new execution with the input of a past one')
+  .argument('<execution-arn>')
+  .option('--name <name>', 'the new execution name')
+  .action((arn: string, opts: StackOptions & { name?: string }) => run(() => rerun(readEndpoints(opts), arn, opts)));
+
+stackCommand('redrive', 'continue a failed, aborted or timed-out execution from the states that failed')
+  .argument('<execution-arn>')
+  .action((arn: string, opts: StackOptions) => run(() => redrive(readEndpoints(opts), arn)));
+
+stackCommand('list', 'list executions, newest first')
+  .argument('[state-machine]', 'name or ARN (default: all)')
+  .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE')
+  .action((machine: string | undefined, opts: StackOptions & { status?: string }) => run(() => list(readEndpoints(opts), machine, opts)));
+
+stackCommand('show', 'show an execution: status, input, output or error, and its history')
+  .argument('<execution-arn>')
+  .action((arn: string, opts: StackOptions) => run(() => show(readEndpoints(opts), arn)));
 
 function summary(message: Record<string, unknown>): string {
   const content = message.Content as { Simple?: { Subject?: { Data?: string } } } | undefined;

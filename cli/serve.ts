@@ -1,5 +1,7 @@
 /** `longhaul serve`: the local stack in the foreground until SIGINT or SIGTERM. */
+import { rmSync, writeFileSync } from 'node:fs';
 import { readStackConfig, startLocalStack, type StackConfig } from '../local/stack.ts';
+import { endpointsFile } from './remote.ts';
 
 export interface ServeOptions {
   port: string;
@@ -34,9 +36,12 @@ export async function serve(opts: ServeOptions): Promise<void> {
     'Stop with Ctrl-C.',
   ];
   console.log(lines.join('\n'));
+  // the other commands (upload, start, list, show, redrive) find the stack through this file
+  writeFileSync(endpointsFile(opts.data), JSON.stringify({ api: stack.api.url, services: stack.services.endpoint }) + '\n');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`\n${signal}: stopping (running executions resume at the next start)`);
+      rmSync(endpointsFile(opts.data), { force: true });
       stack.stop().then(resolve, (e: unknown) => {
         console.error(e);
         resolve();

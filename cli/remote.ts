@@ -1,0 +1,153 @@
+/**
+ * The commands that drive a running local stack (`longhaul serve`) through the AWS SDK, as a
+ * user's own code would: upload a report, start an execution with JSON input, re-run or redrive a
+ * past one, list executions, show one with its history.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  SFNClient, DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand,
+  RedriveExecutionCommand, StartExecutionCommand, type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { S3Client, PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
+
+export interface Endpoints {
+  api: string;
+  services: string;
+}
+
+/** Where `longhaul serve` records its endpoints for the other commands. */
+export function endpointsFile(dataDir: string): string {
+  return join(dataDir, 'endpoints.json');
+}
+
+const credentials = { accessKeyId: 'longhaul', secretAccessKey: 'longhaul' };
+const region = 'us-east-1';
+
+export function readEndpoints(opts: { data: string; endpoint?: string }): Endpoints {
+  const file = endpointsFile(opts.data);
+  const recorded = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Endpoints) : undefined;
+  const api = opts.endpoint ?? recorded?.api;
+  if (!api) throw new CliError(`no local stack found: start one with \`npm run longhaul -- serve --data ${opts.data}\`, or pass --endpoint`);
+  return { api, services: recorded?.services ?? '' };
+}
+
+/** A mistake in how a command was called: printed without a stack trace. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+function sfn(e: Endpoints): SFNClient {
+  return new SFNClient({ endpoint: e.api, region, credentials });
+}
+
+async function machineArn(client: SFNClient, nameOrArn: string): Promise<string> {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  const { stateMachines = [] } = await client.send(new ListStateMachinesCommand({}));
+  const sm = stateMachines.find((m) => m.name === nameOrArn);
+  if (!sm) throw new CliError(`no state machine named ${nameOrArn}; there are: ${stateMachines.map((m) => m.name).join(', ') || 'none'}`);
+  return sm.stateMachineArn!;
+}
+
+/** `longhaul upload FILE`: puts a report into the local S3; the upload rule starts its execution. */
+export async function upload(e: Endpoints, file: string, opts: { bucket: string; key?: string }): Promise<void> {
+  if (!e.services) throw new CliError('the local stack recorded no S3 endpoint');
+  const s3 = new S3Client({ endpoint: e.services, region, credentials, forcePathStyle: true });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: opts.bucket })).catch(() => undefined);
+    const key = opts.key ?? `reports/${basename(file)}`;
+    await s3.send(new PutObjectCommand({ Bucket: opts.bucket, Key: key, Body: readFileSync(file) }));
+    console.log(`uploaded s3://${opts.bucket}/${key}`);
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** `longhaul start MACHINE --input JSON`: a manual start. */
+export async function start(e: Endpoints, machine: string, opts: { input?: string; inputFile?: string; name?: string }): Promise<void> {
+  const input = opts.inputFile ? readFileSync(opts.inputFile, 'utf8') : opts.input ?? '{}';
+  try {
+    JSON.parse(input);
+  } catch {
+    throw new CliError('the input is not valid JSON');
+  }
+  const client = sfn(e);
+  try {
+    const stateMachineArn = await machineArn(client, machine);
+    const r = await client.send(new StartExecutionCommand({ stateMachineArn, input, name: opts.name }));
+    console.log(r.executionArn);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** `longhaul rerun ARN`: a new execution of the same state machine with the same input. */
+export async function rerun(e: Endpoints, executionArn: string, opts: { name?: string }): Promise<void> {
+  const client = sfn(e);
+  try {
+    const d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const r = await client.send(new StartExecutionCommand({ stateMachineArn: d.stateMachineArn, input: d.input, name: opts.name }));
+    console.log(r.executionArn);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** `longhaul redrive ARN`: continues a failed execution from the states that failed. */
+export async function redrive(e: Endpoints, executionArn: string): Promise<void> {
+  const client = sfn(e);
+  try {
+    const r = await client.send(new RedriveExecutionCommand({ executionArn }));
+    console.log(`redriven at ${r.redriveDate?.toISOString()}: ${executionArn}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** `longhaul list [MACHINE]`: executions, newest first. */
+export async function list(e: Endpoints, machine: string | undefined, opts: { status?: string }): Promise<void> {
+  const client = sfn(e);
+  try {
+    const machines = machine
+      ? [await machineArn(client, machine)]
+      : ((await client.send(new ListStateMachinesCommand({}))).stateMachines ?? []).map((m) => m.stateMachineArn!);
+    for (const stateMachineArn of machines) {
+      const r = await client.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: opts.status as never, maxResults: 100 }));
+      for (const x of r.executions ?? []) {
+        console.log(`${x.startDate?.toISOString()}  ${x.status?.padEnd(9)}  ${x.executionArn}`);
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** `longhaul show ARN`: status, input/output or error, and the history. */
+export async function show(e: Endpoints, executionArn: string): Promise<void> {
+  const client = sfn(e);
+  try {
+    const d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    console.log(`${d.name}  ${d.status}  started ${d.startDate?.toISOString()}${d.stopDate ? `, stopped ${d.stopDate.toISOString()}` : ''}${d.redriveCount ? `, redriven ${d.redriveCount}x` : ''}`);
+    console.log(`input:  ${d.input}`);
+    if (d.output !== undefined) console.log(`output: ${d.output}`);
+    if (d.error !== undefined || d.cause !== undefined) console.log(`error:  ${d.error ?? '-'}\ncause:  ${d.cause ?? '-'}`);
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: false }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const t0 = events[0]?.timestamp?.getTime() ?? 0;
+    for (const ev of events) {
+      const details = Object.entries(ev).find(([k]) => k.endsWith('EventDetails'))?.[1] as { name?: string; error?: string } | undefined;
+      const secs = ((ev.timestamp?.getTime() ?? t0) - t0) / 1000;
+      console.log(`${String(ev.id).padStart(5)}  +${secs.toFixed(1).padStart(8)}s  ${ev.type}${details?.name ? ` ${details.name}` : ''}${details?.error ? ` ${details.error}` : ''}`);
+    }
+  } finally {
+    client.destroy();
+  }
+}
