@@ -1,0 +1,67 @@
+/**
+ * The CLI against a served stack: a manual start with JSON input, list, show, redrive and re-run,
+ * each as a user types it.
+ */
+import { describe, it, expect } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const CLI = resolve('cli/longhaul.ts');
+const CONFIG = resolve('test/e2e/fixtures/cli-stack/longhaul.config.json');
+
+function longhaul(data: string, ...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, ...args, '--data', data], { encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+async function until(check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+describe('the longhaul CLI against a running stack', () => {
+  it('starts with JSON input, lists, shows, redrives and re-runs executions', async () => {
+    // Prepare
+    const data = mkdtempSync(join(tmpdir(), 'longhaul-cli-'));
+    const server = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, 'serve', '--port', '0', '--data', data, '--config', CONFIG], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let banner = '';
+    server.stdout!.on('data', (d: Buffer) => (banner += d.toString()));
+    try {
+      await until(() => banner.includes('Stop with Ctrl-C'));
+
+      // Act
+      const started = longhaul(data, 'start', 'flaky', '--input', '{"report":"q3"}', '--name', 'by-hand');
+      const arn = started.out.trim();
+      await until(() => longhaul(data, 'show', arn).out.includes('FAILED'));
+      const failed = longhaul(data, 'show', arn);
+      const redriven = longhaul(data, 'redrive', arn);
+      await until(() => longhaul(data, 'show', arn).out.includes('SUCCEEDED'));
+      const succeeded = longhaul(data, 'show', arn);
+      const rerun = longhaul(data, 'rerun', arn, '--name', 'again');
+      const listed = longhaul(data, 'list', 'flaky');
+      const badInput = longhaul(data, 'start', 'flaky', '--input', '{nope');
+
+      // Assess
+      expect(started.code).toBe(0);
+      expect(arn).toBe('arn:aws:states:us-east-1:123456789012:execution:flaky:by-hand');
+      expect(failed.out).toContain('error:  States.Runtime');
+      expect(redriven.code).toBe(0);
+      expect(succeeded.out).toContain('output: {"picked":"first"}');
+      expect(succeeded.out).toContain('ExecutionRedriven');
+      expect(rerun.out.trim()).toBe('arn:aws:states:us-east-1:123456789012:execution:flaky:again');
+      expect(listed.out).toContain(':flaky:by-hand');
+      expect(listed.out).toContain(':flaky:again');
+      expect(badInput.code).toBe(1);
+      expect(badInput.err).toContain('not valid JSON');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.on('exit', r));
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
