@@ -1,0 +1,175 @@
+/**
+ * The callback receiver: `POST /callbacks?token=<task token>` takes a signed BI webhook
+ * (docs/bi-service.md) and tells Step Functions — `upload.processed` and `job.succeeded` become
+ * SendTaskSuccess with the webhook body as output, `upload.failed` and `job.failed`
+ * SendTaskFailure (`BI.UploadFailed` / `BI.JobFailed`, cause: the webhook's error), and
+ * `job.heartbeat` SendTaskHeartbeat.
+ *
+ * Answers: 200 `{ accepted: true }`; 401 for a missing or forged signature or a stale timestamp;
+ * 409 for an event id already accepted; 400 for a body that is not an event or has no token;
+ * 410 when the token's task has ended; 502 when Step Functions could not be told (the id is
+ * released, so the sender's retry is accepted). Error bodies are `{ error, message }`.
+ *
+ * Caveat: accepted event ids live in memory, each kept until its signature's timestamp is past
+ * the tolerance (after which the stale-timestamp check refuses it anyway). A receiver restarted
+ * within the tolerance would accept a replay of an event accepted before the restart; the engine
+ * answers a second SendTaskSuccess for a settled token with TaskDoesNotExist (410), so only a
+ * replayed heartbeat could have an effect.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BiError, WebhookType, isWebhookType, type WebhookEvent } from './events.ts';
+import { EventReplayed, InvalidCallbackToken, InvalidEvent, TaskGone, TaskSenderUnavailable, WebhookRejected } from './errors.ts';
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifyWebhook } from './signature.ts';
+import type { TaskSender } from './task-sender.ts';
+
+export interface CallbackReceiverOptions {
+  /** 0 or absent: a free port */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** the shared webhook secret (`BI_WEBHOOK_SECRET`) */
+  secret: string;
+  sfn: TaskSender;
+  /** epoch milliseconds: the engine's clock locally (`scheduler.now`), so virtual time agrees with the simulator's signatures */
+  clock: () => number;
+  toleranceSeconds?: number;
+}
+
+export interface CallbackReceiver {
+  /** `http://127.0.0.1:port`; callback URLs are `${url}/callbacks?token=...` */
+  url: string;
+  /** the callback URL for a task token */
+  callbackUrl(token: string): string;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** Errors a TaskSender throws when the token's task is over. */
+const GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut']);
+
+/**
+ * Starts the receiver; resolves once it listens.
+ *
+ * @example
+ * const receiver = await startCallbackReceiver({ secret: 's3cret', sfn: engineTaskSender(engine), clock: () => scheduler.now() });
+ * // give the BI service receiver.callbackUrl(taskToken)
+ * await receiver.stop();
+ */
+export async function startCallbackReceiver(opts: CallbackReceiverOptions): Promise<CallbackReceiver> {
+  const host = opts.host ?? '127.0.0.1';
+  const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  /** accepted (or in-progress) event id → its signed timestamp, for pruning */
+  const accepted = new Map<string, number>();
+
+  const prune = (nowSeconds: number) => {
+    for (const [id, t] of accepted) if (nowSeconds - t > tolerance) accepted.delete(id);
+  };
+
+  const handle = async (req: IncomingMessage): Promise<object> => {
+    const url = new URL(req.url ?? '/', 'http://receiver');
+    if (req.method !== 'POST' || url.pathname !== '/callbacks') throw new WebhookRejected(404, 'NotFound', `no route for ${req.method} ${url.pathname}`);
+    const body = await readBody(req);
+    const nowSeconds = Math.floor(opts.clock() / 1000);
+    const t = verifyWebhook(opts.secret, body, req.headers[SIGNATURE_HEADER], nowSeconds, tolerance);
+    const event = parseEvent(body);
+    const token = url.searchParams.get('token');
+    if (!token) throw new InvalidCallbackToken('the callback URL has no token');
+    prune(nowSeconds);
+    if (accepted.has(event.id)) throw new EventReplayed(event.id);
+    accepted.set(event.id, t);
+    try {
+      await deliver(opts.sfn, token, event, body);
+    } catch (e) {
+      const name = e instanceof Error ? e.name : '';
+      const message = e instanceof Error ? e.message : String(e);
+      if (GONE.has(name)) throw new TaskGone(`the task for this token has ended: ${message}`, { cause: e });
+      if (name === 'InvalidToken') throw new InvalidCallbackToken(message, { cause: e });
+      accepted.delete(event.id);
+      throw new TaskSenderUnavailable(`Step Functions could not be told: ${message}`, { cause: e });
+    }
+    return { accepted: true };
+  };
+
+  const server = createServer((req, res) => {
+    handle(req).then(
+      (body) => send(res, 200, body),
+      (e: unknown) => {
+        if (e instanceof WebhookRejected) send(res, e.status, { error: e.code, message: e.message });
+        else send(res, 500, { error: 'InternalError', message: e instanceof Error ? e.message : String(e) });
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    callbackUrl: (token) => `${url}/callbacks?token=${encodeURIComponent(token)}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function deliver(sfn: TaskSender, token: string, event: WebhookEvent, body: string): Promise<void> {
+  const cause = event.error ?? '';
+  switch (event.type) {
+    case WebhookType.UploadProcessed:
+    case WebhookType.JobSucceeded:
+      return sfn.sendTaskSuccess(token, body);
+    case WebhookType.UploadFailed:
+      return sfn.sendTaskFailure(token, BiError.UploadFailed, cause);
+    case WebhookType.JobFailed:
+      return sfn.sendTaskFailure(token, BiError.JobFailed, cause);
+    case WebhookType.JobHeartbeat:
+      return sfn.sendTaskHeartbeat(token);
+  }
+}
+
+function parseEvent(body: string): WebhookEvent {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    throw new InvalidEvent('the body is not JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidEvent('the body is not a JSON object');
+  const e = v as Record<string, unknown>;
+  if (typeof e.id !== 'string' || e.id === '') throw new InvalidEvent('the event has no id');
+  if (!isWebhookType(e.type)) throw new InvalidEvent(`unknown event type ${JSON.stringify(e.type)}`);
+  return e as unknown as WebhookEvent;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new InvalidEvent(`the body is larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
