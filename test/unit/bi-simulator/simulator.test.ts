@@ -22,7 +22,10 @@ class Sink {
   readonly received: Received[] = [];
   url = '';
   private server: Server | undefined;
-  constructor(private readonly scheduler: VirtualScheduler) {}
+  private readonly scheduler: VirtualScheduler;
+  constructor(scheduler: VirtualScheduler) {
+    this.scheduler = scheduler;
+  }
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
