@@ -1,0 +1,9 @@
+import middy from '@middy/core';
+import { dependenciesMiddleware, domainHandler } from '../shared/dependencies.ts';
+import { maskedLogger } from '../shared/logging.ts';
+import { notify, notifyDependencies } from './notify.ts';
+import { parseNotifyInput } from './schema.ts';
+
+export const handler = middy(domainHandler(parseNotifyInput, notify))
+  .use(maskedLogger())
+  .use(dependenciesMiddleware({ create: notifyDependencies }));
