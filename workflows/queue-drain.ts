@@ -1,0 +1,119 @@
+/**
+ * queue-drain: a worker that drains an SQS queue in batches through the `process-batch` Lambda
+ * (which receives, processes and deletes up to `batchSize` messages and answers how many it
+ * processed), until the queue has been empty for `emptyPollsToStop` polls in a row.
+ *
+ * It replaces a self-invoking Lambda with a token table and a restart function:
+ * - scaling is the number of running executions, started with deterministic names
+ *   (`worker-1`, `worker-2`...), so starting an already-running worker starts nothing new;
+ * - stopping is StopExecution (of the newest continuation of each worker);
+ * - it continues as a new execution (`worker-1-c1`, `-c2`...) before its history bound;
+ * - a failed batch ends the execution FAILED with `QueueDrain.BatchFailed`, visible in the
+ *   console and to alarms, instead of a Lambda dying silently.
+ *
+ * process-batch payload: `{ queueUrl, maxMessages, worker }`; answer `{ processed: number }`.
+ * A message whose processing fails stays in the queue (not deleted) and the batch throws.
+ */
+import { continuationName, continueAsNew, jsonata, mergeStates, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
+import { placeholder } from './substitutions.ts';
+
+export const QueueDrainError = { BatchFailed: 'QueueDrain.BatchFailed' } as const;
+
+export interface QueueDrainOptions {
+  /** messages per batch (SQS receives at most 10 per call; the handler may loop) */
+  batchSize?: number;
+  /** consecutive empty polls after which the worker stops (default 3) */
+  emptyPollsToStop?: number;
+  /** the wait between polls of an empty queue (default 20 s) */
+  emptyWaitSeconds?: number;
+  /** batches before continuing as a new execution (default 1000) */
+  maxBatchesPerExecution?: number;
+}
+
+export const QUEUE_DRAIN_DEFAULTS = {
+  batchSize: 10,
+  emptyPollsToStop: 3,
+  emptyWaitSeconds: 20,
+  maxBatchesPerExecution: 1000,
+} as const satisfies Required<QueueDrainOptions>;
+
+/**
+ * Builds the queue-drain workflow. Input: `{ worker? }` (a label passed to process-batch).
+ *
+ * @example
+ * const { definition } = queueDrain();                        // asl/queue-drain.asl.json
+ * const quick = queueDrain({ maxBatchesPerExecution: 2 });    // a test's variant
+ */
+export function queueDrain(options: QueueDrainOptions = {}): Workflow {
+  const o = { ...QUEUE_DRAIN_DEFAULTS, ...options };
+  const next = continueAsNew({
+    name: 'ContinueAsNew',
+    executionName: continuationName('$drain.root', '$drain.generation + 1'),
+    input: "{ 'continueAsNew': { 'drain': $drain } }",
+  });
+  const states = mergeStates({
+    Begin: {
+      Type: 'Pass',
+      Comment: 'A continued execution carries its counters on; a new one starts them.',
+      Assign: {
+        drain: jsonata(`$exists($states.input.continueAsNew)
+  ? $merge([$states.input.continueAsNew.drain, { 'batches': 0, 'generation': $states.input.continueAsNew.drain.generation + 1 }])
+  : { 'worker': $exists($states.input.worker) ? $states.input.worker : $states.context.Execution.Name,
+      'root': $states.context.Execution.Name, 'generation': 0, 'batches': 0, 'emptyPolls': 0, 'processed': 0 }`),
+      },
+      Next: 'ProcessBatch',
+    },
+    ProcessBatch: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Arguments: {
+        FunctionName: placeholder('ProcessBatchFunctionArn'),
+        Payload: { queueUrl: placeholder('DrainQueueUrl'), maxMessages: o.batchSize, worker: jsonata('$drain.worker') },
+      },
+      Retry: [transientRetry({ errors: TRANSIENT_LAMBDA_ERRORS })],
+      Catch: [{ ErrorEquals: ['States.ALL'], Assign: { lastError: jsonata('$states.errorOutput') }, Output: jsonata('$states.errorOutput'), Next: 'BatchFailed' }],
+      Assign: {
+        drain: jsonata(`$merge([$drain, {
+  'batches': $drain.batches + 1,
+  'processed': $drain.processed + $states.result.Payload.processed,
+  'emptyPolls': $states.result.Payload.processed = 0 ? $drain.emptyPolls + 1 : 0
+}])`),
+      },
+      Output: jsonata('$states.result.Payload'),
+      Next: 'Evaluate',
+    },
+    Evaluate: {
+      Type: 'Choice',
+      Choices: [
+        { Condition: jsonata(`$drain.emptyPolls >= ${o.emptyPollsToStop}`), Next: 'Drained' },
+        { Condition: jsonata(`$drain.batches >= ${o.maxBatchesPerExecution}`), Next: next.startAt },
+        { Condition: jsonata('$drain.emptyPolls > 0'), Next: 'WaitForMessages' },
+      ],
+      Default: 'ProcessBatch',
+    },
+    WaitForMessages: { Type: 'Wait', Seconds: o.emptyWaitSeconds, Next: 'ProcessBatch' },
+    Drained: {
+      Type: 'Succeed',
+      Output: { worker: jsonata('$drain.worker'), processed: jsonata('$drain.processed'), generation: jsonata('$drain.generation') },
+    },
+    BatchFailed: {
+      Type: 'Fail',
+      Error: QueueDrainError.BatchFailed,
+      Cause: jsonata("'worker ' & $drain.worker & ': batch ' & ($drain.batches + 1) & ' failed with ' & $states.input.Error & ': ' & $string($states.input.Cause)"),
+    },
+  }, next.states);
+  return {
+    name: 'queue-drain',
+    definition: {
+      Comment: 'Drains an SQS queue in batches through process-batch until it stays empty; continues as new before its history bound.',
+      QueryLanguage: 'JSONata',
+      StartAt: 'Begin',
+      States: states,
+    },
+    loops: [{
+      states: ['ProcessBatch', 'Evaluate', 'WaitForMessages'],
+      maxIterations: o.maxBatchesPerExecution,
+      reason: `Evaluate continues as new after ${o.maxBatchesPerExecution} batches`,
+    }],
+  };
+}
