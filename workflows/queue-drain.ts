@@ -11,8 +11,9 @@
  * - a failed batch ends the execution FAILED with `QueueDrain.BatchFailed`, visible in the
  *   console and to alarms, instead of a Lambda dying silently.
  *
- * process-batch payload: `{ queueUrl, maxMessages, worker }`; answer `{ processed: number }`.
- * A message whose processing fails stays in the queue (not deleted) and the batch throws.
+ * process-batch payload: `{ queueUrl, maxMessages }`; answer `{ received, processed, ... }`; a
+ * poll that received nothing counts as empty. A message whose processing fails stays in the queue
+ * (not deleted) and the batch throws (`QueueDrain.BatchFailed`).
  */
 import { continuationName, continueAsNew, jsonata, mergeStates, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
 import { placeholder } from './substitutions.ts';
@@ -38,7 +39,8 @@ export const QUEUE_DRAIN_DEFAULTS = {
 } as const satisfies Required<QueueDrainOptions>;
 
 /**
- * Builds the queue-drain workflow. Input: `{ worker? }` (a label passed to process-batch).
+ * Builds the queue-drain workflow. Input: `{ worker? }`, a label for its output and errors
+ * (default: the execution name).
  *
  * @example
  * const { definition } = queueDrain();                        // asl/queue-drain.asl.json
@@ -68,7 +70,7 @@ export function queueDrain(options: QueueDrainOptions = {}): Workflow {
       Resource: 'arn:aws:states:::lambda:invoke',
       Arguments: {
         FunctionName: placeholder('ProcessBatchFunctionArn'),
-        Payload: { queueUrl: placeholder('DrainQueueUrl'), maxMessages: o.batchSize, worker: jsonata('$drain.worker') },
+        Payload: { queueUrl: placeholder('DrainQueueUrl'), maxMessages: o.batchSize },
       },
       Retry: [transientRetry({ errors: TRANSIENT_LAMBDA_ERRORS })],
       Catch: [{ ErrorEquals: ['States.ALL'], Assign: { lastError: jsonata('$states.errorOutput') }, Output: jsonata('$states.errorOutput'), Next: 'BatchFailed' }],
@@ -76,7 +78,7 @@ export function queueDrain(options: QueueDrainOptions = {}): Workflow {
         drain: jsonata(`$merge([$drain, {
   'batches': $drain.batches + 1,
   'processed': $drain.processed + $states.result.Payload.processed,
-  'emptyPolls': $states.result.Payload.processed = 0 ? $drain.emptyPolls + 1 : 0
+  'emptyPolls': $states.result.Payload.received = 0 ? $drain.emptyPolls + 1 : 0
 }])`),
       },
       Output: jsonata('$states.result.Payload'),

@@ -6,15 +6,16 @@
  * `ReportEtl.DeadlinePassed`.
  *
  * The Lambda payloads (the contract with handlers/):
- * - upload-report `{ bucket, key, idempotencyKey, taskToken }`; the callback's output is the
+ * - upload-report `{ bucket, key, idempotencyKey, taskToken, callbackBaseUrl }`; the callback's output is the
  *   `upload.processed` webhook body (`{ uploadId, status, ... }`); failure: `BI.UploadFailed`.
- * - start-etl-job `{ uploadId, idempotencyKey, taskToken }`; the callback's output is the
+ * - start-etl-job `{ uploadId, idempotencyKey, taskToken, callbackBaseUrl }`; the callback's output is the
  *   `job.succeeded` webhook body (`{ jobId, status, resultUrl? }`); failure: `BI.JobFailed`
  *   (cause: the job's error); `job.heartbeat` keeps it alive. Invoked again without `taskToken`
  *   after a timeout, it answers `{ jobId }` of the job that key started (the BI service's
  *   Idempotency-Key answers the same job, never a second one).
- * - check-etl-job `{ jobId }` answers `{ jobId, status, progress, error?, resultUrl? }`.
- * - notify `{ outcome: 'SUCCEEDED'|'JOB_FAILED'|'DEADLINE_PASSED'|'UPLOAD_FAILED', bucket, key, jobId, error?, executionName }`.
+ * - check-etl-job `{ jobId }` answers `{ status, progress, error?, resultUrl? }`.
+ * - notify `{ outcome: 'SUCCEEDED'|'JOB_FAILED'|'DEADLINE_PASSED'|'UPLOAD_FAILED', report: { bucket, key }, jobId?, error? }`.
+ * - Every BI call is retried with jitter on `BI.Unavailable` and Lambda's transient errors.
  */
 import { awaitCallback, jsonata, mergeStates, notify, pollUntil, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
 import { placeholder } from './substitutions.ts';
@@ -63,6 +64,9 @@ export const REPORT_ETL_DEFAULTS = {
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
+/** What a call to the BI service retries: Lambda's transient errors and the handlers' `BI.Unavailable`. */
+export const TRANSIENT_BI_ERRORS = [...TRANSIENT_LAMBDA_ERRORS, 'BI.Unavailable'] as const;
+
 /**
  * Builds the report-etl workflow. Input: `{ bucket, key }` (what the S3 trigger and a person's
  * `longhaul start` both send).
@@ -74,13 +78,15 @@ const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 export function reportEtl(options: ReportEtlOptions = {}): Workflow {
   const o = { ...REPORT_ETL_DEFAULTS, ...options };
   const notifyVia = { lambda: placeholder('NotifyFunctionArn') };
-  const notifyPayload = "{ 'bucket': $bucket, 'key': $key, 'jobId': $jobId, 'error': $states.input.error, 'executionName': $states.context.Execution.Name }";
+  // jobId and error only when known: the notify handler takes them as optional strings, not null
+  const notifyPayload = "$merge([{ 'report': { 'bucket': $bucket, 'key': $key } }, $jobId ? { 'jobId': $jobId } : {}, $exists($states.input.error) ? { 'error': $states.input.error } : {}])";
   const jobKey = "$states.context.Execution.Name & '/StartEtlJob'";
 
   const upload = awaitCallback({
     name: 'UploadReport',
     functionName: placeholder('UploadReportFunctionArn'),
-    payload: { bucket: jsonata('$bucket'), key: jsonata('$key'), idempotencyKey: jsonata("$states.context.Execution.Name & '/UploadReport'") },
+    payload: { bucket: jsonata('$bucket'), key: jsonata('$key'), idempotencyKey: jsonata("$states.context.Execution.Name & '/UploadReport'"), callbackBaseUrl: placeholder('CallbackBaseUrl') },
+    retryOn: TRANSIENT_BI_ERRORS,
     timeoutSeconds: o.uploadTimeoutSeconds,
     assign: { uploadId: jsonata('$states.result.uploadId') },
     catch: [{ errors: ['BI.UploadFailed'], next: 'NotifyUploadFailed', output: { error: jsonata('$states.errorOutput.Cause') } }],
@@ -94,7 +100,8 @@ export function reportEtl(options: ReportEtlOptions = {}): Workflow {
   const start = awaitCallback({
     name: 'StartEtlJob',
     functionName: placeholder('StartEtlJobFunctionArn'),
-    payload: { uploadId: jsonata('$uploadId'), idempotencyKey: jsonata(jobKey) },
+    payload: { uploadId: jsonata('$uploadId'), idempotencyKey: jsonata(jobKey), callbackBaseUrl: placeholder('CallbackBaseUrl') },
+    retryOn: TRANSIENT_BI_ERRORS,
     heartbeatSeconds: o.jobHeartbeatSeconds,
     timeoutSeconds: o.jobCallbackTimeoutSeconds,
     assign: { jobId: jsonata('$states.result.jobId') },
@@ -116,6 +123,7 @@ export function reportEtl(options: ReportEtlOptions = {}): Workflow {
       resource: LAMBDA_INVOKE,
       arguments: { FunctionName: placeholder('CheckEtlJobFunctionArn'), Payload: { jobId: jsonata('$jobId') } },
       output: '$states.result.Payload',
+      retryOn: TRANSIENT_BI_ERRORS,
     },
     doneWhen: "$states.input.status = 'SUCCEEDED'",
     failedWhen: "$states.input.status = 'FAILED'",
@@ -144,7 +152,7 @@ export function reportEtl(options: ReportEtlOptions = {}): Workflow {
       Comment: 'No completion callback in time: ask start-etl-job, without a token, for the job its key started, then poll it.',
       Resource: LAMBDA_INVOKE,
       Arguments: { FunctionName: placeholder('StartEtlJobFunctionArn'), Payload: { uploadId: jsonata('$uploadId'), idempotencyKey: jsonata(jobKey) } },
-      Retry: [transientRetry({ errors: TRANSIENT_LAMBDA_ERRORS })],
+      Retry: [transientRetry({ errors: TRANSIENT_BI_ERRORS })],
       Assign: { jobId: jsonata('$states.result.Payload.jobId') },
       Next: poll.startAt,
     },

@@ -8,6 +8,8 @@ export const SUBSTITUTION_NAMES = [
   'StartEtlJobFunctionArn',
   'CheckEtlJobFunctionArn',
   'NotifyFunctionArn',
+  /** where the BI service's webhooks go: the callback receiver's base URL (it appends /callbacks?token=...) */
+  'CallbackBaseUrl',
   'ProcessBatchFunctionArn',
   'DrainQueueUrl',
 ] as const;

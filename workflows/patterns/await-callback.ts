@@ -19,6 +19,8 @@ export interface AwaitCallbackOptions {
   onTimeout: { next: string; assign?: Record<string, unknown>; output?: unknown };
   /** other failures to catch (SendTaskFailure's error names), tried before the timeout catch */
   catch?: { errors: readonly string[]; next: string; assign?: Record<string, unknown>; output?: unknown }[];
+  /** errors retried with jitter (default: Lambda's transient errors); the retry gets a new token */
+  retryOn?: readonly string[];
   /**
    * Assign on success (`$states.result` is the callback's output). A catcher assigns `lastError`
    * (`$states.errorOutput`) besides its own.
@@ -53,7 +55,7 @@ export function awaitCallback(opts: AwaitCallbackOptions): Fragment {
         },
         ...(opts.heartbeatSeconds === undefined ? {} : { HeartbeatSeconds: opts.heartbeatSeconds }),
         TimeoutSeconds: opts.timeoutSeconds,
-        Retry: [transientRetry({ errors: TRANSIENT_LAMBDA_ERRORS })],
+        Retry: [transientRetry({ errors: opts.retryOn ?? TRANSIENT_LAMBDA_ERRORS })],
         // every catcher spells out its Output and Assign: the local engine falls back to the
         // state's own when a catcher has none, and the state's see a $states.result there is not
         Catch: catchers.map((c) => ({

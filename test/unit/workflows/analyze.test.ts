@@ -53,7 +53,7 @@ describe('analyze', () => {
     const tasks = fakeLambdas({
       'process-batch': () => {
         if (++calls % 4 !== 0) throw taskError('Lambda.ServiceException', 'try again');
-        return { processed: 10 };
+        return { received: 10, processed: 10, failed: 0, drained: false, undeleted: 0 };
       },
     });
     const env = withStartExecution(testEngine({ tasks }));

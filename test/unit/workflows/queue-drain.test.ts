@@ -21,10 +21,10 @@ function drainQueue(count: number, poison?: number) {
       const payload = p as JsonObject;
       calls.push({ at: ctx.now(), payload });
       const batch = queue.slice(0, Number(payload.maxMessages));
-      if (poison !== undefined && batch.includes(poison)) throw taskError('OrderRejected', `message ${poison}: order has no lines`);
+      if (poison !== undefined && batch.includes(poison)) throw taskError('QueueDrain.BatchFailed', `1 of ${batch.length} messages failed: ${poison}: order has no lines`);
       queue.splice(0, batch.length);
       processed.push(...batch);
-      return { processed: batch.length };
+      return { received: batch.length, processed: batch.length, failed: 0, drained: batch.length < Number(payload.maxMessages), undeleted: 0 };
     },
   });
   return { tasks, processed, calls, queue };
@@ -47,7 +47,7 @@ describe('queue-drain', () => {
     // Assess
     expect(first.outcome).toEqual({ status: 'SUCCEEDED', output: { worker: 'worker-1', processed: 25, generation: 0 } });
     expect(processed).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    expect(calls.map((c) => c.payload)).toEqual(Array(6).fill({ queueUrl: SUBSTITUTIONS.DrainQueueUrl, maxMessages: 10, worker: 'worker-1' }));
+    expect(calls.map((c) => c.payload)).toEqual(Array(6).fill({ queueUrl: SUBSTITUTIONS.DrainQueueUrl, maxMessages: 10 }));
     // three full-or-partial batches back to back, then three empty polls a wait apart
     expect(calls.map((c) => (c.at - START_MS) / 1000)).toEqual([0, 0, 0, 0, 20, 40]);
     expect(env.now() - START_MS).toBe(2 * QUEUE_DRAIN_DEFAULTS.emptyWaitSeconds * 1000);
@@ -74,7 +74,7 @@ describe('queue-drain', () => {
     expect(first.outcome).toEqual({
       status: 'FAILED',
       error: 'QueueDrain.BatchFailed',
-      cause: 'worker worker-1: batch 2 failed with OrderRejected: message 17: order has no lines',
+      cause: 'worker worker-1: batch 2 failed with QueueDrain.BatchFailed: 1 of 10 messages failed: 17: order has no lines',
     });
     expect(processed).toHaveLength(10);
     expect(queue).toHaveLength(15);

@@ -6,7 +6,7 @@
 import { describe, it, expect } from '@jest/globals';
 import type { JsonObject } from '../../../engine/json.ts';
 import { reportEtl, REPORT_ETL_DEFAULTS, type ReportEtlOptions } from '../../../workflows/report-etl.ts';
-import { START_MS, testEngines } from '../../support/engine-env.ts';
+import { START_MS, detailsOf, eventsOf, testEngines } from '../../support/engine-env.ts';
 import { FakeBi, definitionOf, withStartExecution, type FakeBiOptions } from './workflow-env.ts';
 
 const testEngine = testEngines();
@@ -42,7 +42,7 @@ describe('report-etl', () => {
     expect(fake.checks).toEqual([]);
     expect(fake.jobStarts).toEqual([{ key: 'report-1/StartEtlJob', at: START_MS + MINUTE, withToken: true }]);
     expect(fake.notifications.map((n) => n.payload)).toEqual([
-      { outcome: 'SUCCEEDED', bucket: 'reports', key: 'q3/sales.csv', jobId: 'job-1', executionName: 'report-1' },
+      { outcome: 'SUCCEEDED', report: INPUT, jobId: 'job-1' },
     ]);
   });
 
@@ -56,6 +56,14 @@ describe('report-etl', () => {
     // the fallback asked for the job by the same key: one job, never a second
     expect(fake.jobStarts.map((s) => [s.key, s.withToken])).toEqual([['report-1/StartEtlJob', true], ['report-1/StartEtlJob', false]]);
     expect(fake.notifications.map((n) => n.payload.outcome)).toEqual(['SUCCEEDED']);
+  });
+
+  it('retries a check the BI service could not answer, with jittered back-off, and keeps polling', async () => {
+    const { outcome, history } = await runReportEtl({ jobSeconds: 40 * 60, completionWebhook: false, unavailableChecks: 2 });
+
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { status: 'SUCCEEDED' } });
+    expect(eventsOf(history, 'TaskTimedOut').map((e) => detailsOf(e).error)).toEqual(['States.HeartbeatTimeout']);
+    expect(eventsOf(history, 'TaskFailed').map((e) => detailsOf(e).error)).toEqual(['BI.Unavailable', 'BI.Unavailable']);
   });
 
   it.each([

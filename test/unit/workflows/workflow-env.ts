@@ -14,6 +14,7 @@ export const SUBSTITUTIONS: Substitutions = {
   StartEtlJobFunctionArn: lambdaArn('start-etl-job'),
   CheckEtlJobFunctionArn: lambdaArn('check-etl-job'),
   NotifyFunctionArn: lambdaArn('notify'),
+  CallbackBaseUrl: 'http://127.0.0.1:8085',
   ProcessBatchFunctionArn: lambdaArn('process-batch'),
   DrainQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/drain',
 };
@@ -57,6 +58,8 @@ export interface FakeBiOptions {
   /** a job.heartbeat webhook every this many seconds while the job runs (default: none) */
   heartbeatEverySeconds?: number;
   uploadSeconds?: number;
+  /** the first this many job checks fail with BI.Unavailable (the BI service answered 503) */
+  unavailableChecks?: number;
   /** the upload ends with upload.failed and this error */
   uploadError?: string;
 }
@@ -74,6 +77,7 @@ export class FakeBi {
   readonly notifications: Notification[] = [];
   private readonly jobs = new Map<string, { jobId: string; startedAt: number }>();
   private env!: TestEngine;
+  private failedChecks = 0;
   private readonly opts: FakeBiOptions;
 
   constructor(opts: FakeBiOptions) {
@@ -132,6 +136,10 @@ export class FakeBi {
   }
 
   private check(jobId: string, ctx: FakeTaskContext): JsonValue {
+    if ((this.opts.unavailableChecks ?? 0) > this.failedChecks) {
+      this.failedChecks++;
+      throw taskError('BI.Unavailable', 'GET /jobs/job-1 answered 503');
+    }
     this.checks.push(ctx.now());
     const job = [...this.jobs.values()].find((j) => j.jobId === jobId)!;
     const elapsed = (ctx.now() - job.startedAt) / 1000;
