@@ -20,6 +20,18 @@ import { placeholder } from './substitutions.ts';
 
 export const QueueDrainError = { BatchFailed: 'QueueDrain.BatchFailed' } as const;
 
+/**
+ * The name of worker `n` (from 1): scaling to N workers is starting executions 1..N under these
+ * names; a start for a worker already running fails with ExecutionAlreadyExists instead of adding
+ * a second one. Its continuations are `<name>-c1`, `-c2`...
+ *
+ * @example
+ * for (let n = 1; n <= 4; n++) await sfn.send(new StartExecutionCommand({ stateMachineArn, name: queueDrainWorkerName(n), input: '{}' }));
+ */
+export function queueDrainWorkerName(n: number): string {
+  return `worker-${n}`;
+}
+
 export interface QueueDrainOptions {
   /** messages per batch (SQS receives at most 10 per call; the handler may loop) */
   batchSize?: number;

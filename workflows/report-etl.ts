@@ -147,6 +147,9 @@ export function reportEtl(options: ReportEtlOptions = {}): Workflow {
       Assign: { bucket: jsonata('$states.input.bucket'), key: jsonata('$states.input.key'), uploadId: null, jobId: null, jobDeadline: null },
       Next: upload.startAt,
     },
+  };
+
+  const fallback = {
     FindEtlJob: {
       Type: 'Task',
       Comment: 'No completion callback in time: ask start-etl-job, without a token, for the job its key started, then poll it.',
@@ -192,7 +195,7 @@ export function reportEtl(options: ReportEtlOptions = {}): Workflow {
       Comment: 'Uploads a report to the BI service, runs its ETL job (callback, falling back to polling), and notifies the outcome.',
       QueryLanguage: 'JSONata',
       StartAt: 'Begin',
-      States: mergeStates(entry, upload.states, start.states, poll.states, outcomes),
+      States: mergeStates(entry, upload.states, start.states, fallback, poll.states, outcomes),
     },
     loops: poll.loops,
   };

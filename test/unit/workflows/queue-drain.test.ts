@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import type { JsonObject } from '../../../engine/json.ts';
-import { queueDrain, QUEUE_DRAIN_DEFAULTS, type QueueDrainOptions } from '../../../workflows/queue-drain.ts';
+import { queueDrain, queueDrainWorkerName, QUEUE_DRAIN_DEFAULTS, type QueueDrainOptions } from '../../../workflows/queue-drain.ts';
 import { START_MS, taskError, testEngines } from '../../support/engine-env.ts';
 import { definitionOf, fakeLambdas, SUBSTITUTIONS, withStartExecution } from './workflow-env.ts';
 
@@ -35,7 +35,7 @@ async function startWorker(count: number, options: QueueDrainOptions = {}, poiso
   const env = withStartExecution(testEngine({ tasks: q.tasks }));
   const stateMachineArn = env.create(definitionOf(queueDrain(options)));
   const arnOf = (name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-  env.engine.startExecution({ stateMachineArn, name: 'worker-1', input: '{}' });
+  env.engine.startExecution({ stateMachineArn, name: queueDrainWorkerName(1), input: '{}' });
   return { env, ...q, arnOf, first: await env.finish(arnOf('worker-1')) };
 }
 
