@@ -107,6 +107,8 @@ export interface BiSimulator {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** real milliseconds a webhook request may take before it counts as failed */
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /**
  * Starts the simulator; resolves once it listens.
@@ -158,7 +160,8 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
     const signature = signWebhook(webhookSecret, body, Math.floor(scheduler.now() / 1000));
     const done = scheduler.beginWork();
     counts.webhooksSent++;
-    fetch(callbackUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-bi-signature': signature } })
+    // a real-time bound: a receiver that never answers must not hold a virtual clock forever
+    fetch(callbackUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-bi-signature': signature }, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) })
       .then(async (res) => {
         await res.arrayBuffer();
         if (!res.ok) counts.webhooksFailed++;
