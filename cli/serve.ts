@@ -27,6 +27,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
     'Longhaul local stack',
     `  Step Functions API   ${stack.api.url}`,
     `  S3 / SQS / SNS       ${stack.services.endpoint}`,
+    `  BI service           ${stack.bi.url}`,
+    `  callbacks            ${stack.callbacks.url}/callbacks`,
     `  Lambda functions     ${stack.lambda.functionNames().join(', ') || '(none)'}`,
     `  state machines       ${Object.keys(stack.stateMachines).join(', ') || '(none)'}`,
     `  data                 ${opts.data}`,

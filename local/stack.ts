@@ -16,6 +16,9 @@ import { registerLocalIntegrations } from './integrations/register.ts';
 import { Outbox } from './integrations/outbox.ts';
 import { loadMockConfig, mockedResponses } from './mocks/mock-config.ts';
 import { EventRules, type EventRule } from './triggers/rules.ts';
+import { startBiSimulator, type BiFaults, type BiSimulator, type BiTimings } from './bi-simulator/simulator.ts';
+import { startCallbackReceiver, type CallbackReceiver } from './callbacks/receiver.ts';
+import { engineTaskSender } from './callbacks/task-sender.ts';
 
 /** `longhaul.config.json`: what the stack loads at start. Paths are relative to the file. */
 export interface StackConfig {
@@ -42,6 +45,8 @@ export interface StackOptions {
   scheduler?: Scheduler;
   /** invoke every Lambda task twice, to prove handlers idempotent */
   duplicateDelivery?: boolean;
+  /** the BI service simulator and the callback receiver its webhooks go to */
+  bi?: { port?: number; callbacksPort?: number; webhookSecret?: string; timings?: Partial<BiTimings>; faults?: BiFaults };
 }
 
 export interface LocalStack {
@@ -51,6 +56,8 @@ export interface LocalStack {
   lambda: LambdaRuntime;
   rules: EventRules;
   outbox: Outbox;
+  bi: BiSimulator;
+  callbacks: CallbackReceiver;
   /** state machine name → ARN, for the machines the config created */
   stateMachines: Record<string, string>;
   /** how many executions the start resumed */
@@ -93,11 +100,19 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
   const services = await startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port: opts.servicesPort, region: engine.region });
   const api = await startApiServer({ engine, port: opts.port });
   const outbox = new Outbox({ dataDir: opts.dataDir });
+  const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
+  const bi = await startBiSimulator({ scheduler, port: opts.bi?.port, webhookSecret, timings: opts.bi?.timings, faults: opts.bi?.faults });
+  const callbacks = await startCallbackReceiver({ port: opts.bi?.callbacksPort, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() });
   const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
   const functions: Record<string, FunctionConfig> = {};
   for (const [name, fn] of Object.entries(config.functions ?? {})) {
     const [file, exported] = fn.handler.split('#');
-    functions[name] = { ...fn, handler: `${resolve(base, file)}${exported ? `#${exported}` : ''}` };
+    functions[name] = {
+      ...fn,
+      handler: `${resolve(base, file)}${exported ? `#${exported}` : ''}`,
+      // the handlers find the BI service and the callback receiver here, as on AWS through their configuration
+      environment: { BI_API_URL: bi.url, BI_WEBHOOK_SECRET: webhookSecret, CALLBACK_BASE_URL: callbacks.url, ...fn.environment },
+    };
   }
   const lambda = new LambdaRuntime({
     functions,
@@ -126,13 +141,15 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
 
   let stopped = false;
   return {
-    engine, api, services, lambda, rules, outbox, stateMachines, resumed,
+    engine, api, services, lambda, rules, outbox, bi, callbacks, stateMachines, resumed,
     async stop() {
       if (stopped) return;
       stopped = true;
       disconnectS3();
       rules.close();
       await api.close();
+      await bi.stop();
+      await callbacks.stop();
       await lambda.close();
       closeIntegrations();
       engine.close();
