@@ -810,12 +810,16 @@ export class ExecutionRun {
   }
 
   /** JSONata Output (default: the result, or the input for states without one) and Assign. */
-  private async jsonataExit(f: Frame, state: State, fallback: JsonValue, extra: { result?: JsonValue; errorOutput?: JsonValue; output?: JsonValue; assign?: JsonObject } = {}): Promise<{ output: JsonValue; assigned: JsonObject | null }> {
+  /**
+   * JSONata Output (default: `fallback`) and Assign. A catcher or a Choice rule brings its own
+   * (`own`): it never falls back to the state's, which may read `$states.result`.
+   */
+  private async jsonataExit(f: Frame, state: State, fallback: JsonValue, extra: { result?: JsonValue; errorOutput?: JsonValue; output?: JsonValue; assign?: JsonObject; own?: boolean } = {}): Promise<{ output: JsonValue; assigned: JsonObject | null }> {
     const context = this.context(f, state);
-    const assignSpec = extra.assign ?? state.Assign;
+    const assignSpec = extra.own ? extra.assign : extra.assign ?? state.Assign;
     let assigned: JsonObject | null = null;
     if (assignSpec) assigned = (await this.jsonataValue(f, state, assignSpec, 'Assign', { ...extra, context })) as JsonObject;
-    const outSpec = extra.output !== undefined ? extra.output : state.Output;
+    const outSpec = extra.own || extra.output !== undefined ? extra.output : state.Output;
     const output = outSpec !== undefined ? await this.jsonataValue(f, state, outSpec, 'Output', { ...extra, context }) : fallback;
     return { output, assigned };
   }
@@ -1290,6 +1294,7 @@ export class ExecutionRun {
       errorOutput,
       output: c.Output,
       assign: c.Assign ?? undefined,
+      own: true,
     });
     return this.exit(f, state, output, assigned ?? null, c.Next);
   }

@@ -266,6 +266,21 @@ describe('Catch', () => {
     expect(tasks.received).toEqual([]);
   });
 
+  it("gives a JSONata catcher without Output the error output, without the state's own Output or Assign", async () => {
+    const env = testEngine({ tasks: failingWith('Oops') });
+    const definition = {
+      QueryLanguage: 'JSONata',
+      ...retrying(
+        { Output: '{% $states.result.attempt %}', Assign: { attempt: '{% $states.result.attempt %}' }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] },
+        { Caught: { Type: 'Pass', End: true } },
+      ),
+    };
+
+    const { outcome } = await env.run(definition, {});
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { Error: 'Oops', Cause: 'attempt 1 failed' } });
+  });
+
   it("follows the catcher's Next even when the failing state itself has End: true", async () => {
     // Prepare
     const env = testEngine({ tasks: failingWith('Oops') });
