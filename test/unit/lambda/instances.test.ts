@@ -41,7 +41,8 @@ describe('LambdaRuntime instances', () => {
     const runtime = runtimes.create({ functions: { counter: { handler: fixture('counter.mjs'), concurrency: 2 } } });
 
     const running = [1, 2, 3, 4].map((n) => invokeJson(runtime, 'counter', { n, holdMs: 200 }));
-    await sleep(50);
+    // cold starts take longer on a loaded machine: wait for the two instances rather than a fixed time
+    await eventually(() => runtime.stats('counter')?.busy === 2, 10_000);
     const whileRunning = runtime.stats('counter');
     const answers = await Promise.all(running);
 
