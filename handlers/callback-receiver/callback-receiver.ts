@@ -21,7 +21,7 @@ import {
 import { HandlerErrorName } from '../shared/errors.ts';
 import { requiredEnv } from '../shared/input.ts';
 import { WebhookType, type CallbackRequest, type CallbackResponse, type Webhook } from './schema.ts';
-import { verifySignature } from './signature.ts';
+import { checkWebhookSignature, isWebhookType } from '../shared/webhook.ts';
 
 export interface CallbackReceiverDependencies {
   sfn: SFNClient;
@@ -51,8 +51,7 @@ function rejected(statusCode: number, error: string, message: string): CallbackR
 function parseWebhook(rawBody: string): Webhook | undefined {
   try {
     const body = JSON.parse(rawBody) as Webhook;
-    const known = Object.values(WebhookType) as string[];
-    return typeof body === 'object' && body !== null && typeof body.id === 'string' && known.includes(body.type) ? body : undefined;
+    return typeof body === 'object' && body !== null && typeof body.id === 'string' && isWebhookType(body.type) ? body : undefined;
   } catch {
     return undefined;
   }
@@ -77,12 +76,12 @@ function commandFor(webhook: Webhook, token: string, rawBody: string) {
 
 /**
  * @example
- * await receiveCallback({ method: 'POST', token, signature: sign(secret, t, body), rawBody: body }, deps);
+ * await receiveCallback({ method: 'POST', token, signature: signWebhook(secret, body, t), rawBody: body }, deps);
  * // { statusCode: 200, headers: {...}, body: '{"accepted":true}' }
  */
 export async function receiveCallback(request: CallbackRequest, deps: CallbackReceiverDependencies): Promise<CallbackResponse> {
   if (request.method !== 'POST') return rejected(405, 'MethodNotAllowed', `${request.method} is not accepted; POST the webhook`);
-  const check = verifySignature(deps.secret, request.signature, request.rawBody, Math.floor(deps.now() / 1000));
+  const check = checkWebhookSignature(deps.secret, request.rawBody, request.signature, Math.floor(deps.now() / 1000));
   if (!check.ok) return rejected(401, check.code, check.message);
   const webhook = parseWebhook(request.rawBody);
   if (!webhook) return rejected(400, 'InvalidEvent', 'the body is not a BI webhook event');

@@ -18,14 +18,9 @@ export interface CallbackResponse {
   body: string;
 }
 
-export const WebhookType = {
-  UploadProcessed: 'upload.processed',
-  UploadFailed: 'upload.failed',
-  JobHeartbeat: 'job.heartbeat',
-  JobSucceeded: 'job.succeeded',
-  JobFailed: 'job.failed',
-} as const;
-export type WebhookType = (typeof WebhookType)[keyof typeof WebhookType];
+import type { WebhookType } from '../shared/webhook.ts';
+
+export { WebhookType } from '../shared/webhook.ts';
 
 export interface Webhook {
   id: string;

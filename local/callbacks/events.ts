@@ -1,19 +1,8 @@
 /** The webhook events of docs/bi-service.md, shared by the simulator and the receiver. */
 
-export const WebhookType = {
-  UploadProcessed: 'upload.processed',
-  UploadFailed: 'upload.failed',
-  JobHeartbeat: 'job.heartbeat',
-  JobSucceeded: 'job.succeeded',
-  JobFailed: 'job.failed',
-} as const;
-export type WebhookType = (typeof WebhookType)[keyof typeof WebhookType];
+import type { WebhookType } from '../../handlers/shared/webhook.ts';
 
-export const WEBHOOK_TYPES: readonly WebhookType[] = Object.values(WebhookType);
-
-export function isWebhookType(v: unknown): v is WebhookType {
-  return typeof v === 'string' && (WEBHOOK_TYPES as readonly string[]).includes(v);
-}
+export { WebhookType, WEBHOOK_TYPES, isWebhookType } from '../../handlers/shared/webhook.ts';
 
 /** A webhook body. */
 export interface WebhookEvent {

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { receiveCallback, type CallbackReceiverDependencies } from '../../../handlers/callback-receiver/callback-receiver.ts';
 import { handler } from '../../../handlers/callback-receiver/index.ts';
-import { sign } from '../../../handlers/callback-receiver/signature.ts';
+import { signWebhook } from '../../../handlers/shared/webhook.ts';
 import { MASK } from '../../../handlers/shared/logging.ts';
 import { captureLogs, lambdaContext } from './support/bi-fake.ts';
 
@@ -30,7 +30,7 @@ function deps(extra: Partial<CallbackReceiverDependencies> = {}): CallbackReceiv
 
 function signed(event: Record<string, unknown>, t = NOW, secret = SECRET) {
   const rawBody = JSON.stringify({ id: 'evt-1', sentAt: '2026-09-21T00:00:00Z', ...event });
-  return { method: 'POST', token: TOKEN, signature: sign(secret, t, rawBody), rawBody };
+  return { method: 'POST', token: TOKEN, signature: signWebhook(secret, rawBody, t), rawBody };
 }
 
 describe('callback-receiver', () => {
@@ -87,7 +87,7 @@ describe('callback-receiver', () => {
     ['a GET', { ...signed({ type: 'job.succeeded' }), method: 'GET' }, 405],
   ])('refuses %s with a 4xx and tells Step Functions nothing', async (_what, request, status) => {
     // a body that is not an event must still be signed to get past the signature check
-    const resigned = request.rawBody === 'null' ? { ...request, signature: sign(SECRET, NOW, 'null') } : request;
+    const resigned = request.rawBody === 'null' ? { ...request, signature: signWebhook(SECRET, 'null', NOW) } : request;
 
     expect((await receiveCallback(resigned, deps())).statusCode).toBe(status);
     expect(sfnMock).not.toHaveReceivedAnyCommand();
@@ -122,7 +122,7 @@ describe('callback-receiver', () => {
   it('runs end to end through Middy from a Function URL event, masking the token and the signature', async () => {
     process.env.BI_WEBHOOK_SECRET = SECRET;
     const rawBody = JSON.stringify({ id: 'evt-9', type: 'job.succeeded', jobId: 'job-1', status: 'SUCCEEDED', sentAt: new Date().toISOString() });
-    const signature = sign(SECRET, Math.floor(Date.now() / 1000), rawBody);
+    const signature = signWebhook(SECRET, rawBody, Math.floor(Date.now() / 1000));
     const event = {
       version: '2.0',
       rawPath: '/callbacks',
