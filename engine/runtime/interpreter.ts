@@ -9,7 +9,6 @@
  * re-emitting the events it had already committed.
  */
 import type { JsonObject, JsonValue } from '../json.ts';
-import { isJsonObject } from '../json.ts';
 import type {
   Branch, Catcher, ChoiceState, FailState, MapState, ParallelState, PassState, State, StateMachineDefinition,
   SucceedState, TaskState, WaitState, QueryLanguage,
@@ -25,7 +24,7 @@ import { resolvePath, withInput, type PathRoots } from '../query/jsonpath/index.
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
 import { selectChoiceRule } from '../states/choice-rules.ts';
-import { evaluateJsonata, evaluateTemplate, isJsonataTemplate } from '../query/jsonata/index.ts';
+import { evaluateTemplate } from '../query/jsonata/index.ts';
 
 /** 256 KiB: the largest payload a state may pass on. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -194,7 +193,8 @@ export class ExecutionRun {
   private readonly abortControllers = new SparseMap<string, AbortController>();
   private readonly tokenWaiters = new SparseMap<string, { resolve: (v: JsonValue) => void; reject: (e: unknown) => void; frame: string }>();
   private steps = 0;
-  private stopRequest: { error?: string; cause?: string } | undefined;
+  /** why the execution is being ended from outside its states: StopExecution, or its own TimeoutSeconds */
+  private stopRequest: { kind: 'stop'; error?: string; cause?: string } | { kind: 'timeout' } | undefined;
   private readonly stopListeners: (() => void)[] = [];
   private executionTimer: TimerHandle | undefined;
   /** frames waiting for an iteration/branch to block or end (Map starts iterations one at a time) */
@@ -399,10 +399,8 @@ export class ExecutionRun {
     } finally {
       this.executionTimer?.cancel();
     }
-    if (this.stopRequest?.error === '__timeout__') {
-      // AWS records a timed-out execution with neither error nor cause
-      return this.finish({ status: 'TIMED_OUT' }, root.last);
-    }
+    // AWS records a timed-out execution with neither error nor cause
+    if (this.stopRequest?.kind === 'timeout') return this.finish({ status: 'TIMED_OUT' }, root.last);
     if (this.stopRequest) return this.finish({ status: 'ABORTED', ...cleanStop(this.stopRequest) }, root.last);
     if (result.ok) return this.finish({ status: 'SUCCEEDED', output: result.output }, root.last);
     return this.finish({ status: 'FAILED', error: result.error.error, cause: result.error.causeText }, root.last);
@@ -411,7 +409,7 @@ export class ExecutionRun {
   /** StopExecution: aborts every frame; the execution ends ABORTED. */
   stop(error?: string, cause?: string): void {
     if (this.outcome || this.stopRequest) return;
-    this.stopRequest = { error, cause };
+    this.stopRequest = { kind: 'stop', error, cause };
     for (const c of this.abortControllers.values()) c.abort();
     for (const l of this.stopListeners.splice(0)) l();
   }
@@ -539,9 +537,6 @@ export class ExecutionRun {
     };
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') (ctx.State as JsonObject).RetryCount = f.retryTotal;
     if (extra?.token) ctx.Task = { Token: extra.token };
-    if (f.mapItem && f.parent) {
-      // inside an iteration the context has no Map; the Map state's ItemSelector sees it
-    }
     return ctx;
   }
 
@@ -624,7 +619,7 @@ export class ExecutionRun {
     const at = this.info.startMs + t * 1000;
     this.executionTimer = this.svc.scheduler.setTimeout(() => {
       if (this.outcome || this.stopRequest) return;
-      this.stopRequest = { error: '__timeout__' };
+      this.stopRequest = { kind: 'timeout' };
       for (const c of this.abortControllers.values()) c.abort();
     }, at - this.now());
   }
@@ -669,9 +664,6 @@ export class ExecutionRun {
         });
         inputText = undefined;
         f.phase = { k: 'run' };
-        if (state.Type === 'Fail') {
-          // a Fail state ends its branch right away
-        }
       }
       if (f.phase.k === 'backoff') {
         await this.sleep(f, f.phase.at);
@@ -1038,7 +1030,7 @@ export class ExecutionRun {
       }
       return r.value;
     }
-    return field === 'TimeoutSeconds' && this.definition.TimeoutSeconds === undefined ? undefined : undefined;
+    return undefined;
   }
 
   private async task(f: Frame, state: TaskState, jsonata: boolean): Promise<StateOutcome> {
@@ -1066,7 +1058,7 @@ export class ExecutionRun {
         timeoutAt: timeoutSeconds !== undefined ? now + timeoutSeconds * 1000 : undefined,
         heartbeatAt: heartbeatSeconds !== undefined ? now + heartbeatSeconds * 1000 : undefined,
       };
-      this.emitScheduled(f, flavor, state, params, resourceRegion, timeoutSeconds, heartbeatSeconds);
+      this.emitScheduled(f, flavor, params, resourceRegion, timeoutSeconds, heartbeatSeconds);
       f.phase = phase;
       if (token) this.svc.tokenIssued(this, token, heartbeatSeconds);
       // nothing outside the engine may see a step before it is committed
@@ -1093,7 +1085,7 @@ export class ExecutionRun {
     return this.signalFor(f).aborted;
   }
 
-  private emitScheduled(f: Frame, flavor: TaskFlavor, state: TaskState, params: JsonValue, region: string, timeout?: number, heartbeat?: number): void {
+  private emitScheduled(f: Frame, flavor: TaskFlavor, params: JsonValue, region: string, timeout?: number, heartbeat?: number): void {
     if (flavor.kind === 'lambda') {
       const d: Record<string, unknown> = { resource: flavor.resource, ...payload('input', params) };
       if (timeout !== undefined) d.timeoutInSeconds = timeout;
@@ -1104,7 +1096,6 @@ export class ExecutionRun {
     if (timeout !== undefined) d.timeoutInSeconds = timeout;
     if (heartbeat !== undefined) d.heartbeatInSeconds = heartbeat;
     this.emit(f, 'TaskScheduled', { taskScheduledEventDetails: d });
-    void state;
   }
 
   private async invokeTask(f: Frame, state: TaskState, flavor: TaskFlavor, phase: Extract<Phase, { k: 'task' }>, region: string): Promise<JsonValue> {
@@ -1277,8 +1268,6 @@ export class ExecutionRun {
   private async caught(f: Frame, state: State, branch: Branch, err: ExecutionError, c: Catcher): Promise<StateOutcome | undefined> {
     const errorOutput: JsonObject = { Error: err.error };
     if (err.causeText !== undefined) errorOutput.Cause = err.causeText;
-    else errorOutput.Cause = '';
-    if (err.causeText === undefined) delete errorOutput.Cause;
     f.phase = { k: 'run' };
     if (this.queryLanguage(state, branch) === 'JSONata') {
       // the catcher's Output and Assign see $states.errorOutput
@@ -1606,7 +1595,6 @@ export class ExecutionRun {
     if (distributed && phase.failures > 0 && !tolerated()) {
       return new ExecutionError(StatesErrorName.ExceedToleratedFailureThreshold, 'The specified tolerated failure threshold was exceeded');
     }
-    void processor;
     return undefined;
   }
 }
@@ -1708,4 +1696,3 @@ function checkSizeText(text: string, what: string): void {
   }
 }
 
-export { isJsonObject, isJsonataTemplate, evaluateJsonata };
