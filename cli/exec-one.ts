@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { Engine, ApiError } from '../engine/engine.ts';
 import { RealScheduler, VirtualScheduler } from '../engine/runtime/clock.ts';
 import { ModuleFunctions } from '../local/lambda/module-functions.ts';
-import type { HistoryEvent } from '../engine/history/events.ts';
+import { formatMs, historyLines } from './history-lines.ts';
 
 export async function runOne(definitionFile: string, opts: { input: string; inputFile?: string; realClock?: boolean; lambda: string[] }): Promise<number> {
   const scheduler = opts.realClock ? new RealScheduler() : new VirtualScheduler(Date.now());
@@ -23,7 +23,7 @@ export async function runOne(definitionFile: string, opts: { input: string; inpu
     const { executionArn } = engine.startExecution({ stateMachineArn: sm.arn, input });
     const outcome = await engine.waitFor(executionArn);
     const events = engine.history(executionArn);
-    printHistory(events);
+    for (const line of historyLines(events)) console.log(line);
     const workflowMs = (events.at(-1)?.timestamp ?? 0) - (events[0]?.timestamp ?? 0);
     console.log(`\n${outcome.status}  (workflow time ${formatMs(workflowMs)}, real time ${formatMs(Date.now() - started)})`);
     if (outcome.status === 'SUCCEEDED') console.log(JSON.stringify(outcome.output, null, 2));
@@ -38,23 +38,4 @@ export async function runOne(definitionFile: string, opts: { input: string; inpu
   } finally {
     engine.close();
   }
-}
-
-function printHistory(events: HistoryEvent[]): void {
-  const t0 = events[0]?.timestamp ?? 0;
-  for (const e of events) {
-    const details = Object.entries(e).find(([k]) => k.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
-    const name = details && typeof details.name === 'string' ? ` ${details.name}` : '';
-    const extra = details && typeof details.error === 'string' ? ` ${details.error}` : '';
-    console.log(`${String(e.id).padStart(5)}  +${formatMs(e.timestamp - t0).padEnd(9)} ${e.type}${name}${extra}`);
-  }
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const s = ms / 1000;
-  if (s < 120) return `${s.toFixed(1)}s`;
-  const m = s / 60;
-  if (m < 120) return `${m.toFixed(1)}min`;
-  return `${(m / 60).toFixed(1)}h`;
 }

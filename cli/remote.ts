@@ -10,6 +10,7 @@ import {
   RedriveExecutionCommand, StartExecutionCommand, type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { S3Client, PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { historyLines } from './history-lines.ts';
 
 export interface Endpoints {
   api: string;
@@ -141,12 +142,7 @@ export async function show(e: Endpoints, executionArn: string): Promise<void> {
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
-    const t0 = events[0]?.timestamp?.getTime() ?? 0;
-    for (const ev of events) {
-      const details = Object.entries(ev).find(([k]) => k.endsWith('EventDetails'))?.[1] as { name?: string; error?: string } | undefined;
-      const secs = ((ev.timestamp?.getTime() ?? t0) - t0) / 1000;
-      console.log(`${String(ev.id).padStart(5)}  +${secs.toFixed(1).padStart(8)}s  ${ev.type}${details?.name ? ` ${details.name}` : ''}${details?.error ? ` ${details.error}` : ''}`);
-    }
+    for (const line of historyLines(events.map((ev) => ({ ...ev, timestamp: ev.timestamp?.getTime() ?? 0 })))) console.log(line);
   } finally {
     client.destroy();
   }
