@@ -11,6 +11,7 @@
  * that fails to deliver (refused, non-2xx) is not retried — it counts in `webhooksFailed`, and
  * the workflow's polling fallback is what recovers, as it must for a lost one.
  */
+import { readBody } from '../http/read-body.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -318,30 +319,16 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
   };
 }
 
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BadRequest(`the body is larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      try {
-        const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-        resolve(v as Record<string, unknown>);
-      } catch {
-        reject(new BadRequest('the body must be a JSON object'));
-      }
-    });
-    req.on('error', reject);
-  });
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const text = await readBody(req, MAX_BODY_BYTES, (max) => new BadRequest(`the body is larger than ${max} bytes`));
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = undefined;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new BadRequest('the body must be a JSON object');
+  return v as Record<string, unknown>;
 }
 
 function send(res: ServerResponse, status: number, body: object): void {

@@ -16,6 +16,7 @@
  * answers a second SendTaskSuccess for a settled token with TaskDoesNotExist (410), so only a
  * replayed heartbeat could have an effect.
  */
+import { readBody } from '../http/read-body.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BiError, WebhookType, isWebhookType, type WebhookEvent } from './events.ts';
@@ -70,7 +71,7 @@ export async function startCallbackReceiver(opts: CallbackReceiverOptions): Prom
   const handle = async (req: IncomingMessage): Promise<object> => {
     const url = new URL(req.url ?? '/', 'http://receiver');
     if (req.method !== 'POST' || url.pathname !== '/callbacks') throw new WebhookRejected(404, 'NotFound', `no route for ${req.method} ${url.pathname}`);
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES, (max) => new InvalidEvent(`the body is larger than ${max} bytes`));
     const nowSeconds = Math.floor(opts.clock() / 1000);
     const t = verifyWebhook(opts.secret, body, req.headers[SIGNATURE_HEADER], nowSeconds, tolerance);
     const event = parseEvent(body);
@@ -147,24 +148,6 @@ function parseEvent(body: string): WebhookEvent {
   if (typeof e.id !== 'string' || e.id === '') throw new InvalidEvent('the event has no id');
   if (!isWebhookType(e.type)) throw new InvalidEvent(`unknown event type ${JSON.stringify(e.type)}`);
   return e as unknown as WebhookEvent;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new InvalidEvent(`the body is larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: object): void {
