@@ -15,7 +15,7 @@ import { rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices } from './runtime/interpreter.ts';
-import { Store, definitionHash, type ExecutionRow, type SnapshotParts, type StateMachineRow, ExecutionStatus } from './store/sqlite.ts';
+import { Store, definitionHash, type ExecutionRow, type SnapshotParts, type StateMachineRow, type TokenRow, ExecutionStatus } from './store/sqlite.ts';
 import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
 
 export interface EngineOptions {
@@ -113,6 +113,8 @@ export class Engine {
   private readonly dirty = new Set<string>();
   private readonly tokens = new Map<string, string>();
   private readonly pendingDefinitions = new Map<string, string>();
+  /** task-token outcomes to write with the next commit */
+  private pendingTokens: TokenRow[] = [];
   private readonly definitions = new Map<string, SharedDefinition>();
   private readonly machines = new Map<string, MachineShare>();
   private readonly metas = new Map<string, { text: string; meta: ExecutionMeta }>();
@@ -444,11 +446,8 @@ export class Engine {
   private settle(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): void {
     const run = this.runForToken(token);
     // the outcome is durable before the caller hears back: a restart right after still delivers it
+    this.pendingTokens.push({ token, executionArn: run.info.executionArn, status: 'DONE', outcome: JSON.stringify(outcome), heartbeatMs: null });
     this.commit();
-    this.store.commit({
-      executions: [], events: [], definitions: [],
-      tokens: [{ token, executionArn: run.info.executionArn, status: 'DONE', outcome: JSON.stringify(outcome), heartbeatMs: null }],
-    });
     if (!run.settleToken(token, outcome)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
   }
 
@@ -471,7 +470,7 @@ export class Engine {
 
   /** Writes every dirty execution in one transaction. */
   commit(): void {
-    if (this.closed || (this.dirty.size === 0 && this.pendingDefinitions.size === 0)) return;
+    if (this.closed || (this.dirty.size === 0 && this.pendingDefinitions.size === 0 && this.pendingTokens.length === 0)) return;
     const executions: ExecutionRow[] = [];
     const events: { executionArn: string; events: HistoryEvent[] }[] = [];
     const snapshotParts: SnapshotParts[] = [];
@@ -501,7 +500,9 @@ export class Engine {
     const definitions = [...this.pendingDefinitions].map(([hash, text]) => ({ hash, text }));
     this.dirty.clear();
     this.pendingDefinitions.clear();
-    this.store.commit({ executions, events, tokens: [], definitions, snapshotParts });
+    const tokens = this.pendingTokens;
+    this.pendingTokens = [];
+    this.store.commit({ executions, events, tokens, definitions, snapshotParts });
     for (const d of definitions) {
       const shared = this.definitions.get(d.hash);
       if (shared) shared.stored = true;
