@@ -1,7 +1,8 @@
 /**
  * The whole local stack in one call: the durable engine behind the Step Functions API, S3/SQS/SNS,
- * the Lambda runtime, every local integration, mocked responses and event rules. `longhaul serve`
- * runs it in the foreground; whole-stack tests start it on free ports.
+ * SES v2's SendEmail, the Lambda runtime, every local integration, mocked responses, event rules,
+ * the BI service simulator and the callback receiver. `longhaul serve` runs it in the foreground;
+ * `npm start` and the whole-stack tests start it on free ports.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,15 +20,45 @@ import { EventRules, type EventRule } from './triggers/rules.ts';
 import { startBiSimulator, type BiFaults, type BiSimulator, type BiTimings } from './bi-simulator/simulator.ts';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks/receiver.ts';
 import { engineTaskSender } from './callbacks/task-sender.ts';
+import { startSesEndpoint, type SesEndpoint } from './services/ses.ts';
+import { LocalClients } from './services/clients.ts';
+import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
+import { functionArn } from './lambda/arn.ts';
+import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 
-/** `longhaul.config.json`: what the stack loads at start. Paths are relative to the file. */
+/** A state machine the config creates (or updates) at start. */
+export interface StackStateMachine {
+  name: string;
+  /** the ASL file, e.g. `asl/report-etl.asl.json` */
+  definitionFile: string;
+  /**
+   * values for the definition's `${Name}` placeholders, as CDK's `definitionSubstitutions`; values
+   * may hold references (`{{function:notify}}`, see config-refs.ts). Every placeholder needs one.
+   */
+  substitutions?: Record<string, string>;
+  roleArn?: string;
+  type?: 'STANDARD' | 'EXPRESS';
+}
+
+/** An event rule; its target is one of the config's state machines or one of its functions. */
+export type StackRule = Omit<EventRule, 'stateMachineArn' | 'functionName'> & { stateMachine?: string; function?: string; input?: JsonValue };
+
+/**
+ * `longhaul.config.json`: what the stack loads at start. Paths are relative to the file; function
+ * environments and substitutions may hold references (`{{function:NAME}}`, `{{queue:NAME}}`,
+ * `{{callbacks}}`..., see config-refs.ts).
+ */
 export interface StackConfig {
   /** Lambda functions by name */
   functions?: Record<string, FunctionConfig>;
-  /** state machines created (or updated) at start */
-  stateMachines?: { name: string; definitionFile: string; roleArn?: string; type?: 'STANDARD' | 'EXPRESS' }[];
-  /** event rules; `stateMachine` names one of the state machines */
-  rules?: (Omit<EventRule, 'stateMachineArn'> & { stateMachine: string; input?: JsonValue })[];
+  /** S3 buckets created at start (if missing) */
+  buckets?: string[];
+  /** SQS queues created at start (if missing) */
+  queues?: string[];
+  stateMachines?: StackStateMachine[];
+  rules?: StackRule[];
   /** a Step Functions Local MockConfigFile */
   mockConfig?: string;
 }
@@ -56,10 +87,14 @@ export interface LocalStack {
   lambda: LambdaRuntime;
   rules: EventRules;
   outbox: Outbox;
+  /** SES v2 SendEmail for the handlers; it writes to `outbox` */
+  ses: SesEndpoint;
   bi: BiSimulator;
   callbacks: CallbackReceiver;
   /** state machine name → ARN, for the machines the config created */
   stateMachines: Record<string, string>;
+  /** queue name → URL, for the queues the config created */
+  queues: Record<string, string>;
   /** how many executions the start resumed */
   resumed: number;
   stop(): Promise<void>;
@@ -67,13 +102,28 @@ export interface LocalStack {
 
 export const LOCAL_ROLE = 'arn:aws:iam::123456789012:role/longhaul-local';
 
+function stateMachineArn(engine: Engine, name: string): string {
+  return `arn:aws:states:${engine.region}:${engine.accountId}:stateMachine:${name}`;
+}
+
 /** Creates a state machine, or updates it when its definition changed since the last start. */
 function putStateMachine(engine: Engine, sm: { name: string; definition: string; roleArn: string; type?: 'STANDARD' | 'EXPRESS' }): string {
-  const arn = `arn:aws:states:${engine.region}:${engine.accountId}:stateMachine:${sm.name}`;
+  const arn = stateMachineArn(engine, sm.name);
   const existing = engine.listStateMachines().find((m) => m.arn === arn);
   if (!existing) return engine.createStateMachine(sm).arn;
   if (existing.definition !== sm.definition || existing.roleArn !== sm.roleArn) engine.updateStateMachine(arn, { definition: sm.definition, roleArn: sm.roleArn });
   return arn;
+}
+
+/** A definition with its placeholders filled from the config, refusing one left without a value. */
+function definitionOf(sm: StackStateMachine, base: string, refs: StackRefs): string {
+  const text = readFileSync(resolve(base, sm.definitionFile), 'utf8');
+  const values = resolveAll(sm.substitutions, refs, `stateMachines[${sm.name}].substitutions`);
+  const missing = placeholdersIn(text).filter((p) => !Object.prototype.hasOwnProperty.call(values, p));
+  if (missing.length > 0) {
+    throw new Error(`state machine ${sm.name}: ${sm.definitionFile} has placeholders the config gives no value for: ${missing.map((m) => `\${${m}}`).join(', ')} (add them to its "substitutions")`);
+  }
+  return substitute(text, values);
 }
 
 /** Reads a stack config file. */
@@ -100,10 +150,28 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
   const services = await startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port: opts.servicesPort, region: engine.region });
   const api = await startApiServer({ engine, port: opts.port });
   const outbox = new Outbox({ dataDir: opts.dataDir });
+  const ses = await startSesEndpoint({ outbox, clock: () => scheduler.now() });
   const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
   const bi = await startBiSimulator({ scheduler, port: opts.bi?.port, webhookSecret, timings: opts.bi?.timings, faults: opts.bi?.faults });
   const callbacks = await startCallbackReceiver({ port: opts.bi?.callbacksPort, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() });
   const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
+
+  const clients = new LocalClients(services.endpoint);
+  const queues: Record<string, string> = {};
+  try {
+    for (const bucket of config.buckets ?? []) await clients.s3(engine.region).send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const queue of config.queues ?? []) queues[queue] = (await clients.sqs(engine.region).send(new CreateQueueCommand({ QueueName: queue }))).QueueUrl!;
+  } finally {
+    clients.destroy();
+  }
+  const refs: StackRefs = {
+    functions: Object.fromEntries(Object.keys(config.functions ?? {}).map((name) => [name, functionArn(name, engine.region, engine.accountId)])),
+    stateMachines: Object.fromEntries((config.stateMachines ?? []).map((sm) => [sm.name, stateMachineArn(engine, sm.name)])),
+    queues,
+    buckets: config.buckets ?? [],
+    urls: { callbacks: callbacks.url, bi: bi.url, api: api.url, services: services.endpoint },
+  };
+
   const functions: Record<string, FunctionConfig> = {};
   for (const [name, fn] of Object.entries(config.functions ?? {})) {
     const [file, exported] = fn.handler.split('#');
@@ -111,7 +179,7 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
       ...fn,
       handler: `${resolve(base, file)}${exported ? `#${exported}` : ''}`,
       // the handlers find the BI service and the callback receiver here, as on AWS through their configuration
-      environment: { BI_API_URL: bi.url, BI_WEBHOOK_SECRET: webhookSecret, CALLBACK_BASE_URL: callbacks.url, ...fn.environment },
+      environment: { BI_API_URL: bi.url, BI_WEBHOOK_SECRET: webhookSecret, CALLBACK_BASE_URL: callbacks.url, ...resolveAll(fn.environment, refs, `functions[${name}].environment`) },
     };
   }
   const lambda = new LambdaRuntime({
@@ -120,28 +188,27 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
     region: engine.region,
     accountId: engine.accountId,
     duplicateDelivery: opts.duplicateDelivery,
-    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: api.url },
+    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: api.url, sesv2: ses.url },
   });
   engine.integrations.register(lambda);
   if (config.mockConfig) engine.integrations.intercept(mockedResponses(loadMockConfig(resolve(base, config.mockConfig))));
 
   const stateMachines: Record<string, string> = {};
   for (const sm of config.stateMachines ?? []) {
-    const definition = readFileSync(resolve(base, sm.definitionFile), 'utf8');
-    stateMachines[sm.name] = putStateMachine(engine, { name: sm.name, definition, roleArn: sm.roleArn ?? LOCAL_ROLE, type: sm.type });
+    stateMachines[sm.name] = putStateMachine(engine, { name: sm.name, definition: definitionOf(sm, base, refs), roleArn: sm.roleArn ?? LOCAL_ROLE, type: sm.type });
   }
-  const rules = new EventRules({ engine });
-  for (const { stateMachine, ...rule } of config.rules ?? []) {
-    const arn = stateMachines[stateMachine];
-    if (!arn) throw new Error(`rule ${rule.name} names the state machine ${stateMachine}, which the config does not create`);
-    rules.put({ ...rule, stateMachineArn: arn });
+  const rules = new EventRules({ engine, invokeFunction: (name, event) => lambda.invoke(name, event) });
+  for (const { stateMachine, function: functionName, ...rule } of config.rules ?? []) {
+    if (stateMachine !== undefined && !stateMachines[stateMachine]) throw new Error(`rule ${rule.name} names the state machine ${stateMachine}, which the config does not create`);
+    if (functionName !== undefined && !functions[functionName]) throw new Error(`rule ${rule.name} names the function ${functionName}, which the config does not define`);
+    rules.put({ ...rule, stateMachineArn: stateMachine === undefined ? undefined : stateMachines[stateMachine], functionName });
   }
   const disconnectS3 = rules.connectS3(services);
   const resumed = engine.resumeAll();
 
   let stopped = false;
   return {
-    engine, api, services, lambda, rules, outbox, bi, callbacks, stateMachines, resumed,
+    engine, api, services, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -151,6 +218,7 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
       await bi.stop();
       await callbacks.stop();
       await lambda.close();
+      await ses.stop();
       closeIntegrations();
       engine.close();
       await services.stop();

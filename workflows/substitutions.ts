@@ -31,15 +31,16 @@ export function placeholder(name: SubstitutionName): string {
 
 /**
  * Replaces every `${Name}` in an ASL text; throws on a placeholder it has no value for, as
- * CloudFormation would leave it in and the state machine would fail at run time.
+ * CloudFormation would leave it in and the state machine would fail at run time. Typed callers
+ * pass `Substitutions`; the local stack passes the names its config gives.
  *
  * @example
  * substitute('{"FunctionName":"${NotifyFunctionArn}"}', values);
  */
-export function substitute(text: string, values: Substitutions): string {
+export function substitute(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
     if (!Object.prototype.hasOwnProperty.call(values, name)) throw new Error(`no value for the substitution \${${name}}`);
-    return values[name as SubstitutionName];
+    return values[name];
   });
 }
 

@@ -24,10 +24,11 @@ export interface OutboxEntry {
   channel: OutboxChannel;
   /** ISO-8601, on the engine's clock */
   time: string;
-  /** the Task resource that sent it */
+  /** the Task resource that sent it, or `ses:SendEmail` for a handler's SDK call */
   resource: string;
-  executionArn: string;
-  stateName: string;
+  /** the execution and state of a Task that sent it; absent for a handler's own SDK call */
+  executionArn?: string;
+  stateName?: string;
   /** the request as the task sent it (SendEmail, Publish or SendMessage fields) */
   message: JsonObject;
 }

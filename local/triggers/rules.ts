@@ -1,6 +1,7 @@
 /**
  * EventBridge rules for the local stack: a rule takes the events its pattern matches, or fires on
- * its schedule, and starts an execution of its state machine with the event as input.
+ * its schedule, and starts an execution of its state machine with the event as input, or invokes
+ * its Lambda function with it (asynchronously, as EventBridge does, retried twice on failure).
  *
  * Schedules run on the engine's clock (`engine.scheduler`), so on a virtual clock a
  * `rate(1 hour)` rule fires each virtual hour as the clock jumps. S3 "Object Created" events come
@@ -8,7 +9,9 @@
  *
  * Each execution is named after its rule and event (a schedule tick after the rule and the tick's
  * time), so the same event delivered twice starts one execution, as EventBridge's at-least-once
- * delivery into Step Functions' idempotent StartExecution does.
+ * delivery into Step Functions' idempotent StartExecution does. A function target gets every
+ * delivery, duplicates included: de-duplicating is the function's job (start-from-s3 names its
+ * execution after the object version), as it is on AWS.
  */
 import type { JsonValue } from '../../engine/json.ts';
 import { ApiError, type Engine } from '../../engine/engine.ts';
@@ -25,11 +28,19 @@ export interface EventRule {
   eventPattern?: EventPattern;
   /** `rate(...)` or `cron(...)`: when this rule fires by itself */
   scheduleExpression?: string;
-  /** the state machine each event or tick starts */
-  stateMachineArn: string;
+  /** the state machine each event or tick starts (this or `functionName`) */
+  stateMachineArn?: string;
+  /** the Lambda function each event or tick invokes (this or `stateMachineArn`) */
+  functionName?: string;
   /** a constant input in place of the event (the target's Input) */
   input?: JsonValue;
 }
+
+/** Invokes a function asynchronously with an event; rejects or answers `functionError` when it failed. */
+export type FunctionTarget = (functionName: string, event: JsonValue) => Promise<{ functionError?: string; payload?: string }>;
+
+/** How often a failed function delivery is tried again (EventBridge's asynchronous Lambda invoke retries twice). */
+const FUNCTION_RETRIES = 2;
 
 /** An execution a rule started. */
 export interface RuleExecution {
@@ -70,10 +81,13 @@ export class EventRules {
   private readonly region: string;
   private readonly rules = new Map<string, RuleEntry>();
   private readonly listeners = new Set<(e: RuleExecution) => void>();
+  private readonly invokeFunction: FunctionTarget | undefined;
+  private readonly deliveries = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(opts: { engine: Engine; account?: string; region?: string }) {
+  constructor(opts: { engine: Engine; account?: string; region?: string; invokeFunction?: FunctionTarget }) {
     this.engine = opts.engine;
+    this.invokeFunction = opts.invokeFunction;
     this.account = opts.account ?? opts.engine.accountId;
     this.region = opts.region ?? opts.engine.region;
   }
@@ -82,6 +96,8 @@ export class EventRules {
   put(rule: EventRule): void {
     if (!RULE_NAME.test(rule.name)) throw new InvalidRule(`Rule name '${rule.name}' is not valid`);
     if (!rule.eventPattern && !rule.scheduleExpression) throw new InvalidRule('Parameter(s) EventPattern or ScheduleExpression must be specified.');
+    if ((rule.stateMachineArn === undefined) === (rule.functionName === undefined)) throw new InvalidRule(`Rule ${rule.name} must have exactly one target: a state machine or a function`);
+    if (rule.functionName !== undefined && !this.invokeFunction) throw new InvalidRule(`Rule ${rule.name} targets the function ${rule.functionName}, but no Lambda runtime is connected`);
     if (rule.eventPattern) checkEventPattern(rule.eventPattern);
     const schedule = rule.scheduleExpression ? parseSchedule(rule.scheduleExpression, this.engine.scheduler.now()) : undefined;
     this.remove(rule.name);
@@ -106,15 +122,23 @@ export class EventRules {
     return () => this.listeners.delete(listener);
   }
 
-  /** Delivers an event to every rule whose pattern matches it (PutEvents). */
+  /**
+   * Delivers an event to every rule whose pattern matches it (PutEvents); answers the executions
+   * state-machine targets started. Function targets are invoked in the background (`settled()`).
+   */
   dispatch(event: EventBridgeEvent): RuleExecution[] {
     const started: RuleExecution[] = [];
     for (const { rule } of this.rules.values()) {
       if (!rule.eventPattern || !matchesEventPattern(rule.eventPattern, event)) continue;
-      const r = this.start(rule, event, eventId(`${rule.name}:${event.id}`));
+      const r = this.deliver(rule, event, eventId(`${rule.name}:${event.id}`));
       if (r) started.push(r);
     }
     return started;
+  }
+
+  /** Resolves once every function delivery under way has ended (succeeded or given up). */
+  async settled(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
 
   /** Routes the local S3's object-created announcements as "Object Created" events. */
@@ -137,7 +161,7 @@ export class EventRules {
     const scheduler = this.engine.scheduler;
     entry.timer = scheduler.setTimeout(() => {
       if (this.rules.get(entry.rule.name) !== entry) return;
-      this.start(entry.rule, this.scheduledEvent(entry.rule, at), `${entry.rule.name}-${at}`);
+      this.deliver(entry.rule, this.scheduledEvent(entry.rule, at), `${entry.rule.name}-${at}`);
       this.arm(entry, at);
     }, at - scheduler.now());
   }
@@ -156,17 +180,40 @@ export class EventRules {
     };
   }
 
-  private start(rule: EventRule, event: EventBridgeEvent, name: string): RuleExecution | undefined {
+  private deliver(rule: EventRule, event: EventBridgeEvent, name: string): RuleExecution | undefined {
+    if (rule.stateMachineArn !== undefined) return this.start(rule, rule.stateMachineArn, event, name);
+    const delivery = this.invoke(rule, rule.functionName!, rule.input === undefined ? (event as unknown as JsonValue) : rule.input);
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
+    return undefined;
+  }
+
+  private async invoke(rule: EventRule, functionName: string, payload: JsonValue): Promise<void> {
+    let problem = '';
+    for (let attempt = 0; attempt <= FUNCTION_RETRIES && !this.closed; attempt++) {
+      try {
+        const answer = await this.invokeFunction!(functionName, payload);
+        if (!answer.functionError) return;
+        problem = answer.payload ?? answer.functionError;
+      } catch (e) {
+        problem = e instanceof Error ? e.message : String(e);
+      }
+    }
+    // EventBridge gives up after its retries (to a dead-letter queue when one is set); locally, say so
+    if (!this.closed) process.emitWarning(`rule ${rule.name} could not deliver to the function ${functionName}: ${problem}`);
+  }
+
+  private start(rule: EventRule, stateMachineArn: string, event: EventBridgeEvent, name: string): RuleExecution | undefined {
     const input = JSON.stringify(rule.input === undefined ? event : rule.input);
-    if (this.startedBefore(rule.stateMachineArn, name)) return undefined;
+    if (this.startedBefore(stateMachineArn, name)) return undefined;
     let executionArn: string;
     try {
-      executionArn = this.engine.startExecution({ stateMachineArn: rule.stateMachineArn, name, input }).executionArn;
+      executionArn = this.engine.startExecution({ stateMachineArn, name, input }).executionArn;
     } catch (e) {
       // delivered before: the same event starts one execution
       if (e instanceof ApiError && e.type === 'ExecutionAlreadyExists') return undefined;
       // EventBridge would retry and give up; locally, say so and keep the other rules going
-      process.emitWarning(`rule ${rule.name} could not start ${rule.stateMachineArn}: ${e instanceof Error ? e.message : String(e)}`);
+      process.emitWarning(`rule ${rule.name} could not start ${stateMachineArn}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
     const started = { rule: rule.name, executionArn, event };
