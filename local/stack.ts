@@ -10,7 +10,7 @@ import { Engine } from '../engine/engine.ts';
 import { RealScheduler, type Scheduler } from '../engine/runtime/clock.ts';
 import { startApiServer, type ApiServer } from '../engine/api/server.ts';
 import type { JsonValue } from '../engine/json.ts';
-import { LambdaRuntime } from './lambda/runtime.ts';
+import { LambdaRuntime, type LogLine } from './lambda/runtime.ts';
 import type { FunctionConfig } from './lambda/config.ts';
 import { startLocalServices, type LocalServices } from './services/local-services.ts';
 import { registerLocalIntegrations } from './integrations/register.ts';
@@ -76,6 +76,8 @@ export interface StackOptions {
   scheduler?: Scheduler;
   /** invoke every Lambda task twice, to prove handlers idempotent */
   duplicateDelivery?: boolean;
+  /** where the functions' log lines go (default: stderr, prefixed with the function name) */
+  onLambdaLog?: (line: LogLine) => void;
   /** the BI service simulator and the callback receiver its webhooks go to */
   bi?: { port?: number; callbacksPort?: number; webhookSecret?: string; timings?: Partial<BiTimings>; faults?: BiFaults };
 }
@@ -188,6 +190,7 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
     region: engine.region,
     accountId: engine.accountId,
     duplicateDelivery: opts.duplicateDelivery,
+    onLog: opts.onLambdaLog,
     endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: api.url, sesv2: ses.url },
   });
   engine.integrations.register(lambda);

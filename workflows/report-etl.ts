@@ -174,7 +174,8 @@ export function reportEtl(options: ReportEtlOptions = {}): Workflow {
       JobFailed: {
         Type: 'Fail',
         Error: ReportEtlError.JobFailed,
-        Cause: jsonata("'ETL job ' & ($jobId ? $jobId : '(unknown)') & ' for s3://' & $bucket & '/' & $key & ' failed: ' & $string($states.input.error)"),
+        // a job that fails before its id is known (the completion callback carries only the error) is named by its error text
+        Cause: jsonata("'ETL job ' & ($jobId ? $jobId & ' ' : '') & 'for s3://' & $bucket & '/' & $key & ' failed: ' & $string($states.input.error)"),
       },
       DeadlinePassed: {
         Type: 'Fail',

@@ -67,6 +67,8 @@ export interface BiFaults {
   failUploads?: boolean | ((upload: Upload) => boolean);
   /** extra seconds each upload takes */
   slowUploadSeconds?: number;
+  /** an outage: every API request is answered 503 (webhooks of work already under way still go out) */
+  unavailable?: boolean;
 }
 
 export interface BiSimulatorOptions {
@@ -284,6 +286,11 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
   };
 
   const server = createServer((req, res) => {
+    if (faults.unavailable) {
+      req.resume();
+      send(res, 503, { error: 'ServiceUnavailable', message: 'The BI service is down for maintenance (injected outage)' });
+      return;
+    }
     route(req).then(
       ({ status, body }) => send(res, status, body),
       (e: unknown) => {
