@@ -46,6 +46,8 @@ export interface FauxqsS3Store {
 export interface FauxqsSqsStore {
   persistence?: unknown;
   region?: string;
+  /** the host queue URLs are built on (`sqs.<region>.<host>`); empty: the request's own host */
+  host: string;
   allQueues(): Iterable<{ persistence?: unknown }>;
 }
 

@@ -78,6 +78,10 @@ export async function startLocalServices(opts: LocalServicesOptions = {}): Promi
   const parts = await loadFauxqsParts();
   const region = opts.region ?? 'us-east-1';
   const sqsStore = new parts.SqsStore();
+  // fauxqs names queues `http://sqs.<region>.localhost:<port>/...`, and the SDK sends SQS calls to
+  // the queue URL's host, which a handler's process cannot resolve; without a host, queue URLs
+  // carry the address the request came to (127.0.0.1:<port>), reachable from every process
+  sqsStore.host = '';
   const snsStore = new parts.SnsStore();
   const s3Store = new parts.S3Store();
   let persistence: InstanceType<typeof parts.PersistenceManager> | undefined;
