@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals';
+import { Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { Stack } from 'aws-cdk-lib';
+import type { HandlerFunction } from '../../infra/constructs/handler-function.ts';
+import { allStatements, buildLonghaul, grantsOf, sortGrants, type Grant } from './support.ts';
+
+const { reportEtl: r, queueDrain: q, config } = buildLonghaul();
+
+const writesItsLogs = (stack: Stack, f: HandlerFunction): Grant => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [stack.resolve(f.logGroup.logGroupArn)] });
+const readsSecret = (stack: Stack, arn: string): Grant => ({ actions: ['secretsmanager:GetSecretValue'], resources: [stack.resolve(arn)] });
+/** What CDK adds for logging ALL and X-Ray; AWS accepts only "*" for these actions. */
+const stateMachineTelemetry: Grant[] = [
+  {
+    actions: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'],
+    resources: ['*'],
+  },
+  { actions: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'] },
+];
+
+const fns = r.functions;
+const cases: [string, Stack, iam.IRole, Grant[]][] = [
+  ['upload-report', r, fns.uploadReport.role, [writesItsLogs(r, fns.uploadReport), readsSecret(r, r.biApiKey.secretArn)]],
+  ['start-etl-job', r, fns.startEtlJob.role, [writesItsLogs(r, fns.startEtlJob), readsSecret(r, r.biApiKey.secretArn)]],
+  ['check-etl-job', r, fns.checkEtlJob.role, [writesItsLogs(r, fns.checkEtlJob), readsSecret(r, r.biApiKey.secretArn)]],
+  ['notify', r, fns.notify.role, [
+    writesItsLogs(r, fns.notify),
+    {
+      actions: ['ses:SendEmail'],
+      resources: [r.resolve(r.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity }))],
+      condition: { StringEquals: { 'ses:FromAddress': config.emailFrom } },
+    },
+  ]],
+  ['callback-receiver', r, r.callbacks.receiver.role, [
+    writesItsLogs(r, r.callbacks.receiver),
+    readsSecret(r, r.callbacks.webhookSecret.secretArn),
+    { actions: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'], resources: ['*'] },
+  ]],
+  ['start-from-s3', r, fns.startFromS3.role, [
+    writesItsLogs(r, fns.startFromS3),
+    { actions: ['states:StartExecution'], resources: [r.resolve(r.workflow.stateMachineArn)] },
+    {
+      actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      resources: [r.resolve(r.triggerQueue.queueArn)],
+    },
+  ]],
+  ['report-etl state machine', r, r.workflow.role, [
+    { actions: ['lambda:InvokeFunction'], resources: [fns.uploadReport, fns.startEtlJob, fns.checkEtlJob, fns.notify].map((f) => r.resolve(f.functionArn)) },
+    { actions: ['states:StartExecution'], resources: [r.resolve(r.workflow.stateMachineArn)] },
+    ...stateMachineTelemetry,
+  ]],
+  ['process-batch', q, q.processBatch.role, [
+    writesItsLogs(q, q.processBatch),
+    { actions: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], resources: [q.resolve(q.queue.queueArn)] },
+  ]],
+  ['queue-drain state machine', q, q.workflow.role, [
+    { actions: ['lambda:InvokeFunction'], resources: [q.resolve(q.processBatch.functionArn)] },
+    { actions: ['states:StartExecution'], resources: [q.resolve(q.workflow.stateMachineArn)] },
+    ...stateMachineTelemetry,
+  ]],
+];
+
+describe('grants', () => {
+  it.each(cases)('%s has exactly its grants', (_name, stack, role, expected) => {
+    // Act
+    const grants = grantsOf(stack, role);
+
+    // Assess
+    expect(grants).toEqual(sortGrants(expected));
+  });
+
+  it('queue-drain: the scaling rules may start the drain state machine and nothing else', () => {
+    const statements = allStatements(Template.fromStack(q)).filter(({ logicalId }) => logicalId.includes('EventsRole'));
+
+    expect(statements.map(({ statement }) => [statement.Action, statement.Resource])).toEqual([
+      ['states:StartExecution', q.resolve(q.workflow.stateMachine.stateMachineArn)],
+    ]);
+  });
+
+  it.each([['report-etl', r], ['queue-drain', q]] as const)('%s: no IAM statement has a wildcard in an action', (_name, stack) => {
+    const statements = allStatements(Template.fromStack(stack));
+
+    const wildcards = statements.flatMap(({ logicalId, statement }) =>
+      (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter((a) => a.includes('*')).map((a) => `${logicalId}: ${a}`));
+
+    expect(statements.length).toBeGreaterThan(0);
+    expect(wildcards).toEqual([]);
+  });
+
+  it.each([['report-etl', r], ['queue-drain', q]] as const)('%s: Resource "*" only for actions that AWS allows on nothing narrower', (_name, stack) => {
+    const onlyStar = new Set([...stateMachineTelemetry.flatMap((g) => g.actions), 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
+
+    const broad = allStatements(Template.fromStack(stack))
+      .filter(({ statement }) => JSON.stringify(statement.Resource).includes('*'))
+      .flatMap(({ statement }) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
+      .filter((a) => !onlyStar.has(a));
+
+    expect(broad).toEqual([]);
+  });
+});
