@@ -27,9 +27,25 @@ export interface StartFromS3Output {
  * Reads an EventBridge "Object Created" event, an S3 notification (`{ Records: [...] }`, first
  * record) or one notification record. Notification keys arrive URL-encoded with `+` for spaces;
  * EventBridge keys arrive as they are.
+ *
+ * On AWS the EventBridge event arrives inside an SQS message (rule -> queue -> this function, so
+ * a failed start is retried and then dead-lettered): an SQS event of exactly one record is read
+ * as the event in its body. More records are refused rather than all but one dropped: the event
+ * source mapping is set to batch size 1.
  */
 export function parseS3ObjectCreated(event: unknown): S3ObjectCreated {
   const e = asRecord(event, 's3 event');
+  if (Array.isArray(e.Records) && e.Records.some((r) => asRecord(r, 'Records[]').eventSource === 'aws:sqs')) {
+    if (e.Records.length !== 1) throw invalid(`expected one SQS record per invocation (batch size 1), got ${e.Records.length}`);
+    const body = requiredString(asRecord(e.Records[0], 'Records[0]'), 'body');
+    let inner: unknown;
+    try {
+      inner = JSON.parse(body);
+    } catch {
+      throw invalid('the SQS message body is not JSON');
+    }
+    return parseS3ObjectCreated(inner);
+  }
   if (e['detail-type'] !== undefined || e.detail !== undefined) {
     const detail = asRecord(e.detail, 'detail');
     const object = asRecord(detail.object, 'detail.object');

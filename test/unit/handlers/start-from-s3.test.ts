@@ -26,6 +26,11 @@ function eventBridgeEvent(key: string, object: Record<string, string> = { sequen
   };
 }
 
+/** An SQS event of one record, as the event source mapping (batch size 1) delivers it. */
+function sqsEvent(body: string) {
+  return { Records: [{ messageId: 'm-1', receiptHandle: 'rh-1', body, eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:trigger', awsRegion: 'us-east-1' }] };
+}
+
 /** A fake StartExecution that behaves as AWS does for names: a second start of a name is refused. */
 function rememberNames(): Set<string> {
   const names = new Set<string>();
@@ -47,6 +52,26 @@ describe('reading S3 events', () => {
       { bucket: 'reports', key: 'a.csv', sequencer: 's3' }],
   ])('reads %s', (_what, event, expected) => {
     expect(parseS3ObjectCreated(event)).toEqual(expected);
+  });
+
+  it('reads the EventBridge event inside an SQS record, as the deployed rule -> queue -> function delivers it', () => {
+    // Prepare
+    const inner = eventBridgeEvent('q3/sales report.csv', { 'version-id': 'v1', sequencer: 's1' });
+    const event = sqsEvent(JSON.stringify(inner));
+
+    // Act
+    const object = parseS3ObjectCreated(event);
+
+    // Assess
+    expect(object).toEqual({ bucket: 'reports', key: 'q3/sales report.csv', versionId: 'v1', sequencer: 's1' });
+  });
+
+  it.each([
+    ['two SQS records, of which one would be dropped', { Records: [sqsEvent('{}').Records[0], sqsEvent('{}').Records[0]] }],
+    ['an SQS body that is not JSON', sqsEvent('not json')],
+    ['an SQS body that is not an S3 event', sqsEvent('{"hello":"world"}')],
+  ])('rejects %s', (_what, event) => {
+    expect(() => parseS3ObjectCreated(event)).toThrow(expect.objectContaining({ name: 'Handler.InvalidInput' }));
   });
 
   it('rejects an event that is neither', () => {
@@ -124,6 +149,17 @@ describe('start-from-s3', () => {
     await expect(startFromS3({ bucket: 'b', key: 'k' }, { sfn: new SFNClient({}), stateMachineArn: STATE_MACHINE }))
       .rejects.toMatchObject({ name: 'Handler.InvalidInput' });
     expect(sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('runs end to end through Middy from an SQS record, as deployed', async () => {
+    rememberNames();
+    process.env.STATE_MACHINE_ARN = STATE_MACHINE;
+    const event = sqsEvent(JSON.stringify(eventBridgeEvent('in/q4.csv', { 'version-id': 'v7' })));
+
+    const { result } = await captureLogs(() => handler(event, lambdaContext()));
+
+    expect(result).toMatchObject({ started: true, name: executionName({ bucket: 'reports', key: 'in/q4.csv', versionId: 'v7' }) });
+    expect(sfnMock).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE, input: JSON.stringify({ bucket: 'reports', key: 'in/q4.csv', versionId: 'v7' }) });
   });
 
   it('runs end to end through Middy: EventBridge event in, execution out, logged', async () => {
