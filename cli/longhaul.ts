@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { runBatch } from './exec-batch.ts';
 import { runOne } from './exec-one.ts';
 import { serve, type ServeOptions } from './serve.ts';
+import { demo, type DemoOptions } from './demo.ts';
 import { listOutbox, type OutboxChannel } from '../local/integrations/outbox.ts';
 import { CliError, list, readEndpoints, redrive, rerun, show, start, upload } from './remote.ts';
 
@@ -33,12 +34,24 @@ program
   });
 
 program
+  .command('demo')
+  .description('the main job end to end (npm start): boot the local stack, upload a sample report, follow report-etl to its end')
+  .option('--data <dir>', 'where the stack keeps its state (a stack `serve` runs there is used instead)', '.longhaul')
+  .option('--config <file>', 'the stack config', 'longhaul.config.json')
+  .option('--virtual', 'a 40-minute ETL job on the virtual clock, kept in memory')
+  .option('--file <file>', 'the report to upload (default: a sample)')
+  .option('--fail-job', 'the BI service fails the ETL job: see the failure path (exit code 1)')
+  .action((opts: DemoOptions) => run(async () => {
+    process.exitCode = await demo(opts);
+  }));
+
+program
   .command('serve')
   .description('run the local stack (Step Functions API, S3/SQS/SNS, Lambda runtime) on 127.0.0.1 until Ctrl-C')
   .option('--port <port>', 'the Step Functions API port', '8083')
   .option('--data <dir>', 'where the stack keeps its state', '.longhaul')
   .option('--services-port <port>', 'the S3/SQS/SNS port (default: a free one)')
-  .option('--config <file>', 'a longhaul.config.json: functions, state machines, rules, mock config')
+  .option('--config <file>', 'the stack config: functions, buckets, queues, state machines, rules, mock config (default longhaul.config.json when there is one)')
   .option('--duplicate-delivery', 'invoke every Lambda task twice, to prove handlers idempotent')
   .action(async (opts: ServeOptions) => {
     await serve(opts);
@@ -87,14 +100,16 @@ stackCommand('upload', 'upload a report to the local S3; the upload rule starts 
   .argument('<file>')
   .option('--bucket <bucket>', 'the bucket', 'reports')
   .option('--key <key>', 'the object key (default reports/<file name>)')
-  .action((file: string, opts: StackOptions & { bucket: string; key?: string }) => run(() => upload(readEndpoints(opts), file, opts)));
+  .option('--follow', 'follow the execution the upload starts to its end (exit code 1 when it fails)')
+  .action((file: string, opts: StackOptions & { bucket: string; key?: string; follow?: boolean }) => run(() => upload(readEndpoints(opts), file, opts)));
 
 stackCommand('start', 'start an execution with JSON input')
   .argument('<state-machine>', 'name or ARN')
   .option('--input <json>', 'the input (JSON text)')
   .option('--input-file <file>', 'the input from a file')
   .option('--name <name>', 'the execution name')
-  .action((machine: string, opts: StackOptions & { input?: string; inputFile?: string; name?: string }) => run(() => start(readEndpoints(opts), machine, opts)));
+  .option('--follow', 'follow the execution to its end (exit code 1 when it fails)')
+  .action((machine: string, opts: StackOptions & { input?: string; inputFile?: string; name?: string; follow?: boolean }) => run(() => start(readEndpoints(opts), machine, opts)));
 
 stackCommand('rerun', 'start a new execution with the input of a past one')
   .argument('<execution-arn>')

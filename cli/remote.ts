@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { S3Client, PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { historyLines } from './history-lines.ts';
+import { followExecution } from './follow.ts';
 
 export interface Endpoints {
   api: string;
@@ -41,8 +42,41 @@ export class CliError extends Error {
   }
 }
 
-function sfn(e: Endpoints): SFNClient {
+export function sfnClient(e: Endpoints): SFNClient {
   return new SFNClient({ endpoint: e.api, region, credentials });
+}
+const sfn = sfnClient;
+
+/**
+ * The execution an upload started: the newest one, started since `sinceMs`, whose input names
+ * the object. The upload → rule → start-from-s3 path takes a moment, so this asks for a while.
+ */
+export async function findUploadExecution(client: SFNClient, object: { bucket: string; key: string }, sinceMs: number, timeoutMs = 15_000): Promise<string | undefined> {
+  const give = Date.now() + timeoutMs;
+  const seen = new Set<string>();
+  while (Date.now() < give) {
+    const { stateMachines = [] } = await client.send(new ListStateMachinesCommand({}));
+    for (const m of stateMachines) {
+      const { executions = [] } = await client.send(new ListExecutionsCommand({ stateMachineArn: m.stateMachineArn, maxResults: 20 }));
+      for (const x of executions) {
+        // a second of slack: the API's dates have millisecond precision, the engine's clock may differ by rounding
+        if (seen.has(x.executionArn!) || (x.startDate?.getTime() ?? 0) < sinceMs - 1000) continue;
+        seen.add(x.executionArn!);
+        const d = await client.send(new DescribeExecutionCommand({ executionArn: x.executionArn }));
+        const input = JSON.parse(d.input ?? '{}') as { bucket?: string; key?: string };
+        if (input.bucket === object.bucket && input.key === object.key) return x.executionArn;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
+}
+
+/** Follows an execution and sets the exit code from its outcome. */
+async function follow(client: SFNClient, executionArn: string): Promise<void> {
+  const r = await followExecution(client, executionArn);
+  console.log(`${r.status}${r.error ? `: ${r.error}` : ''}${r.cause ? ` (${r.cause})` : ''}`);
+  if (r.status !== 'SUCCEEDED') process.exitCode = 1;
 }
 
 async function machineArn(client: SFNClient, nameOrArn: string): Promise<string> {
@@ -54,21 +88,28 @@ async function machineArn(client: SFNClient, nameOrArn: string): Promise<string>
 }
 
 /** `longhaul upload FILE`: puts a report into the local S3; the upload rule starts its execution. */
-export async function upload(e: Endpoints, file: string, opts: { bucket: string; key?: string }): Promise<void> {
+export async function upload(e: Endpoints, file: string, opts: { bucket: string; key?: string; follow?: boolean }): Promise<void> {
   if (!e.services) throw new CliError('the local stack recorded no S3 endpoint');
   const s3 = new S3Client({ endpoint: e.services, region, credentials, forcePathStyle: true });
+  const client = sfn(e);
   try {
     await s3.send(new CreateBucketCommand({ Bucket: opts.bucket })).catch(() => undefined);
     const key = opts.key ?? `reports/${basename(file)}`;
+    const since = Date.now();
     await s3.send(new PutObjectCommand({ Bucket: opts.bucket, Key: key, Body: readFileSync(file) }));
     console.log(`uploaded s3://${opts.bucket}/${key}`);
+    const executionArn = await findUploadExecution(client, { bucket: opts.bucket, key }, since);
+    if (!executionArn) throw new CliError(`no execution started for s3://${opts.bucket}/${key} within 15 s: does a rule in longhaul.config.json take uploads to this bucket?`);
+    console.log(executionArn);
+    if (opts.follow) await follow(client, executionArn);
   } finally {
     s3.destroy();
+    client.destroy();
   }
 }
 
 /** `longhaul start MACHINE --input JSON`: a manual start. */
-export async function start(e: Endpoints, machine: string, opts: { input?: string; inputFile?: string; name?: string }): Promise<void> {
+export async function start(e: Endpoints, machine: string, opts: { input?: string; inputFile?: string; name?: string; follow?: boolean }): Promise<void> {
   const input = opts.inputFile ? readFileSync(opts.inputFile, 'utf8') : opts.input ?? '{}';
   try {
     JSON.parse(input);
@@ -80,6 +121,7 @@ export async function start(e: Endpoints, machine: string, opts: { input?: strin
     const stateMachineArn = await machineArn(client, machine);
     const r = await client.send(new StartExecutionCommand({ stateMachineArn, input, name: opts.name }));
     console.log(r.executionArn);
+    if (opts.follow) await follow(client, r.executionArn!);
   } finally {
     client.destroy();
   }

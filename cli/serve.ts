@@ -1,7 +1,10 @@
 /** `longhaul serve`: the local stack in the foreground until SIGINT or SIGTERM. */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { readStackConfig, startLocalStack, type StackConfig } from '../local/stack.ts';
 import { endpointsFile } from './remote.ts';
+
+/** the project's stack config, used when `--config` is not given */
+export const DEFAULT_CONFIG = 'longhaul.config.json';
 
 export interface ServeOptions {
   port: string;
@@ -14,7 +17,8 @@ export interface ServeOptions {
 export async function serve(opts: ServeOptions): Promise<void> {
   let config: StackConfig = {};
   let configDir: string | undefined;
-  if (opts.config) ({ config, configDir } = readStackConfig(opts.config));
+  const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  if (file) ({ config, configDir } = readStackConfig(file));
   const stack = await startLocalStack({
     dataDir: opts.data,
     port: Number(opts.port),

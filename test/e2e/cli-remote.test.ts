@@ -1,6 +1,6 @@
 /**
  * The CLI against a served stack: a manual start with JSON input, list, show, redrive and re-run,
- * each as a user types it.
+ * an upload followed to its end, and `npm start` using the served stack, each as a user types it.
  */
 import { describe, it, expect } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
@@ -58,6 +58,34 @@ describe('the longhaul CLI against a running stack', () => {
       expect(listed.out).toContain(':flaky:again');
       expect(badInput.code).toBe(1);
       expect(badInput.err).toContain('not valid JSON');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.on('exit', r));
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('serves the project stack: an upload starts report-etl and is followed to its end, and npm start uses the served stack', async () => {
+    // Prepare: serve with the project's longhaul.config.json (the default) and the BI simulator's demo timings
+    const data = mkdtempSync(join(tmpdir(), 'longhaul-cli-'));
+    const server = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let banner = '';
+    server.stdout!.on('data', (d: Buffer) => (banner += d.toString()));
+    try {
+      await until(() => banner.includes('Stop with Ctrl-C'));
+      // Act
+      const uploaded = longhaul(data, 'upload', 'cli/demo/q3-sales.csv', '--key', 'q3/by-cli.csv', '--follow');
+      const demo = longhaul(data, 'demo');
+      const listed = longhaul(data, 'list', 'report-etl', '--status', 'SUCCEEDED');
+      // Assess
+      expect(banner).toContain('report-etl, queue-drain');
+      expect(uploaded.code).toBe(0);
+      expect(uploaded.out).toMatch(/^uploaded s3:\/\/reports\/q3\/by-cli\.csv\narn:aws:states:us-east-1:\d{12}:execution:report-etl:reports-q3_by-cli\.csv-/);
+      expect(uploaded.out).toContain('StartEtlJob: waiting for its callback (task token)');
+      expect(uploaded.out.trim().split('\n').at(-1)).toBe('SUCCEEDED');
+      expect(demo.code).toBe(0);
+      expect(demo.out).toContain(`Using the local stack already served from ${data}`);
+      expect(listed.out.trim().split('\n')).toHaveLength(2);
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.on('exit', r));

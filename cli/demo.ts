@@ -1,0 +1,149 @@
+/**
+ * `npm start` (`longhaul demo`): the main job end to end on the local stack. It boots the whole
+ * stack from longhaul.config.json (or uses the one `longhaul serve` is running on the same data
+ * folder), uploads a sample report to the local S3, follows the report-etl execution the upload
+ * starts to its end, and says where to look next. Exit code 0 when it succeeded, 1 otherwise.
+ *
+ * On the real clock the BI simulator's demo timings make it a matter of seconds; `--virtual` runs
+ * a 40-minute ETL job on the virtual clock instead, which also takes seconds.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { RealScheduler, VirtualScheduler } from '../engine/runtime/clock.ts';
+import { readStackConfig, startLocalStack, type LocalStack } from '../local/stack.ts';
+import { localClientConfig } from '../local/services/clients.ts';
+import { listOutbox } from '../local/integrations/outbox.ts';
+import { CliError, endpointsFile, findUploadExecution, sfnClient, type Endpoints } from './remote.ts';
+import { followExecution } from './follow.ts';
+import { formatMs } from './history-lines.ts';
+
+export interface DemoOptions {
+  data: string;
+  config: string;
+  /** a 40-minute job on the virtual clock instead of the demo timings on the real clock */
+  virtual?: boolean;
+  /** the report to upload (default the sample) */
+  file?: string;
+  /** the BI simulator fails the ETL job: the failure path (FAILED, failure e-mail, exit code 1) */
+  failJob?: boolean;
+}
+
+export const SAMPLE_REPORT = fileURLToPath(new URL('./demo/q3-sales.csv', import.meta.url));
+const BUCKET = 'reports';
+
+/** The timings of a realistic job: processed upload after a minute, a 40-minute ETL job. */
+const FORTY_MINUTE_JOB = { uploadSeconds: 60, jobSeconds: 40 * 60, heartbeatSeconds: 60 };
+
+/** The endpoints of a `longhaul serve` already running on this data folder, if it answers. */
+async function servedStack(data: string): Promise<Endpoints | undefined> {
+  const file = endpointsFile(data);
+  if (!existsSync(file)) return undefined;
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
+  const client = sfnClient(recorded);
+  try {
+    await client.send(new ListStateMachinesCommand({}));
+    return recorded;
+  } catch {
+    return undefined; // left behind by a stack that was killed
+  } finally {
+    client.destroy();
+  }
+}
+
+function banner(lines: [string, string][]): string {
+  return lines.map(([k, v]) => `  ${k.padEnd(22)} ${v}`).join('\n');
+}
+
+/**
+ * Runs the demo; answers the exit code.
+ *
+ * @example
+ * process.exitCode = await demo({ data: '.longhaul', config: 'longhaul.config.json' });
+ */
+export async function demo(opts: DemoOptions): Promise<number> {
+  const started = Date.now();
+  // a served stack has its own faults: the demo's own are for its own stack
+  const served = opts.virtual || opts.failJob ? undefined : await servedStack(opts.data);
+  let stack: LocalStack | undefined;
+  let endpoints: Endpoints;
+  let workflowNow: () => number = Date.now;
+  if (served) {
+    endpoints = served;
+    console.log(`Using the local stack already served from ${opts.data} (${served.api}).`);
+  } else {
+    if (!existsSync(opts.config)) throw new CliError(`no ${opts.config}: run npm start from the project folder`);
+    const { config, configDir } = readStackConfig(opts.config);
+    const scheduler = opts.virtual ? new VirtualScheduler() : new RealScheduler();
+    console.log(`Starting the local stack (${opts.virtual ? 'virtual clock, a 40-minute ETL job' : "real clock, the BI simulator's demo timings"})...`);
+    stack = await startLocalStack({
+      // the virtual run's dates are ahead of the wall clock: keep them out of the folder `serve` uses
+      dataDir: opts.virtual ? undefined : opts.data,
+      config,
+      configDir,
+      scheduler,
+      bi: { timings: opts.virtual ? FORTY_MINUTE_JOB : undefined, faults: opts.failJob ? { failJobs: true } : undefined },
+      onLambdaLog: () => {},
+    });
+    endpoints = { api: stack.api.url, services: stack.services.endpoint };
+    workflowNow = () => scheduler.now();
+    console.log(banner([
+      ['Step Functions API', stack.api.url],
+      ['S3 / SQS / SNS', stack.services.endpoint],
+      ['BI service simulator', stack.bi.url],
+      ['callback receiver', `${stack.callbacks.url}/callbacks`],
+      ['state machines', Object.keys(stack.stateMachines).join(', ')],
+      ['started in', formatMs(Date.now() - started)],
+    ]));
+  }
+  const stop = async () => {
+    if (stack) await stack.stop();
+    stack = undefined;
+  };
+  const interrupted = () => {
+    console.log('\nInterrupted: stopping the stack (the execution resumes at the next `npm start` or `longhaul serve`).');
+    void stop().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  const sfn: SFNClient = sfnClient(endpoints);
+  const s3 = new S3Client({ ...localClientConfig(endpoints.services, 'us-east-1'), forcePathStyle: true });
+  try {
+    const file = opts.file ?? SAMPLE_REPORT;
+    const key = `${new Date().toISOString().slice(0, 10)}/q3-sales.csv`;
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+    const since = Date.now();
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(file) }));
+    console.log(`\nUploaded ${file} to s3://${BUCKET}/${key}; the upload rule starts report-etl through start-from-s3.`);
+    const executionArn = await findUploadExecution(sfn, { bucket: BUCKET, key }, since);
+    if (!executionArn) throw new CliError(`no execution started for s3://${BUCKET}/${key}: does longhaul.config.json route uploads to start-from-s3?`);
+    console.log(`Execution ${executionArn}\n`);
+    const r = await followExecution(sfn, executionArn, { workflowNow, realStart: since });
+    console.log(`\n${r.status} in ${formatMs(r.realMs)} of real time (${formatMs(r.workflowMs)} of workflow time)`);
+    if (r.status !== 'SUCCEEDED') console.log(`  error  ${r.error ?? '-'}\n  cause  ${r.cause ?? '-'}`);
+    else if (r.output) console.log(`  output ${r.output}`);
+    const emails = stack ? stack.outbox.list({ channel: 'email' }) : listOutbox(opts.data, { channel: 'email' });
+    const last = emails.at(-1);
+    if (last) {
+      const m = last.message as { Destination?: { ToAddresses?: string[] }; Content?: { Simple?: { Subject?: { Data?: string } } } };
+      console.log(`  e-mail to ${m.Destination?.ToAddresses?.join(', ')}: "${m.Content?.Simple?.Subject?.Data}"`);
+    }
+    const where: [string, string][] = opts.virtual
+      ? [['npm start', 'the same job on the real clock, kept in .longhaul so you can look at it afterwards']]
+      : [
+          ['npm run longhaul -- serve', `keep this stack up (state in ${opts.data}); it prints its endpoints and the console's address`],
+          [`npm run longhaul -- show ${executionArn}`, ''],
+          ['npm run longhaul -- list report-etl', 'every execution, newest first'],
+          ['npm run longhaul -- outbox', 'the e-mails the workflows sent'],
+          ['npm run longhaul -- upload FILE --follow', 'start another report (also: start, rerun, redrive)'],
+          ['npm start -- --virtual', 'a 40-minute ETL job on the virtual clock, in seconds'],
+        ];
+    console.log(`\nWhere to look next:\n${where.map(([cmd, what]) => `  ${cmd}${what ? `\n      ${what}` : ''}`).join('\n')}\n  README.md: the workflows, the CLI and deploying to AWS`);
+    return r.status === 'SUCCEEDED' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', interrupted);
+    sfn.destroy();
+    s3.destroy();
+    await stop();
+  }
+}
