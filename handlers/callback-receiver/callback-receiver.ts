@@ -19,13 +19,14 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { HandlerErrorName } from '../shared/errors.ts';
-import { requiredEnv } from '../shared/input.ts';
+import type { Fetch } from '../shared/bi-client.ts';
+import { readSecret } from '../shared/secrets.ts';
 import { WebhookType, type CallbackRequest, type CallbackResponse, type Webhook } from './schema.ts';
 import { checkWebhookSignature, isWebhookType } from '../shared/webhook.ts';
 
 export interface CallbackReceiverDependencies {
   sfn: SFNClient;
-  /** The shared webhook secret (BI_WEBHOOK_SECRET). */
+  /** The shared webhook secret (BI_WEBHOOK_SECRET, or fetched by BI_WEBHOOK_SECRET_ARN). */
   secret: string;
   /** Milliseconds since the epoch: the receiver's clock for the timestamp check. */
   now: () => number;
@@ -99,9 +100,12 @@ export async function receiveCallback(request: CallbackRequest, deps: CallbackRe
   return answer(200, { accepted: true });
 }
 
-/** Dependencies from the environment: BI_WEBHOOK_SECRET. */
-export function callbackReceiverDependencies(env: Record<string, string | undefined>): CallbackReceiverDependencies {
-  const secret = requiredEnv(env, 'BI_WEBHOOK_SECRET');
+/**
+ * Dependencies from the environment: the webhook secret from BI_WEBHOOK_SECRET (local) or, on AWS,
+ * from Secrets Manager by BI_WEBHOOK_SECRET_ARN (infra/ never puts the value in the environment).
+ */
+export async function callbackReceiverDependencies(env: Record<string, string | undefined>, fetchFn?: Fetch): Promise<CallbackReceiverDependencies> {
+  const secret = await readSecret(env, 'BI_WEBHOOK_SECRET', fetchFn);
   const sfn = new SFNClient({});
   return { sfn, secret, now: () => Date.now(), release: () => sfn.destroy() };
 }

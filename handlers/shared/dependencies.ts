@@ -20,8 +20,8 @@ export interface DependenciesContext<D> {
 }
 
 export interface DependenciesOptions<D extends object> {
-  /** Builds this request's dependencies; called once per invocation. */
-  create: (env: Record<string, string | undefined>) => D;
+  /** Builds this request's dependencies; called once per invocation; may be async (a secret to fetch). */
+  create: (env: Record<string, string | undefined>) => D | Promise<D>;
   /** The environment to read; the process environment unless a test passes its own. */
   env?: Record<string, string | undefined>;
 }
@@ -43,8 +43,8 @@ type DependenciesRequest<D> = middy.Request<unknown, unknown, Error, any, { deps
 export function dependenciesMiddleware<D extends object>(opts: DependenciesOptions<D>): middy.MiddlewareObj<any, any, Error, any, any> {
   const options = { ...defaults, ...opts };
 
-  function dependenciesBefore(request: DependenciesRequest<D>): void {
-    const deps = options.create(options.env ?? process.env);
+  async function dependenciesBefore(request: DependenciesRequest<D>): Promise<void> {
+    const deps = await options.create(options.env ?? process.env);
     request.internal.deps = deps;
     request.context.deps = deps;
   }

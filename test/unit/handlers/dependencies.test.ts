@@ -40,6 +40,17 @@ describe('dependenciesMiddleware', () => {
   });
 });
 
+describe('dependenciesMiddleware with an async factory', () => {
+  it('waits for dependencies that must be fetched (a secret) before the handler runs', async () => {
+    const handler = middy(domainHandler((e: unknown) => e, async (_input, deps: { secret: string }) => ({ secret: deps.secret })))
+      .use(dependenciesMiddleware({ create: async (env) => ({ secret: `fetched:${env.NAME}` }), env: { NAME: 'webhook' } }));
+
+    const result = await handler({}, lambdaContext());
+
+    expect(result).toEqual({ secret: 'fetched:webhook' });
+  });
+});
+
 describe('maskedLogger', () => {
   it('masks task tokens and the extra paths in what it logs, leaving the handler its real input', async () => {
     const logged: unknown[] = [];
