@@ -14,7 +14,7 @@ import { ExecutionError, InvalidDefinition } from './errors.ts';
 import { rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
-import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices } from './runtime/interpreter.ts';
+import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
 import { Store, definitionHash, type ExecutionRow, type SnapshotParts, type StateMachineRow, type TokenRow, ExecutionStatus } from './store/sqlite.ts';
 import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
 
@@ -410,6 +410,43 @@ export class Engine {
     const row = this.describeExecution(executionArn);
     if (row.status !== ExecutionStatus.Running) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
     this.running.get(executionArn)?.run.stop(error, cause);
+  }
+
+  // ---- what an execution waits on (Longhaul's own, for the console; AWS has no such API)
+
+  /**
+   * The timers (Wait states, retry back-off) an execution is asleep on and the task tokens it waits
+   * for; empty when it is not running.
+   *
+   * @example
+   * const { tokens } = engine.pendingWork(executionArn);
+   * engine.sendTaskSuccess(tokens[0].taskToken, '{}');
+   */
+  pendingWork(executionArn: string): PendingWork {
+    this.describeExecution(executionArn);
+    return this.running.get(executionArn)?.run.pendingWork() ?? { timers: [], tokens: [] };
+  }
+
+  /**
+   * Fires an execution's pending Wait-state and retry timers now (all, or the one `timerId` names
+   * from pendingWork), as if their time had come. Only on a real-time scheduler: a virtual clock
+   * already jumps to the next timer whenever nothing else can run. The skip is committed before
+   * this returns, so a restart does not wait again, and the original timer never fires.
+   *
+   * @example
+   * const fired = engine.skipTimers(executionArn);
+   */
+  skipTimers(executionArn: string, timerId?: string): PendingTimer[] {
+    const row = this.describeExecution(executionArn);
+    if (this.scheduler.virtual) {
+      throw new ApiError('ValidationException', 'The engine runs on a virtual clock, which skips every wait by itself: there is no wait to skip');
+    }
+    const r = this.running.get(executionArn);
+    if (row.status !== ExecutionStatus.Running || !r) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
+    const fired = r.run.skipTimers(timerId);
+    if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${executionArn}'`);
+    this.commit();
+    return fired;
   }
 
   // ---- task tokens

@@ -160,6 +160,31 @@ interface Snapshot {
 type StateOutcome = { kind: 'next'; next: string; output: JsonValue; text?: string } | { kind: 'end'; output: JsonValue; text?: string };
 type BranchResult = { ok: true; output: JsonValue } | { ok: false; error: ExecutionError };
 
+/** A Wait state or retry back-off timer an execution is asleep on. */
+export interface PendingTimer {
+  /** the waiting frame: names the timer for skipTimers */
+  id: string;
+  stateName: string;
+  kind: 'Wait' | 'Retry';
+  /** when it fires, epoch milliseconds */
+  fireMs: number;
+  /** the Map iteration the state runs in */
+  mapIndex?: number;
+}
+
+/** A `.waitForTaskToken` task waiting for SendTaskSuccess/Failure. */
+export interface PendingToken {
+  id: string;
+  stateName: string;
+  taskToken: string;
+  mapIndex?: number;
+}
+
+export interface PendingWork {
+  timers: PendingTimer[];
+  tokens: PendingToken[];
+}
+
 /** Thrown through a frame's awaits when its branch is cancelled (a sibling failed, or StopExecution). */
 class Aborted extends Error {
   constructor() {
@@ -441,6 +466,8 @@ export class ExecutionRun {
   }
 
   private readonly heartbeatKick = new SparseMap<string, () => void>();
+  /** frames asleep on a Wait or retry timer: wakes the frame now (skipTimers) */
+  private readonly sleepers = new SparseMap<string, () => void>();
 
   // ------------------------------------------------------------------------------------------
   // events and frames
@@ -597,12 +624,51 @@ export class ExecutionRun {
 
   private async sleep(f: Frame, at: number): Promise<void> {
     const { promise, handle } = this.svc.scheduler.sleepUntil(at);
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    this.sleepers.set(f.id, wake);
     this.notifyBlocked(f);
     try {
-      await this.guard(f, promise);
+      await this.guard(f, Promise.race([promise, woken]));
     } finally {
       handle.cancel();
+      this.sleepers.delete(f.id);
     }
+  }
+
+  /** Wait-state and retry timers in flight, and the tokens the execution waits on: what is pending now. */
+  pendingWork(): PendingWork {
+    const timers: PendingTimer[] = [];
+    const tokens: PendingToken[] = [];
+    for (const f of this.frames.values()) {
+      const mapIndex = f.mapItem === undefined ? {} : { mapIndex: f.mapItem.index };
+      if ((f.phase.k === 'wait' || f.phase.k === 'backoff') && this.sleepers.has(f.id)) {
+        timers.push({ id: f.id, stateName: f.state, kind: f.phase.k === 'wait' ? 'Wait' : 'Retry', fireMs: f.phase.at, ...mapIndex });
+      } else if (f.phase.k === 'task' && f.phase.token !== undefined && this.tokenWaiters.has(f.phase.token)) {
+        tokens.push({ id: f.id, stateName: f.state, taskToken: f.phase.token, ...mapIndex });
+      }
+    }
+    return { timers, tokens };
+  }
+
+  /**
+   * Fires pending Wait-state and retry timers now: all of them, or the one `id` names. The new due
+   * time is part of the frame's phase, so the next commit makes the skip durable: a restart
+   * resumes past the wait instead of waiting again, and the original timer is cancelled, so it
+   * never fires later. Returns the timers it fired.
+   */
+  skipTimers(id?: string): PendingTimer[] {
+    const now = this.now();
+    const fired = this.pendingWork().timers.filter((t) => id === undefined || t.id === id);
+    for (const t of fired) {
+      const f = this.frames.get(t.id)!;
+      if (f.phase.k === 'wait' || f.phase.k === 'backoff') f.phase.at = Math.min(f.phase.at, now);
+      this.sleepers.get(t.id)?.();
+    }
+    if (fired.length > 0) this.svc.markDirty(this);
+    return fired;
   }
 
   private notifyBlocked(f: Frame): void {
