@@ -15,7 +15,7 @@
  * reused on AWS for 90 days after the execution closes, so they fit a person's manual start, not
  * an automatic restart.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -110,5 +110,9 @@ export class QueueDrainStack extends Stack {
     const alerting = new Alerting(this, 'Alerting', { ...(config.alarmEmail ? { email: config.alarmEmail } : {}) });
     alerting.onExecutionProblems(this.workflow.stateMachine);
     alerting.onDeadLetters('DeadLettersAlarm', this.deadLetters);
+
+    new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
   }
 }

@@ -5,7 +5,7 @@
  * cannot set a name, so a duplicated event would start a second execution. The state machine runs
  * asl/report-etl.asl.json with the BI handlers, notify (SES) and the callback endpoint.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -144,5 +144,13 @@ export class ReportEtlStack extends Stack {
     alerting.onDeadLetters('TriggerDeadLettersAlarm', this.triggerDeadLetters);
 
     this.functions = { startFromS3, uploadReport, startEtlJob, checkEtlJob, notify };
+
+    // What a person needs after deploying: where to upload, what to put in the secrets, what to watch.
+    new CfnOutput(this, 'ReportsBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'CallbackBaseUrl', { value: this.callbacks.baseUrl });
+    new CfnOutput(this, 'WebhookSecretArn', { value: this.callbacks.webhookSecret.secretArn });
+    new CfnOutput(this, 'BiApiKeySecretArn', { value: this.biApiKey.secretArn });
+    new CfnOutput(this, 'TriggerDeadLetterQueueUrl', { value: this.triggerDeadLetters.queueUrl });
   }
 }

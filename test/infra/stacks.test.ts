@@ -168,3 +168,12 @@ describe('queue-drain', () => {
     Template.fromStack(buildLonghaul().queueDrain).resourceCountIs('AWS::Scheduler::Schedule', 0);
   });
 });
+
+describe('outputs', () => {
+  it.each([
+    ['report-etl', report, ['BiApiKeySecretArn', 'CallbackBaseUrl', 'ReportsBucketName', 'StateMachineArn', 'TriggerDeadLetterQueueUrl', 'WebhookSecretArn']],
+    ['queue-drain', drain, ['DeadLetterQueueUrl', 'QueueUrl', 'StateMachineArn']],
+  ] as const)('%s: names what a person needs after deploying', (_name, template, names) => {
+    expect(Object.keys(template.toJSON().Outputs ?? {}).sort()).toEqual([...names]);
+  });
+});
