@@ -144,19 +144,48 @@ export function readStackConfig(file: string): { config: StackConfig; configDir:
  * await stack.stop();
  */
 export async function startLocalStack(opts: StackOptions = {}): Promise<LocalStack> {
+  // what is started is stopped, newest first, whether the start completes or a bad config stops it
+  const closers: (() => unknown)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (e) {
+        process.emitWarning(`stopping the local stack: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  };
+  try {
+    return await assemble(opts, closers, closeAll);
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll: () => Promise<void>): Promise<LocalStack> {
   const config = opts.config ?? {};
   const base = opts.configDir ?? process.cwd();
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const scheduler = opts.scheduler ?? new RealScheduler();
-  const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler });
-  const services = await startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port: opts.servicesPort, region: engine.region });
-  const api = await startApiServer({ engine, port: opts.port });
+  const region = 'us-east-1';
+  // the services stop after the engine: a task under way at the stop must not fail against them
+  const services = await startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port: opts.servicesPort, region });
+  closers.push(() => services.stop());
+  const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region });
+  closers.push(() => engine.close());
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await startSesEndpoint({ outbox, clock: () => scheduler.now() });
-  const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
-  const bi = await startBiSimulator({ scheduler, port: opts.bi?.port, webhookSecret, timings: opts.bi?.timings, faults: opts.bi?.faults });
-  const callbacks = await startCallbackReceiver({ port: opts.bi?.callbacksPort, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() });
+  closers.push(() => ses.stop());
   const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
+  closers.push(closeIntegrations);
+  const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
+  const callbacks = await startCallbackReceiver({ port: opts.bi?.callbacksPort, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() });
+  closers.push(() => callbacks.stop());
+  const bi = await startBiSimulator({ scheduler, port: opts.bi?.port, webhookSecret, timings: opts.bi?.timings, faults: opts.bi?.faults });
+  closers.push(() => bi.stop());
+  const api = await startApiServer({ engine, port: opts.port });
+  closers.push(() => api.close());
 
   const clients = new LocalClients(services.endpoint);
   const queues: Record<string, string> = {};
@@ -193,6 +222,7 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
     onLog: opts.onLambdaLog,
     endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: api.url, sesv2: ses.url },
   });
+  closers.push(() => lambda.close());
   engine.integrations.register(lambda);
   if (config.mockConfig) engine.integrations.intercept(mockedResponses(loadMockConfig(resolve(base, config.mockConfig))));
 
@@ -206,25 +236,8 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
     if (functionName !== undefined && !functions[functionName]) throw new Error(`rule ${rule.name} names the function ${functionName}, which the config does not define`);
     rules.put({ ...rule, stateMachineArn: stateMachine === undefined ? undefined : stateMachines[stateMachine], functionName });
   }
-  const disconnectS3 = rules.connectS3(services);
+  closers.push(() => rules.close());
+  closers.push(rules.connectS3(services));
   const resumed = engine.resumeAll();
-
-  let stopped = false;
-  return {
-    engine, api, services, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      disconnectS3();
-      rules.close();
-      await api.close();
-      await bi.stop();
-      await callbacks.stop();
-      await lambda.close();
-      await ses.stop();
-      closeIntegrations();
-      engine.close();
-      await services.stop();
-    },
-  };
+  return { engine, api, services, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed, stop: closeAll };
 }

@@ -110,3 +110,56 @@ describe('EventRules', () => {
     expect(env.scheduler.pendingTimers).toBe(0);
   });
 });
+
+describe('EventRules with a function target', () => {
+  const PATTERN = { source: ['aws.s3'] };
+
+  it('invokes the function with every delivery of an event, duplicates included, and starts no execution itself', async () => {
+    // Prepare
+    const env = testEngine();
+    const calls: { name: string; event: unknown }[] = [];
+    const rules = new EventRules({ engine: env.engine, invokeFunction: async (name, event) => (calls.push({ name, event }), {}) });
+    rules.put({ name: 'to-starter', eventPattern: PATTERN, functionName: 'start-from-s3' });
+    const event = objectCreatedEvent(created('in/a.csv'), { account: '123456789012', region: 'us-east-1', timeMs: env.now() });
+    // Act
+    const started = [...rules.dispatch(event), ...rules.dispatch(event)];
+    await rules.settled();
+    // Assess
+    expect(started).toEqual([]);
+    expect(calls).toEqual([{ name: 'start-from-s3', event }, { name: 'start-from-s3', event }]);
+  });
+
+  it('retries a failed delivery twice, as EventBridge does, then warns', async () => {
+    // Prepare
+    const env = testEngine();
+    let attempts = 0;
+    const rules = new EventRules({ engine: env.engine, invokeFunction: async () => (++attempts, { functionError: 'Unhandled', payload: '{"errorMessage":"boom"}' }) });
+    rules.put({ name: 'to-broken', eventPattern: PATTERN, functionName: 'broken' });
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      // Act
+      rules.dispatch(objectCreatedEvent(created('in/b.csv'), { account: '123456789012', region: 'us-east-1', timeMs: env.now() }));
+      await rules.settled();
+      // Assess
+      expect(attempts).toBe(3);
+      expect(warn).toHaveBeenCalledWith('rule to-broken could not deliver to the function broken: {"errorMessage":"boom"}');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it.each([
+    ['no target', {}, 'must have exactly one target'],
+    ['two targets', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:x', functionName: 'f' }, 'must have exactly one target'],
+  ])('refuses a rule with %s', (_what, target, message) => {
+    const env = testEngine();
+    const rules = new EventRules({ engine: env.engine, invokeFunction: async () => ({}) });
+    expect(() => rules.put({ name: 'r', eventPattern: PATTERN, ...target })).toThrow(message);
+  });
+
+  it('refuses a function target when no Lambda runtime is connected', () => {
+    const env = testEngine();
+    const rules = new EventRules({ engine: env.engine });
+    expect(() => rules.put({ name: 'r', eventPattern: PATTERN, functionName: 'f' })).toThrow(new InvalidRule('Rule r targets the function f, but no Lambda runtime is connected'));
+  });
+});
