@@ -4,7 +4,7 @@
  * the BI service simulator and the callback receiver. `longhaul serve` runs it in the foreground;
  * `npm start` and the whole-stack tests start it on free ports.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Engine } from '../engine/engine.ts';
 import { RealScheduler, type Scheduler } from '../engine/runtime/clock.ts';
@@ -128,6 +128,31 @@ function definitionOf(sm: StackStateMachine, base: string, refs: StackRefs): str
   return substitute(text, values);
 }
 
+/** The ports a data folder's stack listened on, kept so that a restart listens on them again. */
+interface StickyPorts {
+  services?: number;
+  ses?: number;
+  callbacks?: number;
+  bi?: number;
+}
+
+/**
+ * Starts a server on the port asked for, else the one this data folder used before, else a free
+ * one. Running executions hold these addresses (queue URLs and the callback URL are in their
+ * definitions, callback URLs in the BI service's jobs), so a restarted stack must come back on them.
+ */
+async function sticky<T>(ports: StickyPorts, name: keyof StickyPorts, asked: number | undefined, start: (port: number | undefined) => Promise<T>): Promise<T> {
+  const before = ports[name];
+  if (asked !== undefined || before === undefined) return start(asked);
+  try {
+    return await start(before);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    process.emitWarning(`the ${name} port ${before} this data folder used before is taken; running executions that call it will not reach it`);
+    return start(undefined);
+  }
+}
+
 /** Reads a stack config file. */
 export function readStackConfig(file: string): { config: StackConfig; configDir: string } {
   const path = resolve(file);
@@ -169,20 +194,30 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const scheduler = opts.scheduler ?? new RealScheduler();
   const region = 'us-east-1';
+  const portsFile = opts.dataDir && join(opts.dataDir, 'ports.json');
+  const ports: StickyPorts = portsFile && existsSync(portsFile) ? (JSON.parse(readFileSync(portsFile, 'utf8')) as StickyPorts) : {};
   // the services stop after the engine: a task under way at the stop must not fail against them
-  const services = await startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port: opts.servicesPort, region });
+  const services = await sticky(ports, 'services', opts.servicesPort, (port) => startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port, region }));
   closers.push(() => services.stop());
   const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region });
   closers.push(() => engine.close());
   const outbox = new Outbox({ dataDir: opts.dataDir });
-  const ses = await startSesEndpoint({ outbox, clock: () => scheduler.now() });
+  const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   closers.push(() => ses.stop());
   const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
   closers.push(closeIntegrations);
   const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
-  const callbacks = await startCallbackReceiver({ port: opts.bi?.callbacksPort, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() });
+  const callbacks = await sticky(ports, 'callbacks', opts.bi?.callbacksPort, (port) =>
+    startCallbackReceiver({ port, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() }),
+  );
   closers.push(() => callbacks.stop());
-  const bi = await startBiSimulator({ scheduler, port: opts.bi?.port, webhookSecret, timings: opts.bi?.timings, faults: opts.bi?.faults });
+  const bi = await sticky(ports, 'bi', opts.bi?.port, (port) =>
+    startBiSimulator({ scheduler, port, webhookSecret, timings: opts.bi?.timings, faults: opts.bi?.faults, dataDir: opts.dataDir }),
+  );
+  if (portsFile) {
+    const now: StickyPorts = { services: Number(new URL(services.endpoint).port), ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
+    writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
+  }
   closers.push(() => bi.stop());
   const api = await startApiServer({ engine, port: opts.port });
   closers.push(() => api.close());

@@ -14,6 +14,8 @@
 import { readBody } from '../http/read-body.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Scheduler, TimerHandle } from '../../engine/runtime/clock.ts';
 import { WebhookType, type WebhookEvent } from '../callbacks/events.ts';
@@ -86,6 +88,20 @@ export interface BiSimulatorOptions {
   random?: () => number;
   /** for upload, job and event ids; default randomUUID */
   uuid?: () => string;
+  /**
+   * a folder for the simulator's state (`bi-simulator.json`): uploads, jobs, idempotency keys and
+   * when each phase ends. A restarted simulator picks up where it stopped, as the real service
+   * would keep running while Longhaul's stack is down. Absent: memory only.
+   */
+  dataDir?: string;
+}
+
+/** What the state file holds: the public views plus when each phase ends. */
+interface SavedState {
+  uploads: (Upload & { readyAt: number })[];
+  jobs: (Job & { fails: boolean })[];
+  uploadKeys: [string, string][];
+  jobKeys: [string, string][];
 }
 
 export interface BiStats {
@@ -133,7 +149,24 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
   const jobKeys = new Map<string, string>();
   const timers = new Set<TimerHandle>();
   const counts = { webhooksSent: 0, webhooksLost: 0, webhooksFailed: 0 };
+  /** when each processing upload is done, and whether each job fails: decided once, kept across restarts */
+  const readyAt = new Map<string, number>();
+  const jobFails = new Map<string, boolean>();
   let stopped = false;
+
+  const stateFile = opts.dataDir === undefined ? undefined : join(opts.dataDir, 'bi-simulator.json');
+  const save = () => {
+    if (!stateFile) return;
+    const state: SavedState = {
+      uploads: [...uploads.values()].map((u) => ({ ...u, readyAt: readyAt.get(u.uploadId) ?? 0 })),
+      jobs: [...jobs.values()].map((j) => ({ ...j, fails: jobFails.get(j.jobId) ?? false })),
+      uploadKeys: [...uploadKeys],
+      jobKeys: [...jobKeys],
+    };
+    // written whole, then renamed: a killed process leaves the previous state, never half of one
+    writeFileSync(`${stateFile}.tmp`, JSON.stringify(state));
+    renameSync(`${stateFile}.tmp`, stateFile);
+  };
 
   const after = (seconds: number, fn: () => void) => {
     const handle: TimerHandle = scheduler.setTimeout(() => {
@@ -199,17 +232,24 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
     if (callbackUrl !== undefined && typeof callbackUrl !== 'string') throw new BadRequest('callbackUrl must be a string');
     const upload: Upload = { uploadId: `upl-${uuid()}`, bucket, key, callbackUrl, status: UploadStatus.Processing };
     uploads.set(upload.uploadId, upload);
-    after(timings.uploadSeconds + (faults.slowUploadSeconds ?? 0), () => {
+    readyAt.set(upload.uploadId, scheduler.now() + (timings.uploadSeconds + (faults.slowUploadSeconds ?? 0)) * 1000);
+    armUpload(upload);
+    return upload;
+  };
+
+  const armUpload = (upload: Upload) => {
+    after(Math.max(0, readyAt.get(upload.uploadId)! - scheduler.now()) / 1000, () => {
       if (picks(faults.failUploads, upload)) {
         upload.status = UploadStatus.Failed;
-        upload.error = `s3://${bucket}/${key} could not be read as a report`;
+        upload.error = `s3://${upload.bucket}/${upload.key} could not be read as a report`;
+        save();
         webhook(upload.callbackUrl, { type: WebhookType.UploadFailed, uploadId: upload.uploadId, status: upload.status, error: upload.error });
       } else {
         upload.status = UploadStatus.Processed;
+        save();
         webhook(upload.callbackUrl, { type: WebhookType.UploadProcessed, uploadId: upload.uploadId, status: upload.status });
       }
     });
-    return upload;
   };
 
   const createJob = (body: Record<string, unknown>): Job => {
@@ -223,29 +263,40 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
     const job: Job = { jobId: `job-${uuid()}`, uploadId, callbackUrl, status: JobStatus.Running, startedAt: now, endsAt: now + timings.jobSeconds * 1000 };
     jobs.set(job.jobId, job);
     // decided at the start, so a fault set mid-run does not change a running job's fate
-    const fails = picks(faults.failJobs, upload);
+    jobFails.set(job.jobId, picks(faults.failJobs, upload));
+    armJob(job);
+    return job;
+  };
+
+  /** Heartbeats every heartbeatSeconds from the job's start, and its end at `endsAt`, from now on. */
+  const armJob = (job: Job) => {
+    const upload = uploads.get(job.uploadId)!;
+    const fails = jobFails.get(job.jobId) ?? false;
+    const period = timings.heartbeatSeconds * 1000;
     const beat = (n: number) => {
-      const at = n * timings.heartbeatSeconds;
-      if (timings.heartbeatSeconds <= 0 || at >= timings.jobSeconds) return;
-      after(at - (n - 1) * timings.heartbeatSeconds, () => {
+      const at = job.startedAt + n * period;
+      if (period <= 0 || at >= job.endsAt) return;
+      after((at - scheduler.now()) / 1000, () => {
         if (job.status !== JobStatus.Running) return;
         webhook(job.callbackUrl, { type: WebhookType.JobHeartbeat, jobId: job.jobId, status: job.status, progress: progressOf(job) });
         beat(n + 1);
       });
     };
-    beat(1);
-    after(timings.jobSeconds, () => {
+    // the first beat still to come: after a restart, the ones missed while down are not sent late
+    beat(period > 0 ? Math.max(1, Math.floor((scheduler.now() - job.startedAt) / period) + 1) : 1);
+    after(Math.max(0, job.endsAt - scheduler.now()) / 1000, () => {
       if (fails) {
         job.status = JobStatus.Failed;
         job.error = `ETL job ${job.jobId} failed loading s3://${upload.bucket}/${upload.key}: row 1042 does not match the report schema`;
+        save();
         webhook(job.callbackUrl, { type: WebhookType.JobFailed, jobId: job.jobId, status: job.status, progress: progressOf(job), error: job.error });
       } else {
         job.status = JobStatus.Succeeded;
         job.resultUrl = `s3://${upload.bucket}/results/${job.jobId}.json`;
+        save();
         webhook(job.callbackUrl, { type: WebhookType.JobSucceeded, jobId: job.jobId, status: job.status, progress: 100, resultUrl: job.resultUrl });
       }
     });
-    return job;
   };
 
   /** Runs `create` once per Idempotency-Key: a repeated key answers the first id, with 200. */
@@ -254,8 +305,28 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
     if (known !== undefined) return { status: 200, id: known };
     const id = create();
     if (key !== undefined) keys.set(key, id);
+    save();
     return { status: 202, id };
   };
+
+  if (stateFile) {
+    mkdirSync(opts.dataDir!, { recursive: true });
+    if (existsSync(stateFile)) {
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as SavedState;
+      for (const { readyAt: at, ...u } of state.uploads) {
+        uploads.set(u.uploadId, u);
+        readyAt.set(u.uploadId, at);
+      }
+      for (const { fails, ...j } of state.jobs) {
+        jobs.set(j.jobId, j);
+        jobFails.set(j.jobId, fails);
+      }
+      for (const [k, v] of state.uploadKeys) uploadKeys.set(k, v);
+      for (const [k, v] of state.jobKeys) jobKeys.set(k, v);
+      for (const u of uploads.values()) if (u.status === UploadStatus.Processing) armUpload(u);
+      for (const j of jobs.values()) if (j.status === JobStatus.Running) armJob(j);
+    }
+  }
 
   const route = async (req: IncomingMessage): Promise<{ status: number; body: object }> => {
     const url = new URL(req.url ?? '/', 'http://bi');

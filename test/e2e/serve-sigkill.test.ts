@@ -8,7 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { readFileSync } from 'node:fs';
+import { findUploadExecution } from '../../cli/remote.ts';
+import { listOutbox } from '../../local/integrations/outbox.ts';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 
@@ -120,4 +123,56 @@ describe('a served local stack killed with SIGKILL', () => {
       rmSync(data, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('finishes a report-etl execution killed while its ETL job runs, with the same job and its completion callback', async () => {
+    // Prepare: the project's stack (longhaul.config.json) with the BI simulator's demo timings: a 10-second job
+    const data = mkdtempSync(join(tmpdir(), 'longhaul-serve-'));
+    let first: Served | undefined;
+    let second: Served | undefined;
+    try {
+      first = await serve(data);
+      const sfn = new SFNClient({ endpoint: first.api, region, credentials });
+      const s3 = new S3Client({ endpoint: first.services, region, credentials, forcePathStyle: true });
+      const since = Date.now();
+      await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'q3/killed.csv', Body: 'region,total\nemea,42\n' }));
+      const executionArn = (await findUploadExecution(sfn, { bucket: 'reports', key: 'q3/killed.csv' }, since))!;
+      // wait until the job runs: StartEtlJob has handed its task token to the BI service
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+        const entered = events.findIndex((e) => e.stateEnteredEventDetails?.name === 'StartEtlJob');
+        if (entered >= 0 && events.slice(entered).some((e) => e.type === 'TaskSubmitted')) break;
+        if (Date.now() > deadline) throw new Error('the ETL job did not start');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const c of [sfn, s3]) c.destroy();
+
+      // Act
+      first.child.kill('SIGKILL');
+      await first.exited;
+      second = await serve(data);
+      const sfn2 = new SFNClient({ endpoint: second.api, region, credentials });
+      let status = 'RUNNING';
+      const until = Date.now() + 30_000;
+      while (status === 'RUNNING' && Date.now() < until) {
+        status = (await sfn2.send(new DescribeExecutionCommand({ executionArn }))).status!;
+        if (status === 'RUNNING') await new Promise((r) => setTimeout(r, 200));
+      }
+      const { events = [] } = await sfn2.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+      sfn2.destroy();
+
+      // Assess: the job's own completion callback reached the restarted stack; no polling, no second job
+      expect(status).toBe('SUCCEEDED');
+      expect(events.filter((e) => e.stateEnteredEventDetails).map((e) => e.stateEnteredEventDetails!.name)).toEqual(['Begin', 'Init', 'UploadReport', 'StartEtlJob', 'NotifySucceeded', 'Succeeded']);
+      const bi = JSON.parse(readFileSync(join(data, 'bi-simulator.json'), 'utf8')) as { jobs: { status: string }[] };
+      expect(bi.jobs.map((j) => j.status)).toEqual(['SUCCEEDED']);
+      expect(listOutbox(data, { channel: 'email' }).map((e) => (e.message as { Content: { Simple: { Subject: { Data: string } } } }).Content.Simple.Subject.Data)).toEqual([
+        'Report loaded: s3://reports/q3/killed.csv',
+      ]);
+    } finally {
+      for (const s of [first, second]) if (s && s.child.exitCode === null) s.child.kill('SIGKILL');
+      await Promise.all([first, second].map((s) => s?.exited));
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

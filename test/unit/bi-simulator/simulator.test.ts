@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { VirtualScheduler } from '../../../engine/runtime/clock.ts';
 import { startBiSimulator, type BiSimulator, type BiSimulatorOptions } from '../../../local/bi-simulator/simulator.ts';
@@ -282,5 +285,44 @@ describe('faults', () => {
     env.bi.setFaults({ loseWebhooks: ['upload.processed'] });
     await env.processedUpload();
     expect(env.bi.stats()).toMatchObject({ uploads: 2, webhooksSent: 1, webhooksLost: 1 });
+  });
+});
+
+describe('a simulator with a data folder', () => {
+  it('picks up its uploads, jobs and idempotency keys after a restart, and ends a running job on time', async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'longhaul-bi-'));
+    teardown.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await simulator({ dataDir });
+    const uploadId = await first.processedUpload();
+    const started = await first.call('POST', '/jobs', { uploadId, callbackUrl: first.sink.url }, 'job-key');
+    const jobStart = first.scheduler.now();
+    await first.sleep(1000);
+    await first.bi.stop();
+    // Act: ten minutes down, then a new simulator on the same folder and clock
+    await first.sleep(600);
+    const second = await startBiSimulator({ scheduler: first.scheduler, webhookSecret: SECRET, timings: { uploadSeconds: 30, jobSeconds: 3600, heartbeatSeconds: 60 }, dataDir });
+    teardown.push(() => second.stop());
+    const call = async (method: string, path: string, body?: object, key?: string) => {
+      const done = first.scheduler.beginWork();
+      try {
+        const res = await fetch(`${second.url}${path}`, { method, body: body && JSON.stringify(body), headers: key ? { 'Idempotency-Key': key } : {} });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      } finally {
+        done();
+      }
+    };
+    const midway = await call('GET', `/jobs/${started.body.jobId}`);
+    const again = await call('POST', '/jobs', { uploadId, callbackUrl: first.sink.url }, 'job-key');
+    await first.sleep(3600);
+    // Assess
+    expect(midway.body).toMatchObject({ jobId: started.body.jobId, status: 'RUNNING', progress: 44 });
+    expect(again).toEqual({ status: 200, body: { jobId: started.body.jobId, status: 'RUNNING' } });
+    expect(second.stats()).toMatchObject({ uploads: 1, jobs: 1 });
+    const [succeeded] = first.sink.of('job.succeeded');
+    expect((succeeded.at * 1000 + START_MS - jobStart) / 1000).toBe(3600);
+    // beats while it was down (1020 s to 1560 s) are not sent late
+    const beats = first.sink.of('job.heartbeat').map((b) => (b.at * 1000 + START_MS - jobStart) / 1000);
+    expect(beats).toEqual(Array.from({ length: 59 }, (_, i) => (i + 1) * 60).filter((t) => t <= 1000 || t > 1600));
   });
 });
