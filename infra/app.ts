@@ -1,4 +1,4 @@
-/** `npm run synth` / `cdk deploy`: the Longhaul CDK app (configuration: infra/config.ts, docs/deploy.md). */
+/** `npm run synth` / `cdk deploy`: the Longhaul CDK app (configuration: infra/config.ts, README.md "Deploying to AWS"). */
 import { readConfig } from './config.ts';
 import { addLonghaulStacks, longhaulApp } from './longhaul-app.ts';
 

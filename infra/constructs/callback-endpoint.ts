@@ -10,7 +10,7 @@
  * not match, and the calls are denied. So the closest thing to "this state machine only" is: only
  * this receiver's role has the actions, the receiver accepts only webhooks signed with this
  * deployment's secret, and the task token itself (unguessable, bound to one task of one execution)
- * is the capability. docs/deploy.md says the same.
+ * is the capability. The README's deploy section says the same.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -46,7 +46,7 @@ export class CallbackEndpoint extends Construct {
     });
     Validations.of(this.webhookSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The secret is shared with the BI service, which signs with it; rotating it needs the BI service to switch in step, done by hand (docs/deploy.md).',
+      reason: 'The secret is shared with the BI service, which signs with it; rotating it needs the BI service to switch in step, done by hand (README.md, Deploying to AWS).',
     });
     this.receiver = new HandlerFunction(this, 'Receiver', {
       handler: HandlerName.CallbackReceiver,

@@ -91,7 +91,7 @@ export class ReportEtlStack extends Stack {
     });
     Validations.of(this.biApiKey).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The BI service issues this key; it changes when the BI service rotates it, by hand (docs/deploy.md), which no rotation Lambda here can do.',
+      reason: 'The BI service issues this key; it changes when the BI service rotates it, by hand (README.md, Deploying to AWS), which no rotation Lambda here can do.',
     });
     const biEnvironment = { BI_API_URL: config.biApiUrl, BI_API_KEY_SECRET_ARN: this.biApiKey.secretArn };
     const biFunction = (fid: string, handler: HandlerName) => {
