@@ -8,6 +8,14 @@ import { ApiError, type Engine } from '../engine.ts';
 /** What every action receives besides its request. */
 export interface ApiContext {
   engine: Engine;
+  /** the local stack's outbox, when the server was given one (the `Longhaul.ListOutbox` extension) */
+  outbox?: OutboxReader;
+}
+
+/** What the API reads of an outbox of sent e-mails and messages (local/integrations/outbox.ts). */
+export interface OutboxReader {
+  /** entries, oldest first */
+  list(): readonly object[];
 }
 
 /** A request body: the JSON object the client sent. */
@@ -18,6 +26,9 @@ export type Action = (request: ApiRequest, ctx: ApiContext) => object | Promise<
 
 /** The `X-Amz-Target` prefix of every Step Functions action. */
 export const TARGET_PREFIX = 'AWSStepFunctions.';
+
+/** The `X-Amz-Target` prefix of Longhaul's own actions, which AWS does not have (the console uses them). */
+export const EXTENSION_PREFIX = 'Longhaul.';
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
 

@@ -7,12 +7,16 @@
  * (`sync-127.0.0.1`), which does not resolve. Against a local endpoint, set
  * `disableHostPrefix: true` on the SDK client, or `AWS_DISABLE_HOST_PREFIX_INJECTION=true` for the
  * CLI and boto3. The server itself ignores the Host header.
+ *
+ * Besides AWS's actions it answers Longhaul's own extensions (`X-Amz-Target: Longhaul.<Action>`,
+ * see actions/index.ts), and serves the built web console at `/console/` (GET only).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, type Engine } from '../engine.ts';
-import { findAction } from './actions/index.ts';
-import { CONTENT_TYPE, TARGET_PREFIX, errorBody, type ApiContext, type ApiRequest } from './protocol.ts';
+import { findAction, findExtension } from './actions/index.ts';
+import { consoleFolder, serveConsole } from './console-files.ts';
+import { CONTENT_TYPE, EXTENSION_PREFIX, TARGET_PREFIX, errorBody, type ApiContext, type ApiRequest, type OutboxReader } from './protocol.ts';
 
 export interface ApiServerOptions {
   engine: Engine;
@@ -20,12 +24,21 @@ export interface ApiServerOptions {
   port?: number;
   /** default 127.0.0.1: the API has no authentication, keep it off the network */
   host?: string;
+  /**
+   * The built web console served at `/console/`: a folder, or false for none. Absent: console/dist
+   * when it has been built (`npm run console:build`), else none.
+   */
+  consoleDir?: string | false;
+  /** the local stack's outbox, for the `Longhaul.ListOutbox` extension */
+  outbox?: OutboxReader;
 }
 
 export interface ApiServer {
   /** `http://host:port`, the endpoint clients are given */
   url: string;
   port: number;
+  /** `url` + `/console/` when the server serves the console */
+  consoleUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -43,9 +56,11 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
  */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const host = opts.host ?? '127.0.0.1';
-  const ctx: ApiContext = { engine: opts.engine };
+  const ctx: ApiContext = { engine: opts.engine, outbox: opts.outbox };
+  const consoleDir = consoleFolder(opts.consoleDir);
   let requests = 0;
   const server = createServer((req, res) => {
+    if (consoleDir !== undefined && serveConsole(req, res, consoleDir)) return;
     const requestId = `00000000-0000-4000-8000-${(++requests).toString(16).padStart(12, '0')}`;
     handle(req, ctx).then(
       (body) => send(res, 200, body, requestId),
@@ -60,9 +75,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
+    consoleUrl: consoleDir === undefined ? undefined : `${url}/console/`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -74,11 +91,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 /** Reads, parses and dispatches one request. */
 async function handle(req: IncomingMessage, ctx: ApiContext): Promise<object> {
   const target = req.headers['x-amz-target'];
-  const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-  const action = req.method === 'POST' && name !== undefined ? findAction(name) : undefined;
+  const action = req.method === 'POST' && typeof target === 'string' ? targetAction(target) : undefined;
   const text = await readBody(req);
   if (!action) throw new ApiError('UnknownOperationException', `Unknown operation: '${typeof target === 'string' ? target : ''}'`);
   return action(parseBody(text), ctx);
+}
+
+function targetAction(target: string) {
+  if (target.startsWith(TARGET_PREFIX)) return findAction(target.slice(TARGET_PREFIX.length));
+  if (target.startsWith(EXTENSION_PREFIX)) return findExtension(target.slice(EXTENSION_PREFIX.length));
+  return undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -2,6 +2,10 @@
  * The registry of Step Functions actions the server answers, one file per action. An
  * `X-Amz-Target` of `AWSStepFunctions.<name>` for any name not listed here is
  * UnknownOperationException.
+ *
+ * `extensions` are Longhaul's own actions (`X-Amz-Target: Longhaul.<name>`), which AWS does not
+ * have: the web console uses them to complete task-token waits by hand, skip waits on a real-time
+ * stack and read the outbox. Nothing that must also work against AWS may depend on them.
  */
 import type { Action } from '../protocol.ts';
 import { createStateMachine } from './create-state-machine.ts';
@@ -11,12 +15,16 @@ import { describeStateMachine } from './describe-state-machine.ts';
 import { describeStateMachineForExecution } from './describe-state-machine-for-execution.ts';
 import { getExecutionHistory } from './get-execution-history.ts';
 import { listExecutions } from './list-executions.ts';
+import { listOutbox } from './list-outbox.ts';
 import { listStateMachines } from './list-state-machines.ts';
 import { listTagsForResource } from './list-tags-for-resource.ts';
+import { listTaskTokens } from './list-task-tokens.ts';
+import { listTimers } from './list-timers.ts';
 import { redriveExecution } from './redrive-execution.ts';
 import { sendTaskFailure } from './send-task-failure.ts';
 import { sendTaskHeartbeat } from './send-task-heartbeat.ts';
 import { sendTaskSuccess } from './send-task-success.ts';
+import { skipWait } from './skip-wait.ts';
 import { startExecution } from './start-execution.ts';
 import { startSyncExecution } from './start-sync-execution.ts';
 import { stopExecution } from './stop-execution.ts';
@@ -55,4 +63,18 @@ export type ActionName = keyof typeof actions;
 /** The action an `X-Amz-Target` names, if the server answers it. */
 export function findAction(name: string): Action | undefined {
   return Object.hasOwn(actions, name) ? actions[name as ActionName] : undefined;
+}
+
+export const extensions = {
+  ListTaskTokens: listTaskTokens,
+  ListTimers: listTimers,
+  SkipWait: skipWait,
+  ListOutbox: listOutbox,
+} as const satisfies Record<string, Action>;
+
+export type ExtensionName = keyof typeof extensions;
+
+/** The extension an `X-Amz-Target` of `Longhaul.<name>` names, if the server answers it. */
+export function findExtension(name: string): Action | undefined {
+  return Object.hasOwn(extensions, name) ? extensions[name as ExtensionName] : undefined;
 }
