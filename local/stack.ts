@@ -219,7 +219,8 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
     writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
   }
   closers.push(() => bi.stop());
-  const api = await startApiServer({ engine, port: opts.port });
+  // the console reads the outbox through the API (Longhaul.ListOutbox)
+  const api = await startApiServer({ engine, port: opts.port, outbox });
   closers.push(() => api.close());
 
   const clients = new LocalClients(services.endpoint);
