@@ -79,7 +79,7 @@ export interface StackOptions {
   /** where the functions' log lines go (default: stderr, prefixed with the function name) */
   onLambdaLog?: (line: LogLine) => void;
   /** the BI service simulator and the callback receiver its webhooks go to */
-  bi?: { port?: number; callbacksPort?: number; webhookSecret?: string; timings?: Partial<BiTimings>; faults?: BiFaults };
+  bi?: { port?: number; callbacksPort?: number; webhookSecret?: string; apiKey?: string; timings?: Partial<BiTimings>; faults?: BiFaults };
 }
 
 export interface LocalStack {
@@ -207,12 +207,13 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
   const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
   closers.push(closeIntegrations);
   const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
+  const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   const callbacks = await sticky(ports, 'callbacks', opts.bi?.callbacksPort, (port) =>
     startCallbackReceiver({ port, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() }),
   );
   closers.push(() => callbacks.stop());
   const bi = await sticky(ports, 'bi', opts.bi?.port, (port) =>
-    startBiSimulator({ scheduler, port, webhookSecret, timings: opts.bi?.timings, faults: opts.bi?.faults, dataDir: opts.dataDir }),
+    startBiSimulator({ scheduler, port, webhookSecret, apiKey: biApiKey, timings: opts.bi?.timings, faults: opts.bi?.faults, dataDir: opts.dataDir }),
   );
   if (portsFile) {
     const now: StickyPorts = { services: Number(new URL(services.endpoint).port), ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
@@ -246,7 +247,7 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
       ...fn,
       handler: `${resolve(base, file)}${exported ? `#${exported}` : ''}`,
       // the handlers find the BI service and the callback receiver here, as on AWS through their configuration
-      environment: { BI_API_URL: bi.url, BI_WEBHOOK_SECRET: webhookSecret, CALLBACK_BASE_URL: callbacks.url, ...resolveAll(fn.environment, refs, `functions[${name}].environment`) },
+      environment: { BI_API_URL: bi.url, BI_API_KEY: biApiKey, BI_WEBHOOK_SECRET: webhookSecret, CALLBACK_BASE_URL: callbacks.url, ...resolveAll(fn.environment, refs, `functions[${name}].environment`) },
     };
   }
   const lambda = new LambdaRuntime({

@@ -1,7 +1,6 @@
 /** One poll of the BI service's ETL job, for the workflow's Wait + Choice loop. */
-import { biClient, BiNotFound, type BiClient, type Fetch } from '../shared/bi-client.ts';
+import { biClientFromEnv, BiNotFound, type BiClient, type Fetch } from '../shared/bi-client.ts';
 import { HandlerError, HandlerErrorName } from '../shared/errors.ts';
-import { requiredEnv } from '../shared/input.ts';
 import type { CheckEtlJobInput, CheckEtlJobOutput } from './schema.ts';
 
 export interface CheckEtlJobDependencies {
@@ -30,7 +29,7 @@ export async function checkEtlJob(input: CheckEtlJobInput, deps: CheckEtlJobDepe
   }
 }
 
-/** Dependencies from the environment: BI_API_URL. */
+/** Dependencies from the environment: BI_API_URL, and BI_API_KEY or BI_API_KEY_ARN. */
 export function checkEtlJobDependencies(env: Record<string, string | undefined>, fetch?: Fetch): CheckEtlJobDependencies {
-  return { bi: biClient({ baseUrl: requiredEnv(env, 'BI_API_URL'), fetch }) };
+  return { bi: biClientFromEnv(env, fetch) };
 }

@@ -4,11 +4,18 @@
  * BI.Unavailable, which the workflows retry; the rest names what is wrong.
  */
 import { HandlerError, HandlerErrorName } from './errors.ts';
+import { requiredEnv } from './input.ts';
+import { readSecret } from './secrets.ts';
 
 export type Fetch = typeof globalThis.fetch;
 
 export interface BiClientOptions {
   baseUrl: string;
+  /**
+   * the API key sent as `X-Api-Key`, or a function reading it (a secret, read on the first call
+   * and kept for this client's life); absent: no key is sent
+   */
+  apiKey?: string | (() => Promise<string>);
   fetch?: Fetch;
   /** Per-request time limit in milliseconds (10 s unless given). */
   timeoutMs?: number;
@@ -37,11 +44,15 @@ export function biClient(options: BiClientOptions) {
   const fetchFn = options.fetch ?? globalThis.fetch;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
+  let apiKey: Promise<string> | undefined;
+  const key = options.apiKey;
+  const readKey = () => (apiKey ??= typeof key === 'function' ? key() : Promise.resolve(key!));
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+    if (key !== undefined) headers['x-api-key'] = await readKey();
     let response: Response;
     try {
       response = await fetchFn(`${baseUrl}${path}`, {
@@ -93,7 +104,20 @@ function errorFor(method: string, path: string, status: number, text: string): E
   }
   const what = `${method} ${path} answered ${status}${code ? ` ${code}` : ''}: ${message}`;
   if (status === 408 || status === 429 || status >= 500) return new HandlerError(HandlerErrorName.BiUnavailable, what);
+  if (status === 401 || status === 403) return new HandlerError(HandlerErrorName.BiUnauthorized, what);
   if (status === 404 || code === 'NotFound') return new BiNotFound(what);
   if (code === 'UploadNotProcessed') return new HandlerError(HandlerErrorName.BiUploadNotProcessed, what);
   return new HandlerError(HandlerErrorName.BiBadRequest, what);
+}
+
+/**
+ * The BI client a handler's environment describes: `BI_API_URL`, and the API key from `BI_API_KEY`
+ * (the local stack) or the secret `BI_API_KEY_ARN` names (infra/); without either, no key is sent.
+ *
+ * @example
+ * const bi = biClientFromEnv(process.env);
+ */
+export function biClientFromEnv(env: Record<string, string | undefined>, fetch?: Fetch): BiClient {
+  const hasKey = Boolean(env.BI_API_KEY || env.BI_API_KEY_ARN);
+  return biClient({ baseUrl: requiredEnv(env, 'BI_API_URL'), fetch, apiKey: hasKey ? () => readSecret(env, 'BI_API_KEY', fetch) : undefined });
 }

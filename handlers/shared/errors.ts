@@ -13,6 +13,8 @@ export const HandlerErrorName = {
   BiUploadNotProcessed: 'BI.UploadNotProcessed',
   /** The BI service refused the request as malformed; retrying cannot help. */
   BiBadRequest: 'BI.BadRequest',
+  /** The BI service refused the API key (401/403): the key secret is wrong or missing. */
+  BiUnauthorized: 'BI.Unauthorized',
   /** The error SendTaskFailure carries for an `upload.failed` webhook. */
   BiUploadFailed: 'BI.UploadFailed',
   /** The error SendTaskFailure carries for a `job.failed` webhook. */

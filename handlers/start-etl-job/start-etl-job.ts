@@ -1,7 +1,7 @@
 /** Starts the BI service's ETL job for a processed upload, at most once per idempotency key. */
-import { biClient, BiNotFound, type BiClient, type Fetch } from '../shared/bi-client.ts';
+import { biClientFromEnv, BiNotFound, type BiClient, type Fetch } from '../shared/bi-client.ts';
 import { HandlerError, HandlerErrorName } from '../shared/errors.ts';
-import { callbackUrl, requiredEnv } from '../shared/input.ts';
+import { callbackUrl } from '../shared/input.ts';
 import type { StartEtlJobInput, StartEtlJobOutput } from './schema.ts';
 
 export interface StartEtlJobDependencies {
@@ -32,7 +32,7 @@ export async function startEtlJob(input: StartEtlJobInput, deps: StartEtlJobDepe
   }
 }
 
-/** Dependencies from the environment: BI_API_URL. */
+/** Dependencies from the environment: BI_API_URL, and BI_API_KEY or BI_API_KEY_ARN. */
 export function startEtlJobDependencies(env: Record<string, string | undefined>, fetch?: Fetch): StartEtlJobDependencies {
-  return { bi: biClient({ baseUrl: requiredEnv(env, 'BI_API_URL'), fetch }) };
+  return { bi: biClientFromEnv(env, fetch) };
 }

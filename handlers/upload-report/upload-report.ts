@@ -2,8 +2,8 @@
  * Hands a report in S3 to the BI service. The BI service answers "upload processed" later, on the
  * callback URL that carries the workflow's task token.
  */
-import { biClient, type BiClient, type Fetch } from '../shared/bi-client.ts';
-import { callbackUrl, requiredEnv } from '../shared/input.ts';
+import { biClientFromEnv, type BiClient, type Fetch } from '../shared/bi-client.ts';
+import { callbackUrl } from '../shared/input.ts';
 import type { UploadReportInput, UploadReportOutput } from './schema.ts';
 
 export interface UploadReportDependencies {
@@ -26,7 +26,7 @@ export async function uploadReport(input: UploadReportInput, deps: UploadReportD
   return { uploadId: answer.uploadId };
 }
 
-/** Dependencies from the environment: BI_API_URL. */
+/** Dependencies from the environment: BI_API_URL, and BI_API_KEY or BI_API_KEY_ARN. */
 export function uploadReportDependencies(env: Record<string, string | undefined>, fetch?: Fetch): UploadReportDependencies {
-  return { bi: biClient({ baseUrl: requiredEnv(env, 'BI_API_URL'), fetch }) };
+  return { bi: biClientFromEnv(env, fetch) };
 }

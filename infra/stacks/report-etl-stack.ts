@@ -93,7 +93,7 @@ export class ReportEtlStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The BI service issues this key; it changes when the BI service rotates it, by hand (README.md, Deploying to AWS), which no rotation Lambda here can do.',
     });
-    const biEnvironment = { BI_API_URL: config.biApiUrl, BI_API_KEY_SECRET_ARN: this.biApiKey.secretArn };
+    const biEnvironment = { BI_API_URL: config.biApiUrl, BI_API_KEY_ARN: this.biApiKey.secretArn };
     const biFunction = (fid: string, handler: HandlerName) => {
       const f = new HandlerFunction(this, fid, { handler, bundling, readsSecrets: true, environment: biEnvironment });
       f.allow(['secretsmanager:GetSecretValue'], [this.biApiKey.secretArn]);

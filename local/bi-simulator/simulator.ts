@@ -81,6 +81,8 @@ export interface BiSimulatorOptions {
   host?: string;
   /** signs webhooks (`BI_WEBHOOK_SECRET`) */
   webhookSecret: string;
+  /** when set, every API request must carry it as `X-Api-Key` (`BI_API_KEY`), else 401 */
+  apiKey?: string;
   /** default DEMO_TIMINGS; fields given replace the defaults one by one */
   timings?: Partial<BiTimings>;
   faults?: BiFaults;
@@ -357,6 +359,11 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
   };
 
   const server = createServer((req, res) => {
+    if (opts.apiKey !== undefined && req.headers['x-api-key'] !== opts.apiKey) {
+      req.resume();
+      send(res, 401, { error: 'Unauthorized', message: 'missing or wrong X-Api-Key' });
+      return;
+    }
     if (faults.unavailable) {
       req.resume();
       send(res, 503, { error: 'ServiceUnavailable', message: 'The BI service is down for maintenance (injected outage)' });

@@ -95,7 +95,7 @@ describe('report-etl', () => {
     for (const handler of ['upload-report', 'start-etl-job', 'check-etl-job']) {
       report.hasResourceProperties('AWS::Lambda::Function', {
         Description: `Longhaul handlers/${handler}`,
-        Environment: { Variables: Match.objectLike({ BI_API_URL: built.config.biApiUrl, BI_API_KEY_SECRET_ARN: r.resolve(r.biApiKey.secretArn) }) },
+        Environment: { Variables: Match.objectLike({ BI_API_URL: built.config.biApiUrl, BI_API_KEY_ARN: r.resolve(r.biApiKey.secretArn) }) },
         Layers: [Match.stringLikeRegexp('AWS-Parameters-and-Secrets-Lambda-Extension-Arm64')],
       });
     }
