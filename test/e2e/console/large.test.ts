@@ -54,17 +54,20 @@ describeInBrowser('the console with 1,000 executions and a 10,000-event history'
       await page.getByTestId('page-number').filter({ hasText: 'Page 1' }).waitFor();
       await rows.nth(49).waitFor();
     });
-    const first = await rows.first().innerText();
+    const firstName = await rows.first().locator('td').first().innerText();
     await timed('next page of executions', async () => {
       await page.getByTestId('next-page').click();
       await page.getByTestId('page-number').filter({ hasText: 'Page 2' }).waitFor();
-      await page.waitForFunction((before) => document.querySelector('[data-testid="executions"] tbody tr')?.textContent !== before, first);
+      await rows.locator('td', { hasText: firstName }).waitFor({ state: 'detached' });
+      await rows.nth(49).waitFor();
     });
     expect(await rows.count()).toBe(50);
     await timed('filter FAILED', async () => {
       await page.getByTestId('status-filter').selectOption('FAILED');
       await page.getByTestId('page-number').filter({ hasText: 'Page 1' }).waitFor();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="executions"] tbody tr').length === 10);
+      await rows.locator('[data-testid="status"]', { hasText: 'SUCCEEDED' }).first().waitFor({ state: 'detached' });
+      await rows.nth(10).waitFor({ state: 'detached' });
+      await rows.nth(9).waitFor();
     });
 
     expect(await rows.count()).toBe(10);
