@@ -49,10 +49,12 @@ describe('LambdaRuntime instances', () => {
     expect(whileRunning).toEqual({ instances: 2, idle: 0, busy: 2, queued: 2 });
     const byPid = new Map<unknown, unknown[]>();
     for (const a of answers) byPid.set(a.payload.pid, [...(byPid.get(a.payload.pid) ?? []), a.payload.invocations]);
-    expect([...byPid.values()]).toEqual([
-      [1, 2],
-      [1, 2],
-    ]);
+    // no third instance: the two queued invocations ran on the two warm ones, each counting on from
+    // its own earlier invocations (which instance frees first, and so takes which, is the machine's timing)
+    const perInstance = [...byPid.values()];
+    expect(perInstance).toHaveLength(2);
+    for (const counts of perInstance) expect(counts).toEqual(Array.from({ length: counts.length }, (_, i) => i + 1));
+    expect(perInstance.flat()).toHaveLength(4);
   });
 
   it('reaps an instance left idle longer than idleTimeoutMs; the next invocation starts cold', async () => {
