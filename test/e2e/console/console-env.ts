@@ -10,6 +10,7 @@
 import { describe } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Engine } from '../../../engine/engine.ts';
@@ -21,7 +22,14 @@ import type { JsonValue } from '../../../engine/json.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ROLE = 'arn:aws:iam::123456789012:role/console-test';
-export const SCREENSHOTS = resolve(import.meta.dirname, '../../../docs/screenshots');
+/**
+ * Where the tests write their screenshots: docs/screenshots/ (committed, linked from the README)
+ * with LONGHAUL_SCREENSHOTS=1, else a temporary folder, so that a plain test run leaves the
+ * working tree as it found it.
+ */
+export const SCREENSHOTS = process.env.LONGHAUL_SCREENSHOTS === '1'
+  ? resolve(import.meta.dirname, '../../../docs/screenshots')
+  : join(tmpdir(), 'longhaul-console-screenshots');
 
 /** `describe`, or `describe.skip` with a message when there is no Chromium to drive. */
 export const describeInBrowser: typeof describe = existsSync(CHROMIUM)
