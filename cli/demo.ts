@@ -53,7 +53,7 @@ async function servedStack(data: string): Promise<Endpoints | undefined> {
 }
 
 function banner(lines: [string, string][]): string {
-  return lines.map(([k, v]) => `  ${k.padEnd(22)} ${v}`).join('\n');
+  return lines.map(([k, v]) => `  ${k.padEnd(24)} ${v}`).join('\n');
 }
 
 /**
@@ -90,6 +90,7 @@ export async function demo(opts: DemoOptions): Promise<number> {
     workflowNow = () => scheduler.now();
     console.log(banner([
       ['Step Functions API', stack.api.url],
+      ['console (while it runs)', stack.api.consoleUrl ?? '(not built: npm run console:build)'],
       ['S3 / SQS / SNS', stack.services.endpoint],
       ['BI service simulator', stack.bi.url],
       ['callback receiver', `${stack.callbacks.url}/callbacks`],

@@ -30,6 +30,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const lines = [
     'Longhaul local stack',
     `  Step Functions API   ${stack.api.url}`,
+    `  console              ${stack.api.consoleUrl ?? '(not built: npm run console:build)'}`,
     `  S3 / SQS / SNS       ${stack.services.endpoint}`,
     `  BI service           ${stack.bi.url}`,
     `  callbacks            ${stack.callbacks.url}/callbacks`,
