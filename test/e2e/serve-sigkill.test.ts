@@ -46,6 +46,17 @@ function serve(data: string): Promise<Served> {
   });
 }
 
+/** An execution's status once it is no longer RUNNING, or RUNNING after `ms`. */
+async function finalStatus(sfn: SFNClient, executionArn: string, ms: number): Promise<string> {
+  const deadline = Date.now() + ms;
+  let status = 'RUNNING';
+  while (status === 'RUNNING' && Date.now() < deadline) {
+    status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status!;
+    if (status === 'RUNNING') await new Promise((r) => setTimeout(r, 200));
+  }
+  return status;
+}
+
 const definition = {
   Comment: 'Waits, then writes a marker object named after the execution',
   StartAt: 'Hold',
@@ -93,15 +104,7 @@ describe('a served local stack killed with SIGKILL', () => {
       const s3b = new S3Client({ endpoint: second.services, region, credentials, forcePathStyle: true });
       const sqs2 = new SQSClient({ endpoint: second.services, region, credentials });
       const statuses: string[] = [];
-      for (const executionArn of arns) {
-        const deadline = Date.now() + 20_000;
-        let status = 'RUNNING';
-        while (status === 'RUNNING' && Date.now() < deadline) {
-          status = (await sfn2.send(new DescribeExecutionCommand({ executionArn }))).status!;
-          if (status === 'RUNNING') await new Promise((r) => setTimeout(r, 200));
-        }
-        statuses.push(status);
-      }
+      for (const executionArn of arns) statuses.push(await finalStatus(sfn2, executionArn, 20_000));
       const kept = await (await s3b.send(new GetObjectCommand({ Bucket: 'reports', Key: 'inbox/q3.csv' }))).Body!.transformToString();
       const markers = await Promise.all(names.map(async (n) => (await s3b.send(new GetObjectCommand({ Bucket: 'reports', Key: `done/${n}` }))).Body!.transformToString()));
       const queueUrl = QueueUrl!.replace(first.services, second.services);
@@ -152,12 +155,7 @@ describe('a served local stack killed with SIGKILL', () => {
       await first.exited;
       second = await serve(data);
       const sfn2 = new SFNClient({ endpoint: second.api, region, credentials });
-      let status = 'RUNNING';
-      const until = Date.now() + 30_000;
-      while (status === 'RUNNING' && Date.now() < until) {
-        status = (await sfn2.send(new DescribeExecutionCommand({ executionArn }))).status!;
-        if (status === 'RUNNING') await new Promise((r) => setTimeout(r, 200));
-      }
+      const status = await finalStatus(sfn2, executionArn, 30_000);
       const { events = [] } = await sfn2.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
       sfn2.destroy();
 
