@@ -9,13 +9,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { RealScheduler, VirtualScheduler } from '../engine/runtime/clock.ts';
 import { readStackConfig, startLocalStack, type LocalStack } from '../local/stack.ts';
-import { localClientConfig } from '../local/services/clients.ts';
 import { listOutbox } from '../local/integrations/outbox.ts';
-import { CliError, endpointsFile, findUploadExecution, sfnClient, type Endpoints } from './remote.ts';
+import { CliError, endpointsFile, sfnClient, uploadReport, type Endpoints } from './remote.ts';
 import { followExecution } from './follow.ts';
 import { formatMs } from './history-lines.ts';
 
@@ -108,18 +106,13 @@ export async function demo(opts: DemoOptions): Promise<number> {
   };
   process.once('SIGINT', interrupted);
   const sfn: SFNClient = sfnClient(endpoints);
-  const s3 = new S3Client({ ...localClientConfig(endpoints.services, 'us-east-1'), forcePathStyle: true });
   try {
     const file = opts.file ?? SAMPLE_REPORT;
     const key = `${new Date().toISOString().slice(0, 10)}/q3-sales.csv`;
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
-    const since = Date.now();
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(file) }));
-    console.log(`\nUploaded ${file} to s3://${BUCKET}/${key}; the upload rule starts report-etl through start-from-s3.`);
-    const executionArn = await findUploadExecution(sfn, { bucket: BUCKET, key }, since);
-    if (!executionArn) throw new CliError(`no execution started for s3://${BUCKET}/${key}: does longhaul.config.json route uploads to start-from-s3?`);
+    const { executionArn, uploadedAt } = await uploadReport(endpoints, sfn, file, { bucket: BUCKET, key });
+    console.log(`\nUploaded ${file} to s3://${BUCKET}/${key}; the upload rule started report-etl through start-from-s3.`);
     console.log(`Execution ${executionArn}\n`);
-    const r = await followExecution(sfn, executionArn, { workflowNow, realStart: since });
+    const r = await followExecution(sfn, executionArn, { workflowNow, realStart: uploadedAt });
     console.log(`\n${r.status} in ${formatMs(r.realMs)} of real time (${formatMs(r.workflowMs)} of workflow time)`);
     if (r.status !== 'SUCCEEDED') console.log(`  error  ${r.error ?? '-'}\n  cause  ${r.cause ?? '-'}`);
     else if (r.output) console.log(`  output ${r.output}`);
@@ -144,7 +137,6 @@ export async function demo(opts: DemoOptions): Promise<number> {
   } finally {
     process.off('SIGINT', interrupted);
     sfn.destroy();
-    s3.destroy();
     await stop();
   }
 }

@@ -87,23 +87,34 @@ async function machineArn(client: SFNClient, nameOrArn: string): Promise<string>
   return sm.stateMachineArn!;
 }
 
-/** `longhaul upload FILE`: puts a report into the local S3; the upload rule starts its execution. */
-export async function upload(e: Endpoints, file: string, opts: { bucket: string; key?: string; follow?: boolean }): Promise<void> {
+/**
+ * Puts a file into the local S3 (creating the bucket if need be) and answers the execution the
+ * upload started, with the time of the upload.
+ */
+export async function uploadReport(e: Endpoints, client: SFNClient, file: string, object: { bucket: string; key: string }): Promise<{ executionArn: string; uploadedAt: number }> {
   if (!e.services) throw new CliError('the local stack recorded no S3 endpoint');
   const s3 = new S3Client({ endpoint: e.services, region, credentials, forcePathStyle: true });
-  const client = sfn(e);
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: opts.bucket })).catch(() => undefined);
-    const key = opts.key ?? `reports/${basename(file)}`;
-    const since = Date.now();
-    await s3.send(new PutObjectCommand({ Bucket: opts.bucket, Key: key, Body: readFileSync(file) }));
-    console.log(`uploaded s3://${opts.bucket}/${key}`);
-    const executionArn = await findUploadExecution(client, { bucket: opts.bucket, key }, since);
-    if (!executionArn) throw new CliError(`no execution started for s3://${opts.bucket}/${key} within 15 s: does a rule in longhaul.config.json take uploads to this bucket?`);
-    console.log(executionArn);
-    if (opts.follow) await follow(client, executionArn);
+    await s3.send(new CreateBucketCommand({ Bucket: object.bucket })).catch(() => undefined);
+    const uploadedAt = Date.now();
+    await s3.send(new PutObjectCommand({ Bucket: object.bucket, Key: object.key, Body: readFileSync(file) }));
+    const executionArn = await findUploadExecution(client, object, uploadedAt);
+    if (!executionArn) throw new CliError(`no execution started for s3://${object.bucket}/${object.key} within 15 s: does a rule in longhaul.config.json take uploads to this bucket?`);
+    return { executionArn, uploadedAt };
   } finally {
     s3.destroy();
+  }
+}
+
+/** `longhaul upload FILE`: puts a report into the local S3; the upload rule starts its execution. */
+export async function upload(e: Endpoints, file: string, opts: { bucket: string; key?: string; follow?: boolean }): Promise<void> {
+  const client = sfn(e);
+  try {
+    const key = opts.key ?? `reports/${basename(file)}`;
+    const { executionArn } = await uploadReport(e, client, file, { bucket: opts.bucket, key });
+    console.log(`uploaded s3://${opts.bucket}/${key}\n${executionArn}`);
+    if (opts.follow) await follow(client, executionArn);
+  } finally {
     client.destroy();
   }
 }
