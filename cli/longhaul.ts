@@ -53,9 +53,7 @@ program
   .option('--services-port <port>', 'the S3/SQS/SNS port (default: a free one)')
   .option('--config <file>', 'the stack config: functions, buckets, queues, state machines, rules, mock config (default longhaul.config.json when there is one)')
   .option('--duplicate-delivery', 'invoke every Lambda task twice, to prove handlers idempotent')
-  .action(async (opts: ServeOptions) => {
-    await serve(opts);
-  });
+  .action((opts: ServeOptions) => run(() => serve(opts)));
 
 program
   .command('outbox')
@@ -86,12 +84,15 @@ function stackCommand(name: string, description: string): Command {
     .option('--endpoint <url>', 'the Step Functions API (default: the one `serve` recorded)');
 }
 
+/** Errors whose message is the whole story: printed as they are, without their name. */
+const ONE_LINE_ERRORS = new Set(['DataFolderLocked', 'PortInUse', 'StoreUnavailable']);
+
 async function run(action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (e) {
     const err = e as { name?: string; message?: string };
-    console.error(e instanceof CliError ? err.message : `${err.name}: ${err.message}`);
+    console.error(e instanceof CliError || ONE_LINE_ERRORS.has(err.name ?? '') ? err.message : `${err.name}: ${err.message}`);
     process.exitCode = 1;
   }
 }

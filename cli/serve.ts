@@ -46,15 +46,22 @@ export async function serve(opts: ServeOptions): Promise<void> {
   // the other commands (upload, start, list, show, redrive) find the stack through this file
   writeFileSync(endpointsFile(opts.data), JSON.stringify({ api: stack.api.url, services: stack.services.endpoint }) + '\n');
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (signal: string) => {
-      console.log(`\n${signal}: stopping (running executions resume at the next start)`);
+      if (stopping) {
+        // a second Ctrl-C: the user will not wait; what was committed is kept, as after SIGKILL
+        console.log(`\n${signal} again: exiting now (running executions resume at the next start)`);
+        process.exit(130);
+      }
+      stopping = true;
+      console.log(`\n${signal}: stopping (running executions resume at the next start; ${signal} again to exit at once)`);
       rmSync(endpointsFile(opts.data), { force: true });
       stack.stop().then(resolve, (e: unknown) => {
         console.error(e);
         resolve();
       });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
 }

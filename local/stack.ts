@@ -5,6 +5,7 @@
  * `npm start` and the whole-stack tests start it on free ports.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Engine } from '../engine/engine.ts';
 import { RealScheduler, type Scheduler } from '../engine/runtime/clock.ts';
@@ -19,7 +20,8 @@ import { loadMockConfig, mockedResponses } from './mocks/mock-config.ts';
 import { EventRules, type EventRule } from './triggers/rules.ts';
 import { startBiSimulator, type BiFaults, type BiSimulator, type BiTimings } from './bi-simulator/simulator.ts';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks/receiver.ts';
-import { engineTaskSender } from './callbacks/task-sender.ts';
+import { engineTaskSender, type TaskSender } from './callbacks/task-sender.ts';
+import { lockDataFolder } from './data-lock.ts';
 import { startSesEndpoint, type SesEndpoint } from './services/ses.ts';
 import { LocalClients } from './services/clients.ts';
 import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
@@ -161,7 +163,14 @@ export function readStackConfig(file: string): { config: StackConfig; configDir:
 
 /**
  * Starts the local stack. Executions left running by a previous process on the same data folder
- * resume.
+ * resume. Another process holding the data folder is refused with {@link DataFolderLocked}.
+ *
+ * Start order: the data folder is locked first; the Step Functions API listens only once every
+ * integration, function and configured state machine exists (a start it accepts can run), and
+ * the saved ports are written only once everything listens. Stop order ({@link LocalStack.stop}):
+ * nothing accepts work any more, then the engine halts at its last commit, then the runtimes close
+ * — so a task cut short by the stop is not recorded as failed, and runs again on resume as after
+ * SIGKILL.
  *
  * @example
  * const stack = await startLocalStack({ dataDir: '.longhaul', port: 8083 });
@@ -169,60 +178,89 @@ export function readStackConfig(file: string): { config: StackConfig; configDir:
  * await stack.stop();
  */
 export async function startLocalStack(opts: StackOptions = {}): Promise<LocalStack> {
-  // what is started is stopped, newest first, whether the start completes or a bad config stops it
-  const closers: (() => unknown)[] = [];
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch (e) {
-        process.emitWarning(`stopping the local stack: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-  };
+  const stopping = new StopOrder();
   try {
-    return await assemble(opts, closers, closeAll);
+    return await assemble(opts, stopping);
   } catch (e) {
-    await closeAll();
+    await stopping.run();
     throw e;
   }
 }
 
-async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll: () => Promise<void>): Promise<LocalStack> {
+/**
+ * What a started stack stops, in three groups: what takes work in (servers, triggers), the
+ * engine, then what work runs on (runtimes, services). Each group stops newest first.
+ */
+class StopOrder {
+  private readonly intake: Closer[] = [];
+  private readonly engine: Closer[] = [];
+  private readonly runtimes: Closer[] = [];
+  private stopped: Promise<void> | undefined;
+
+  acceptsWork(close: Closer): void {
+    this.intake.push(close);
+  }
+
+  runsEngine(close: Closer): void {
+    this.engine.push(close);
+  }
+
+  runsWork(close: Closer): void {
+    this.runtimes.push(close);
+  }
+
+  /** Stops everything once; later calls wait for the same stop. */
+  run(): Promise<void> {
+    this.stopped ??= (async () => {
+      for (const group of [this.intake, this.engine, this.runtimes]) {
+        for (const close of group.splice(0).reverse()) {
+          try {
+            await close();
+          } catch (e) {
+            process.emitWarning(`stopping the local stack: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+      }
+    })();
+    return this.stopped;
+  }
+}
+
+type Closer = () => unknown;
+
+async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalStack> {
   const config = opts.config ?? {};
   const base = opts.configDir ?? process.cwd();
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const lock = lockDataFolder(opts.dataDir);
+    stopping.runsWork(() => lock.release());
+  }
   const scheduler = opts.scheduler ?? new RealScheduler();
   const region = 'us-east-1';
   const portsFile = opts.dataDir && join(opts.dataDir, 'ports.json');
   const ports: StickyPorts = portsFile && existsSync(portsFile) ? (JSON.parse(readFileSync(portsFile, 'utf8')) as StickyPorts) : {};
   // the services stop after the engine: a task under way at the stop must not fail against them
   const services = await sticky(ports, 'services', opts.servicesPort, (port) => startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port, region }));
-  closers.push(() => services.stop());
+  stopping.runsWork(() => services.stop());
   const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region });
-  closers.push(() => engine.close());
+  stopping.runsEngine(() => engine.close());
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
-  closers.push(() => ses.stop());
-  const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
-  closers.push(closeIntegrations);
+  stopping.runsWork(() => ses.stop());
+  stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox }));
   const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
+  // webhooks that arrive before the executions they settle have resumed wait for them
+  const resumedAll = deferred();
   const callbacks = await sticky(ports, 'callbacks', opts.bi?.callbacksPort, (port) =>
-    startCallbackReceiver({ port, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() }),
+    startCallbackReceiver({ port, secret: webhookSecret, sfn: afterResume(engineTaskSender(engine), resumedAll.promise), clock: () => scheduler.now() }),
   );
-  closers.push(() => callbacks.stop());
+  stopping.acceptsWork(() => callbacks.stop());
   const bi = await sticky(ports, 'bi', opts.bi?.port, (port) =>
     startBiSimulator({ scheduler, port, webhookSecret, apiKey: biApiKey, timings: opts.bi?.timings, faults: opts.bi?.faults, dataDir: opts.dataDir }),
   );
-  if (portsFile) {
-    const now: StickyPorts = { services: Number(new URL(services.endpoint).port), ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
-    writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
-  }
-  closers.push(() => bi.stop());
-  // the console reads the outbox through the API (Longhaul.ListOutbox)
-  const api = await startApiServer({ engine, port: opts.port, outbox });
-  closers.push(() => api.close());
+  stopping.acceptsWork(() => bi.stop());
 
   const clients = new LocalClients(services.endpoint);
   const queues: Record<string, string> = {};
@@ -232,12 +270,15 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
   } finally {
     clients.destroy();
   }
+  // the API listens last, but references and functions need its address now: pick its port first
+  const apiPort = opts.port || (await freePort());
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
   const refs: StackRefs = {
     functions: Object.fromEntries(Object.keys(config.functions ?? {}).map((name) => [name, functionArn(name, engine.region, engine.accountId)])),
     stateMachines: Object.fromEntries((config.stateMachines ?? []).map((sm) => [sm.name, stateMachineArn(engine, sm.name)])),
     queues,
     buckets: config.buckets ?? [],
-    urls: { callbacks: callbacks.url, bi: bi.url, api: api.url, services: services.endpoint },
+    urls: { callbacks: callbacks.url, bi: bi.url, api: apiUrl, services: services.endpoint },
   };
 
   const functions: Record<string, FunctionConfig> = {};
@@ -257,9 +298,9 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
     accountId: engine.accountId,
     duplicateDelivery: opts.duplicateDelivery,
     onLog: opts.onLambdaLog,
-    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: api.url, sesv2: ses.url },
+    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: apiUrl, sesv2: ses.url },
   });
-  closers.push(() => lambda.close());
+  stopping.runsWork(() => lambda.close());
   engine.integrations.register(lambda);
   if (config.mockConfig) engine.integrations.intercept(mockedResponses(loadMockConfig(resolve(base, config.mockConfig))));
 
@@ -273,8 +314,62 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
     if (functionName !== undefined && !functions[functionName]) throw new Error(`rule ${rule.name} names the function ${functionName}, which the config does not define`);
     rules.put({ ...rule, stateMachineArn: stateMachine === undefined ? undefined : stateMachines[stateMachine], functionName });
   }
-  closers.push(() => rules.close());
-  closers.push(rules.connectS3(services));
+  stopping.acceptsWork(() => rules.close());
+  stopping.acceptsWork(rules.connectS3(services));
+
+  // everything a request can reach exists: the API may listen (the console reads the outbox through it)
+  const api = await listenOnce('the Step Functions API', apiPort, (port) => startApiServer({ engine, port, outbox }));
+  stopping.acceptsWork(() => api.close());
   const resumed = engine.resumeAll();
-  return { engine, api, services, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed, stop: closeAll };
+  resumedAll.resolve();
+  if (portsFile) {
+    const now: StickyPorts = { services: Number(new URL(services.endpoint).port), ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
+    writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
+  }
+  return { engine, api, services, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed, stop: () => stopping.run() };
+}
+
+/** A port free on 127.0.0.1 now, for a server that listens later. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A TaskSender whose calls wait until `ready` (the stack's executions have resumed). */
+function afterResume(sender: TaskSender, ready: Promise<void>): TaskSender {
+  return {
+    sendTaskSuccess: async (token, output) => ready.then(() => sender.sendTaskSuccess(token, output)),
+    sendTaskFailure: async (token, error, cause) => ready.then(() => sender.sendTaskFailure(token, error, cause)),
+    sendTaskHeartbeat: async (token) => ready.then(() => sender.sendTaskHeartbeat(token)),
+  };
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Starts a server on `port`, turning a taken port into one line that says which and what to do. */
+async function listenOnce<T>(what: string, port: number, start: (port: number) => Promise<T>): Promise<T> {
+  try {
+    return await start(port);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUse(what, port);
+    throw e;
+  }
+}
+
+/** A port the stack was asked to listen on is taken by another program. */
+export class PortInUse extends Error {
+  constructor(what: string, port: number) {
+    super(`${what} cannot listen on 127.0.0.1:${port}: another program uses that port (choose another with --port)`);
+    this.name = 'PortInUse';
+  }
 }

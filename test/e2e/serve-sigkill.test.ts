@@ -4,10 +4,10 @@
  * through the AWS SDK clients, as a user's code would.
  */
 import { describe, it, expect } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { serve, type Served } from '../support/served.ts';
 import { SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { readFileSync } from 'node:fs';
 import { findUploadExecution } from '../../cli/remote.ts';
@@ -15,36 +15,8 @@ import { listOutbox } from '../../local/integrations/outbox.ts';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 
-const CLI = resolve('cli/longhaul.ts');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
-
-interface Served {
-  child: ChildProcess;
-  api: string;
-  services: string;
-  exited: Promise<number | null>;
-}
-
-function serve(data: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, 'serve', '--port', '0', '--data', data], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const api = /Step Functions API\s+(\S+)/.exec(out)?.[1];
-      const services = /S3 \/ SQS \/ SNS\s+(\S+)/.exec(out)?.[1];
-      if (api && services && out.includes('Stop with Ctrl-C')) {
-        clearTimeout(timer);
-        resolvePromise({ child, api, services, exited });
-      }
-    });
-  });
-}
 
 /** An execution's status once it is no longer RUNNING, or RUNNING after `ms`. */
 async function finalStatus(sfn: SFNClient, executionArn: string, ms: number): Promise<string> {
