@@ -85,7 +85,7 @@ function stackCommand(name: string, description: string): Command {
 }
 
 /** Errors whose message is the whole story: printed as they are, without their name. */
-const ONE_LINE_ERRORS = new Set(['DataFolderLocked', 'PortInUse', 'StoreUnavailable']);
+const ONE_LINE_ERRORS = new Set(['DataFolderLocked', 'DataFolderUnusable', 'PortInUse', 'StoreUnavailable']);
 
 async function run(action: () => Promise<void>): Promise<void> {
   try {

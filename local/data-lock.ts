@@ -8,7 +8,7 @@
  * dies — a SIGKILLed `serve` never leaves a stale lock behind, and no PID check can be fooled by a
  * reused PID. Who holds it is written beside it in `lock.json`, only to name them in the message.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -32,6 +32,14 @@ export class DataFolderLocked extends Error {
   }
 }
 
+/** Thrown when the data folder cannot be made or written; its message is the one line to print. */
+export class DataFolderUnusable extends Error {
+  constructor(folder: string, reason: string) {
+    super(`The data folder ${folder} cannot be used: ${reason}. Give --data a folder this user can write`);
+    this.name = 'DataFolderUnusable';
+  }
+}
+
 export interface DataFolderLock {
   readonly folder: string;
   /** Releases the lock (idempotent). */
@@ -48,7 +56,16 @@ export interface DataFolderLock {
 export function lockDataFolder(folder: string): DataFolderLock {
   const dir = resolve(folder);
   const holderFile = join(dir, 'lock.json');
-  const db = new DatabaseSync(join(dir, 'lock.db'));
+  let db: DatabaseSync;
+  try {
+    mkdirSync(dir, { recursive: true });
+    // SQLite says only "unable to open database file"; the file system says why
+    accessSync(dir, constants.W_OK);
+    db = new DatabaseSync(join(dir, 'lock.db'));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new DataFolderUnusable(dir, err.code ? `${err.code} (${err.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')})` : err.message);
+  }
   try {
     db.exec('PRAGMA locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');

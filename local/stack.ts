@@ -4,7 +4,7 @@
  * the BI service simulator and the callback receiver. `longhaul serve` runs it in the foreground;
  * `npm start` and the whole-stack tests start it on free ports.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Engine } from '../engine/engine.ts';
@@ -232,7 +232,6 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const config = opts.config ?? {};
   const base = opts.configDir ?? process.cwd();
   if (opts.dataDir) {
-    mkdirSync(opts.dataDir, { recursive: true });
     const lock = lockDataFolder(opts.dataDir);
     stopping.runsWork(() => lock.release());
   }

@@ -114,6 +114,24 @@ describe('one serve per data folder', () => {
   }, 60_000);
 });
 
+describe('a data folder that cannot be used', () => {
+  it('is said in one line at start, naming the folder and the reason', async () => {
+    // Prepare: a "folder" under a file (a read-only folder says EACCES the same way, but tests run as root here)
+    const p = project();
+    cleanups.push(p.cleanup);
+    writeFileSync(p.data, 'not a folder');
+
+    // Act
+    const refused = spawnServe(join(p.data, 'state'), ['--config', p.config]);
+    running.push(refused);
+    const code = await refused.exited;
+
+    // Assess
+    expect(code).toBe(1);
+    expect(refused.output().trim()).toBe(`The data folder ${join(p.data, 'state')} cannot be used: ENOTDIR (not a directory). Give --data a folder this user can write`);
+  }, 30_000);
+});
+
 describe('the start order', () => {
   it('opens the API only once the configured functions and state machines exist: the first answered start runs', async () => {
     // Prepare: a port of our choosing, hammered from the moment serve is spawned
