@@ -5,8 +5,9 @@
  * SendTaskFailure (`BI.UploadFailed` / `BI.JobFailed`, cause: the webhook's error), and
  * `job.heartbeat` SendTaskHeartbeat.
  *
- * Answers: 200 `{ accepted: true }`; 401 for a missing or forged signature or a stale timestamp;
- * 409 for an event id already accepted; 400 for a body that is not an event or has no token;
+ * Answers: 200 `{ accepted: true }`; 401 for a missing or forged signature, a signature made for
+ * another callback URL (another task token: the signature covers the path and query as well as
+ * the timestamp and body), or a stale timestamp; 409 for an event id already accepted; 400 for a body that is not an event or has no token;
  * 410 when the token's task has ended; 502 when Step Functions could not be told (the id is
  * released, so the sender's retry is accepted). Error bodies are `{ error, message }`.
  *
@@ -21,7 +22,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { BiError, WebhookType, isWebhookType, type WebhookEvent } from './events.ts';
 import { EventReplayed, InvalidCallbackToken, InvalidEvent, TaskGone, TaskSenderUnavailable, WebhookRejected } from './errors.ts';
-import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifyWebhook } from './signature.ts';
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, callbackToken, verifyWebhook } from './signature.ts';
 import type { TaskSender } from './task-sender.ts';
 
 export interface CallbackReceiverOptions {
@@ -73,9 +74,11 @@ export async function startCallbackReceiver(opts: CallbackReceiverOptions): Prom
     if (req.method !== 'POST' || url.pathname !== '/callbacks') throw new WebhookRejected(404, 'NotFound', `no route for ${req.method} ${url.pathname}`);
     const body = await readBody(req, MAX_BODY_BYTES, (max) => new InvalidEvent(`the body is larger than ${max} bytes`));
     const nowSeconds = Math.floor(opts.clock() / 1000);
-    const t = verifyWebhook(opts.secret, body, req.headers[SIGNATURE_HEADER], nowSeconds, tolerance);
+    // the request target as sent: the signature covers it, and the token is read from it
+    const target = req.url ?? '/';
+    const t = verifyWebhook(opts.secret, target, body, req.headers[SIGNATURE_HEADER], nowSeconds, tolerance);
     const event = parseEvent(body);
-    const token = url.searchParams.get('token');
+    const token = callbackToken(target);
     if (!token) throw new InvalidCallbackToken('the callback URL has no token');
     prune(nowSeconds);
     if (accepted.has(event.id)) throw new EventReplayed(event.id);
