@@ -20,6 +20,7 @@ import { EventRules, type EventRule } from './triggers/rules.ts';
 import { startBiSimulator, type BiFaults, type BiSimulator, type BiTimings } from './bi-simulator/simulator.ts';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks/receiver.ts';
 import { engineTaskSender } from './callbacks/task-sender.ts';
+import { localWebhookSecret } from './callbacks/webhook-secret.ts';
 import { startSesEndpoint, type SesEndpoint } from './services/ses.ts';
 import { LocalClients } from './services/clients.ts';
 import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
@@ -206,7 +207,7 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
   closers.push(() => ses.stop());
   const closeIntegrations = registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox });
   closers.push(closeIntegrations);
-  const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
+  const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   const callbacks = await sticky(ports, 'callbacks', opts.bi?.callbacksPort, (port) =>
     startCallbackReceiver({ port, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() }),
