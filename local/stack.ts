@@ -210,7 +210,7 @@ async function assemble(opts: StackOptions, closers: (() => unknown)[], closeAll
   const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   const callbacks = await sticky(ports, 'callbacks', opts.bi?.callbacksPort, (port) =>
-    startCallbackReceiver({ port, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now() }),
+    startCallbackReceiver({ port, secret: webhookSecret, sfn: engineTaskSender(engine), clock: () => scheduler.now(), dataDir: opts.dataDir }),
   );
   closers.push(() => callbacks.stop());
   const bi = await sticky(ports, 'bi', opts.bi?.port, (port) =>

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AcceptedWebhooks, ACCEPTED_WEBHOOKS_FILE } from '../../../local/callbacks/accepted-webhooks.ts';
 import { startCallbackReceiver, type CallbackReceiver } from '../../../local/callbacks/receiver.ts';
 import { signWebhook, verifyWebhook } from '../../../local/callbacks/signature.ts';
 import type { TaskSender } from '../../../local/callbacks/task-sender.ts';
@@ -38,8 +42,8 @@ afterEach(async () => {
   for (const r of open.splice(0)) await r.stop();
 });
 
-async function receiver(sfn: TaskSender): Promise<CallbackReceiver> {
-  const r = await startCallbackReceiver({ secret: SECRET, sfn, clock: () => NOW_MS });
+async function receiver(sfn: TaskSender, opts: { dataDir?: string; clock?: () => number } = {}): Promise<CallbackReceiver> {
+  const r = await startCallbackReceiver({ secret: SECRET, sfn, clock: opts.clock ?? (() => NOW_MS), dataDir: opts.dataDir });
   open.push(r);
   return r;
 }
@@ -232,3 +236,67 @@ describe('the callback receiver', () => {
   });
 });
 
+describe('the callback receiver with a data folder', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const dataFolder = () => {
+    const d = mkdtempSync(join(tmpdir(), 'longhaul-callbacks-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it.each(['job.heartbeat', 'job.succeeded'])('refuses 409 a %s replayed after a restart on the same folder, and tells Step Functions once', async (type) => {
+    // Prepare
+    const dataDir = dataFolder();
+    const sfn = recordingSender();
+    const first = await receiver(sfn, { dataDir });
+    expect((await post(first, event(type))).status).toBe(200);
+    await first.stop();
+    // Act
+    const restarted = await receiver(sfn, { dataDir });
+    const replay = await post(restarted, event(type));
+    // Assess
+    expect(replay).toEqual({ status: 409, body: { error: 'EventReplayed', message: `event evt-${type} was already accepted` } });
+    expect(sfn.calls).toHaveLength(1);
+    expect(existsSync(join(dataDir, ACCEPTED_WEBHOOKS_FILE))).toBe(true);
+  });
+
+  it('accepts after a restart the retry of an event Step Functions could not be told of', async () => {
+    // Prepare
+    const dataDir = dataFolder();
+    const sfn = recordingSender();
+    const down = await receiver(recordingSender(() => namedError('ECONNREFUSED')), { dataDir });
+    expect((await post(down, event('upload.processed'))).status).toBe(502);
+    await down.stop();
+    // Act
+    const restarted = await receiver(sfn, { dataDir });
+    const retry = await post(restarted, event('upload.processed'));
+    // Assess
+    expect(retry.status).toBe(200);
+    expect(sfn.calls).toHaveLength(1);
+  });
+
+  it('keeps an id only while its signature is within the tolerance, so the file does not grow forever', async () => {
+    // Prepare: an event a minute for twenty minutes, on a receiver clock that moves with them
+    const dataDir = dataFolder();
+    let nowMs = NOW_MS;
+    const r = await receiver(recordingSender(), { dataDir, clock: () => nowMs });
+    // Act
+    for (let minute = 0; minute < 20; minute++) {
+      nowMs = NOW_MS + minute * 60_000;
+      expect((await post(r, { ...event('job.heartbeat'), id: `evt-${minute}` }, { at: nowMs / 1000 })).status).toBe(200);
+    }
+    await r.stop();
+    // Assess: the last 300 s of ids (minutes 14 to 19) are kept, older ones are gone
+    const accepted = new AcceptedWebhooks({ dataDir, toleranceSeconds: 300 });
+    try {
+      expect(accepted.size()).toBe(6);
+      expect(accepted.accept('evt-19', nowMs / 1000, nowMs / 1000)).toBe(false);
+      expect(accepted.accept('evt-0', NOW_MS / 1000, nowMs / 1000)).toBe(true);
+    } finally {
+      accepted.close();
+    }
+  });
+});
