@@ -14,7 +14,9 @@
  * invocations, and a durable one would need a table this stack does not have): a replay to the
  * same URL is bounded by the 300-second timestamp window, and a replayed success or failure meets
  * a settled token, which Step Functions answers TaskDoesNotExist (410). Only a replayed heartbeat
- * gets through, and it only extends, once more, the heartbeat of the same task that was real.
+ * gets through: it repeats a real heartbeat of the same task, so it can delay that task's
+ * heartbeat timeout by at most 300 s. A durable `replayGuard` (e.g. a DynamoDB table through
+ * @aws-lambda-powertools/idempotency) would close that too, at the cost of a table.
  */
 import {
   SendTaskFailureCommand,

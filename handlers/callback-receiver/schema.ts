@@ -52,6 +52,10 @@ export function parseFunctionUrlEvent(event: unknown): CallbackRequest {
   };
 }
 
+/**
+ * HTTP APIs hand over `rawPath` percent-decoded but `rawQueryString` as sent. The route is exactly
+ * `POST /callbacks`, which has nothing to decode, and the token rides in the query, byte for byte.
+ */
 function targetOf(e: Record<string, unknown>, http: Record<string, unknown>): string {
   const path = typeof e.rawPath === 'string' ? e.rawPath : typeof http.path === 'string' ? http.path : '/';
   const query = typeof e.rawQueryString === 'string' && e.rawQueryString !== '' ? `?${e.rawQueryString}` : '';
