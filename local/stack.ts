@@ -21,6 +21,7 @@ import { EventRules, type EventRule } from './triggers/rules.ts';
 import { startBiSimulator, type BiFaults, type BiSimulator, type BiTimings } from './bi-simulator/simulator.ts';
 import { startCallbackReceiver, type CallbackReceiver } from './callbacks/receiver.ts';
 import { engineTaskSender, type TaskSender } from './callbacks/task-sender.ts';
+import { localWebhookSecret } from './callbacks/webhook-secret.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { startSesEndpoint, type SesEndpoint } from './services/ses.ts';
 import { LocalClients } from './services/clients.ts';
@@ -248,12 +249,12 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   stopping.runsWork(() => ses.stop());
   stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox }));
-  const webhookSecret = opts.bi?.webhookSecret ?? 'longhaul-local-webhook-secret';
+  const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   // webhooks that arrive before the executions they settle have resumed wait for them
   const resumedAll = deferred();
   const callbacks = await sticky(ports, 'callbacks', opts.bi?.callbacksPort, (port) =>
-    startCallbackReceiver({ port, secret: webhookSecret, sfn: afterResume(engineTaskSender(engine), resumedAll.promise), clock: () => scheduler.now() }),
+    startCallbackReceiver({ port, secret: webhookSecret, sfn: afterResume(engineTaskSender(engine), resumedAll.promise), clock: () => scheduler.now(), dataDir: opts.dataDir }),
   );
   stopping.acceptsWork(() => callbacks.stop());
   const bi = await sticky(ports, 'bi', opts.bi?.port, (port) =>

@@ -2,15 +2,21 @@
  * Turns a signed BI webhook into SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat for the task
  * token in its URL (docs/bi-service.md).
  *
- * Answers: 200 `{ accepted: true }`; 401 for a missing or forged signature or a stale timestamp;
- * 409 for an event id already accepted (when a replay guard is given); 400 for a body that is not
- * an event or a request with no token; 405 for another method; 410 when the token's task has
- * ended; 502 when Step Functions could not be told, so the BI service sends the webhook again.
+ * Answers: 200 `{ accepted: true }`; 401 for a missing or forged signature, a signature made for
+ * another callback URL, or a stale timestamp; 409 for an event id already accepted (when a replay
+ * guard is given); 400 for a body that is not an event or a request with no token; 405 for another
+ * method; 410 when the token's task has ended; 502 when Step Functions could not be told, so the
+ * BI service sends the webhook again.
  *
- * Replays: a Lambda has no memory between invocations, so without a `replayGuard` (a durable
- * store of accepted ids) a replay is bounded by the 300-second timestamp window, and a replayed
- * success or failure meets a settled token, which Step Functions answers TaskDoesNotExist (410).
- * Only a replayed heartbeat gets through, and it only extends a heartbeat that was real.
+ * Replays: the signature covers the request's path and query, which carry the task token, so a
+ * webhook replayed to another token's URL is refused 401; it can only ever reach the task it was
+ * sent for. The deployed handler keeps no store of accepted ids (a Lambda has no memory between
+ * invocations, and a durable one would need a table this stack does not have): a replay to the
+ * same URL is bounded by the 300-second timestamp window, and a replayed success or failure meets
+ * a settled token, which Step Functions answers TaskDoesNotExist (410). Only a replayed heartbeat
+ * gets through: it repeats a real heartbeat of the same task, so it can delay that task's
+ * heartbeat timeout by at most 300 s. A durable `replayGuard` (e.g. a DynamoDB table through
+ * @aws-lambda-powertools/idempotency) would close that too, at the cost of a table.
  */
 import {
   SendTaskFailureCommand,
@@ -22,7 +28,7 @@ import { HandlerErrorName } from '../shared/errors.ts';
 import type { Fetch } from '../shared/bi-client.ts';
 import { readSecret } from '../shared/secrets.ts';
 import { WebhookType, type CallbackRequest, type CallbackResponse, type Webhook } from './schema.ts';
-import { checkWebhookSignature, isWebhookType } from '../shared/webhook.ts';
+import { callbackToken, checkWebhookSignature, isWebhookType } from '../shared/webhook.ts';
 
 export interface CallbackReceiverDependencies {
   sfn: SFNClient;
@@ -77,21 +83,23 @@ function commandFor(webhook: Webhook, token: string, rawBody: string) {
 
 /**
  * @example
- * await receiveCallback({ method: 'POST', token, signature: signWebhook(secret, body, t), rawBody: body }, deps);
+ * const target = `/callbacks?token=${encodeURIComponent(token)}`;
+ * await receiveCallback({ method: 'POST', target, signature: signWebhook(secret, target, body, t), rawBody: body }, deps);
  * // { statusCode: 200, headers: {...}, body: '{"accepted":true}' }
  */
 export async function receiveCallback(request: CallbackRequest, deps: CallbackReceiverDependencies): Promise<CallbackResponse> {
   if (request.method !== 'POST') return rejected(405, 'MethodNotAllowed', `${request.method} is not accepted; POST the webhook`);
-  const check = checkWebhookSignature(deps.secret, request.rawBody, request.signature, Math.floor(deps.now() / 1000));
+  const check = checkWebhookSignature(deps.secret, request.target, request.rawBody, request.signature, Math.floor(deps.now() / 1000));
   if (!check.ok) return rejected(401, check.code, check.message);
   const webhook = parseWebhook(request.rawBody);
   if (!webhook) return rejected(400, 'InvalidEvent', 'the body is not a BI webhook event');
-  if (!request.token) return rejected(400, 'InvalidToken', 'the callback URL has no ?token=');
+  const token = callbackToken(request.target);
+  if (!token) return rejected(400, 'InvalidToken', 'the callback URL has no ?token=');
   if (deps.replayGuard && !(await deps.replayGuard.accept(webhook.id))) {
     return rejected(409, 'EventReplayed', `event ${webhook.id} was already accepted`);
   }
   try {
-    await deps.sfn.send(commandFor(webhook, request.token, request.rawBody) as SendTaskSuccessCommand);
+    await deps.sfn.send(commandFor(webhook, token, request.rawBody) as SendTaskSuccessCommand);
   } catch (e) {
     const name = (e as Error).name;
     if (TASK_GONE.has(name)) return rejected(410, 'TaskGone', `the task behind this token has ended (${name})`);

@@ -195,7 +195,8 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
     }
     const event: WebhookEvent = { id: `evt-${uuid()}`, ...fields, sentAt: new Date(scheduler.now()).toISOString() };
     const body = JSON.stringify(event);
-    const signature = signWebhook(webhookSecret, body, Math.floor(scheduler.now() / 1000));
+    // signed for this callback URL: the signature binds the webhook to the task token in it
+    const signature = signWebhook(webhookSecret, callbackUrl, body, Math.floor(scheduler.now() / 1000));
     const done = scheduler.beginWork();
     counts.webhooksSent++;
     // a real-time bound: a receiver that never answers must not hold a virtual clock forever

@@ -2,6 +2,7 @@
  * Why the callback receiver turns a webhook away: one class per kind, each carrying the HTTP
  * status it answers with and the `error` code of the answer's body.
  */
+import { SIGNATURE_MISMATCH_MESSAGE } from '../../handlers/shared/webhook.ts';
 
 /** A webhook the receiver refused; `status` and `code` are what the sender hears. */
 export class WebhookRejected extends Error {
@@ -22,10 +23,13 @@ export class SignatureMissing extends WebhookRejected {
   }
 }
 
-/** The signature does not match the body under the shared secret. */
+/**
+ * The signature does not match the request's path and query (which carry the task token) and its
+ * body under the shared secret: forged, or signed for another callback URL.
+ */
 export class SignatureMismatch extends WebhookRejected {
-  constructor() {
-    super(401, 'SignatureMismatch', 'the X-BI-Signature does not match the body');
+  constructor(message = SIGNATURE_MISMATCH_MESSAGE) {
+    super(401, 'SignatureMismatch', message);
   }
 }
 

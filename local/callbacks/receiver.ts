@@ -5,23 +5,24 @@
  * SendTaskFailure (`BI.UploadFailed` / `BI.JobFailed`, cause: the webhook's error), and
  * `job.heartbeat` SendTaskHeartbeat.
  *
- * Answers: 200 `{ accepted: true }`; 401 for a missing or forged signature or a stale timestamp;
- * 409 for an event id already accepted; 400 for a body that is not an event or has no token;
- * 410 when the token's task has ended; 502 when Step Functions could not be told (the id is
- * released, so the sender's retry is accepted). Error bodies are `{ error, message }`.
+ * Answers: 200 `{ accepted: true }`; 401 for a missing or forged signature, a signature made for
+ * another callback URL (another task token: the signature covers the path and query as well as
+ * the timestamp and body), or a stale timestamp; 409 for an event id already accepted; 400 for a
+ * body that is not an event or has no token; 410 when the token's task has ended; 502 when Step
+ * Functions could not be told (the id is released, so the sender's retry is accepted). Error
+ * bodies are `{ error, message }`.
  *
- * Caveat: accepted event ids live in memory, each kept until its signature's timestamp is past
- * the tolerance (after which the stale-timestamp check refuses it anyway). A receiver restarted
- * within the tolerance would accept a replay of an event accepted before the restart; the engine
- * answers a second SendTaskSuccess for a settled token with TaskDoesNotExist (410), so only a
- * replayed heartbeat could have an effect.
+ * Accepted event ids are recorded before Step Functions is told, in `<dataDir>/accepted-webhooks.db`
+ * when a data folder is given (so a replay is refused after a restart too), else in memory; each
+ * is kept until its signature's timestamp is past the tolerance (accepted-webhooks.ts).
  */
 import { readBody } from '../http/read-body.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BiError, WebhookType, isWebhookType, type WebhookEvent } from './events.ts';
 import { EventReplayed, InvalidCallbackToken, InvalidEvent, TaskGone, TaskSenderUnavailable, WebhookRejected } from './errors.ts';
-import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifyWebhook } from './signature.ts';
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, callbackToken, verifyWebhook } from './signature.ts';
+import { AcceptedWebhooks } from './accepted-webhooks.ts';
 import type { TaskSender } from './task-sender.ts';
 
 export interface CallbackReceiverOptions {
@@ -35,6 +36,8 @@ export interface CallbackReceiverOptions {
   /** epoch milliseconds: the engine's clock locally (`scheduler.now`), so virtual time agrees with the simulator's signatures */
   clock: () => number;
   toleranceSeconds?: number;
+  /** a folder for the accepted event ids (`accepted-webhooks.db`), so replays are refused across restarts; absent: memory only */
+  dataDir?: string;
 }
 
 export interface CallbackReceiver {
@@ -61,25 +64,21 @@ const GONE = new Set(['TaskDoesNotExist', 'TaskTimedOut']);
 export async function startCallbackReceiver(opts: CallbackReceiverOptions): Promise<CallbackReceiver> {
   const host = opts.host ?? '127.0.0.1';
   const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  /** accepted (or in-progress) event id → its signed timestamp, for pruning */
-  const accepted = new Map<string, number>();
-
-  const prune = (nowSeconds: number) => {
-    for (const [id, t] of accepted) if (nowSeconds - t > tolerance) accepted.delete(id);
-  };
+  /** accepted (or in-progress) event ids, with their signed timestamps for pruning */
+  const accepted = new AcceptedWebhooks({ dataDir: opts.dataDir, toleranceSeconds: tolerance });
 
   const handle = async (req: IncomingMessage): Promise<object> => {
     const url = new URL(req.url ?? '/', 'http://receiver');
     if (req.method !== 'POST' || url.pathname !== '/callbacks') throw new WebhookRejected(404, 'NotFound', `no route for ${req.method} ${url.pathname}`);
     const body = await readBody(req, MAX_BODY_BYTES, (max) => new InvalidEvent(`the body is larger than ${max} bytes`));
     const nowSeconds = Math.floor(opts.clock() / 1000);
-    const t = verifyWebhook(opts.secret, body, req.headers[SIGNATURE_HEADER], nowSeconds, tolerance);
+    // the request target as sent: the signature covers it, and the token is read from it
+    const target = req.url ?? '/';
+    const t = verifyWebhook(opts.secret, target, body, req.headers[SIGNATURE_HEADER], nowSeconds, tolerance);
     const event = parseEvent(body);
-    const token = url.searchParams.get('token');
+    const token = callbackToken(target);
     if (!token) throw new InvalidCallbackToken('the callback URL has no token');
-    prune(nowSeconds);
-    if (accepted.has(event.id)) throw new EventReplayed(event.id);
-    accepted.set(event.id, t);
+    if (!accepted.accept(event.id, t, nowSeconds)) throw new EventReplayed(event.id);
     try {
       await deliver(opts.sfn, token, event, body);
     } catch (e) {
@@ -87,7 +86,7 @@ export async function startCallbackReceiver(opts: CallbackReceiverOptions): Prom
       const message = e instanceof Error ? e.message : String(e);
       if (GONE.has(name)) throw new TaskGone(`the task for this token has ended: ${message}`, { cause: e });
       if (name === 'InvalidToken') throw new InvalidCallbackToken(message, { cause: e });
-      accepted.delete(event.id);
+      accepted.release(event.id);
       throw new TaskSenderUnavailable(`Step Functions could not be told: ${message}`, { cause: e });
     }
     return { accepted: true };
@@ -103,9 +102,13 @@ export async function startCallbackReceiver(opts: CallbackReceiverOptions): Prom
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (e: Error) => {
+      accepted.close();
+      reject(e);
+    };
+    server.once('error', failed);
     server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
@@ -115,7 +118,10 @@ export async function startCallbackReceiver(opts: CallbackReceiverOptions): Prom
     callbackUrl: (token) => `${url}/callbacks?token=${encodeURIComponent(token)}`,
     stop: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          accepted.close();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };

@@ -118,7 +118,7 @@ describe('report-etl on the whole local stack', () => {
         const body = JSON.stringify({ id: 'evt-forged', type: 'job.succeeded', status: 'SUCCEEDED', jobId: 'job-forged' });
         const res = await fetch(`${env.stack.callbacks.url}/callbacks?token=${encodeURIComponent(token)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook('not-the-secret', body, Math.floor(env.scheduler.now() / 1000)) },
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook('not-the-secret', `/callbacks?token=${encodeURIComponent(token)}`, body, Math.floor(env.scheduler.now() / 1000)) },
           body,
         });
         forged = { status: res.status, body: await res.json() };

@@ -8,6 +8,7 @@ import { VirtualScheduler } from '../../../engine/runtime/clock.ts';
 import { startBiSimulator, type BiSimulator, type BiSimulatorOptions } from '../../../local/bi-simulator/simulator.ts';
 import { verifyWebhook } from '../../../local/callbacks/signature.ts';
 import type { WebhookEvent } from '../../../local/callbacks/events.ts';
+import { SignatureMismatch } from '../../../local/callbacks/errors.ts';
 
 const SECRET = 'bi-secret';
 const START_MS = Date.UTC(2024, 0, 1);
@@ -16,13 +17,21 @@ interface Received {
   event: WebhookEvent;
   /** virtual seconds after START_MS at which it arrived */
   at: number;
-  /** whether its signature verified against the receiving clock */
+  /** whether its signature verified against the request target it arrived at and the receiving clock */
   signed: boolean;
+}
+
+/** What arrived on the wire, for checks of the signature itself. */
+interface Raw {
+  target: string;
+  body: string;
+  signature: string | undefined;
 }
 
 /** A webhook sink on 127.0.0.1 that keeps what it receives, in order. */
 class Sink {
   readonly received: Received[] = [];
+  readonly raw: Raw[] = [];
   url = '';
   private server: Server | undefined;
   private readonly scheduler: VirtualScheduler;
@@ -37,11 +46,12 @@ class Sink {
         const body = Buffer.concat(chunks).toString('utf8');
         let signed = true;
         try {
-          verifyWebhook(SECRET, body, req.headers['x-bi-signature'], this.scheduler.now() / 1000);
+          verifyWebhook(SECRET, req.url!, body, req.headers['x-bi-signature'], this.scheduler.now() / 1000);
         } catch {
           signed = false;
         }
         this.received.push({ event: JSON.parse(body) as WebhookEvent, at: (this.scheduler.now() - START_MS) / 1000, signed });
+        this.raw.push({ target: req.url!, body, signature: req.headers['x-bi-signature'] as string | undefined });
         res.writeHead(200).end('{}');
       });
     });
@@ -127,6 +137,23 @@ describe('the BI simulator API', () => {
     expect(env.sink.received).toEqual([
       { at: 30, signed: true, event: { id: 'evt-id-2', type: 'upload.processed', uploadId: 'upl-id-1', status: 'PROCESSED', sentAt: '2024-01-01T00:00:30.000Z' } },
     ]);
+  });
+
+  it("signs each webhook for its own callback URL, so it verifies there and not at another token's URL", async () => {
+    // Prepare
+    const env = await simulator();
+    const urlFor = (token: string) => `${env.sink.url}?token=${encodeURIComponent(token)}`;
+    // Act
+    await env.call('POST', '/uploads', { bucket: 'in', key: 'a.csv', callbackUrl: urlFor('token/A') });
+    await env.call('POST', '/uploads', { bucket: 'in', key: 'b.csv', callbackUrl: urlFor('token/B') });
+    await env.sleep(31);
+    // Assess
+    expect(env.sink.received.map((r) => r.signed)).toEqual([true, true]);
+    const [a, b] = env.sink.raw;
+    expect([a.target, b.target]).toEqual(['/hook?token=token%2FA', '/hook?token=token%2FB']);
+    const nowS = env.scheduler.now() / 1000;
+    expect(() => verifyWebhook(SECRET, b.target, a.body, a.signature, nowS)).toThrow(SignatureMismatch);
+    expect(() => verifyWebhook(SECRET, a.target, b.body, b.signature, nowS)).toThrow(SignatureMismatch);
   });
 
   it('refuses a job for an upload still processing', async () => {

@@ -38,7 +38,7 @@ describe('sdkTaskSender', () => {
       const body = JSON.stringify({ id, type: 'job.succeeded', jobId: 'job-1', status: 'SUCCEEDED', progress: 100, sentAt: new Date(env.now()).toISOString() });
       const done = env.scheduler.beginWork();
       try {
-        const res = await fetch(receiver.callbackUrl(token), { method: 'POST', body, headers: { 'X-BI-Signature': signWebhook(SECRET, body, env.now() / 1000) } });
+        const res = await fetch(receiver.callbackUrl(token), { method: 'POST', body, headers: { 'X-BI-Signature': signWebhook(SECRET, receiver.callbackUrl(token), body, env.now() / 1000) } });
         return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       } finally {
         done();

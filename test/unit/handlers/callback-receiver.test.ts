@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { receiveCallback, type CallbackReceiverDependencies } from '../../../handlers/callback-receiver/callback-receiver.ts';
+import type { CallbackRequest } from '../../../handlers/callback-receiver/schema.ts';
 import { handler } from '../../../handlers/callback-receiver/index.ts';
 import { signWebhook } from '../../../handlers/shared/webhook.ts';
 import { MASK } from '../../../handlers/shared/logging.ts';
@@ -28,9 +29,13 @@ function deps(extra: Partial<CallbackReceiverDependencies> = {}): CallbackReceiv
   return { sfn: new SFNClient({}), secret: SECRET, now: () => NOW * 1000, ...extra };
 }
 
-function signed(event: Record<string, unknown>, t = NOW, secret = SECRET) {
+/** The request target for a token, as handlers/shared/input.ts builds callback URLs. */
+const targetFor = (token: string) => `/callbacks?token=${encodeURIComponent(token)}`;
+const TARGET = targetFor(TOKEN);
+
+function signed(event: Record<string, unknown>, t = NOW, secret = SECRET): CallbackRequest {
   const rawBody = JSON.stringify({ id: 'evt-1', sentAt: '2026-09-21T00:00:00Z', ...event });
-  return { method: 'POST', token: TOKEN, signature: signWebhook(secret, rawBody, t), rawBody };
+  return { method: 'POST', target: TARGET, signature: signWebhook(secret, `https://abc.execute-api.eu-west-1.amazonaws.com${TARGET}`, rawBody, t), rawBody };
 }
 
 describe('callback-receiver', () => {
@@ -66,6 +71,8 @@ describe('callback-receiver', () => {
     ['a missing signature', { ...signed({ type: 'job.succeeded' }), signature: undefined }, 'SignatureMissing'],
     ['a signature made with another secret', signed({ type: 'job.succeeded' }, NOW, 'not-the-secret'), 'SignatureMismatch'],
     ['a body changed after signing', { ...signed({ type: 'job.failed', error: 'x' }), rawBody: JSON.stringify({ id: 'evt-1', type: 'job.succeeded' }) }, 'SignatureMismatch'],
+    ["a webhook signed for another token's callback URL", { ...signed({ type: 'job.succeeded' }), target: targetFor('another-execution-token') }, 'SignatureMismatch'],
+    ['a webhook signed for another path', { ...signed({ type: 'job.succeeded' }), target: `/elsewhere?token=${encodeURIComponent(TOKEN)}` }, 'SignatureMismatch'],
     ['a timestamp 301 s old', signed({ type: 'job.succeeded' }, NOW - 301), 'TimestampOutOfTolerance'],
     ['a timestamp 301 s ahead', signed({ type: 'job.succeeded' }, NOW + 301), 'TimestampOutOfTolerance'],
   ])('answers 401 to %s and tells Step Functions nothing', async (_what, request, code) => {
@@ -83,11 +90,11 @@ describe('callback-receiver', () => {
   it.each([
     ['a body that is not an event', { ...signed({}), rawBody: 'null' }, 400],
     ['an unknown event type', signed({ type: 'job.exploded' }), 400],
-    ['no token', { ...signed({ type: 'job.succeeded' }), token: undefined }, 400],
+    ['no token', { ...signed({ type: 'job.succeeded' }), target: '/callbacks' }, 400],
     ['a GET', { ...signed({ type: 'job.succeeded' }), method: 'GET' }, 405],
   ])('refuses %s with a 4xx and tells Step Functions nothing', async (_what, request, status) => {
     // a body that is not an event must still be signed to get past the signature check
-    const resigned = request.rawBody === 'null' ? { ...request, signature: signWebhook(SECRET, 'null', NOW) } : request;
+    const resigned = request.rawBody === 'null' || request.target === '/callbacks' ? { ...request, signature: signWebhook(SECRET, request.target, request.rawBody, NOW) } : request;
 
     expect((await receiveCallback(resigned, deps())).statusCode).toBe(status);
     expect(sfnMock).not.toHaveReceivedAnyCommand();
@@ -122,7 +129,7 @@ describe('callback-receiver', () => {
   it('runs end to end through Middy from a Function URL event, masking the token and the signature', async () => {
     process.env.BI_WEBHOOK_SECRET = SECRET;
     const rawBody = JSON.stringify({ id: 'evt-9', type: 'job.succeeded', jobId: 'job-1', status: 'SUCCEEDED', sentAt: new Date().toISOString() });
-    const signature = signWebhook(SECRET, rawBody, Math.floor(Date.now() / 1000));
+    const signature = signWebhook(SECRET, `https://abc.execute-api.eu-west-1.amazonaws.com${TARGET}`, rawBody, Math.floor(Date.now() / 1000));
     const event = {
       version: '2.0',
       rawPath: '/callbacks',
@@ -145,6 +152,48 @@ describe('callback-receiver', () => {
     expect(logs.join('\n')).not.toContain('token/with');
     expect(logs.join('\n')).not.toContain(signature);
     expect(logs.join('\n')).not.toContain(SECRET);
+  });
+
+  it("answers 401 through Middy to a signed HTTP API webhook replayed to another token's URL, and settles nothing", async () => {
+    // Prepare: a webhook captured on its way to execution A's callback URL
+    process.env.BI_WEBHOOK_SECRET = SECRET;
+    const rawBody = JSON.stringify({ id: 'evt-10', type: 'job.succeeded', jobId: 'job-1', status: 'SUCCEEDED', sentAt: new Date().toISOString() });
+    const signature = signWebhook(SECRET, targetFor('token-of-A'), rawBody, Math.floor(Date.now() / 1000));
+    const sentTo = (token: string) => ({
+      version: '2.0',
+      rawPath: '/callbacks',
+      rawQueryString: `token=${encodeURIComponent(token)}`,
+      queryStringParameters: { token },
+      headers: { 'content-type': 'application/json', 'x-bi-signature': signature },
+      requestContext: { http: { method: 'POST', path: '/callbacks' } },
+      body: rawBody,
+    });
+    // Act
+    const { result } = await captureLogs(() => handler(sentTo('token-of-B'), lambdaContext()));
+    // Assess
+    expect(result).toMatchObject({ statusCode: 401 });
+    expect(JSON.parse((result as { body: string }).body)).toMatchObject({ error: 'SignatureMismatch' });
+    expect(sfnMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('settles the token of the signed raw query string, whatever the parsed parameters say', async () => {
+    // Prepare
+    process.env.BI_WEBHOOK_SECRET = SECRET;
+    const rawBody = JSON.stringify({ id: 'evt-11', type: 'job.succeeded', status: 'SUCCEEDED' });
+    const event = {
+      rawPath: '/callbacks',
+      rawQueryString: `token=${encodeURIComponent(TOKEN)}`,
+      queryStringParameters: { token: 'token-of-B' },
+      headers: { 'x-bi-signature': signWebhook(SECRET, TARGET, rawBody, Math.floor(Date.now() / 1000)) },
+      requestContext: { http: { method: 'POST', path: '/callbacks' } },
+      body: rawBody,
+    };
+    // Act
+    const { result } = await captureLogs(() => handler(event, lambdaContext()));
+    // Assess
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TOKEN });
+    expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
   });
 
   it('answers a forged Function URL request 401 through Middy', async () => {
