@@ -42,7 +42,8 @@ export function compilePath(path: string): Compiled | null {
 }
 
 function compile(path: string): Compiled | null {
-  if (typeof path !== 'string' || !path.startsWith('$')) return null;
+  if (typeof path !== 'string' || path.length === 0) return null;
+  if (!path.startsWith('$')) return relative(path);
   const m = ROOT.exec(path)!;
   const head = m[1];
   const root: Compiled['root'] =
@@ -54,6 +55,17 @@ function compile(path: string): Compiled | null {
     return null;
   }
   return { root, segments: simpleSegments(jayway), jayway, definite: isDefinite(jayway) };
+}
+
+/** Jayway reads a path without `$` (`"TimestampPath": "timestamp"`, which AWS accepts) from the root. */
+function relative(path: string): Compiled | null {
+  let jayway: CompiledJsonPath;
+  try {
+    jayway = compileJsonPath(path);
+  } catch {
+    return null;
+  }
+  return { root: { kind: 'input' }, segments: simpleSegments(jayway), jayway, definite: isDefinite(jayway) };
 }
 
 /** The segments of a path of single names and non-negative indexes only; null otherwise. */

@@ -92,6 +92,7 @@ describe('readPath reads definite paths as values and indefinite ones as lists',
     ['keys()', '$.o.keys()', ['def ghi', 'a', 'b']],
     ['several names at the end merge into one object', "$.o['a','b']", { a: 1, b: 2 }],
     ['a slice with a step, which Jayway ignores', '$.numbers[0:3:2]', [1, 2, 3]],
+    ['a path without $, read from the root as Jayway does', 'o.a', 1],
   ])('%s: %s', (_name, path, expected) => {
     // Act
     const result = readPath(path, numbers);
