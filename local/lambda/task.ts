@@ -89,8 +89,8 @@ function dataLimit(name: string): TaskFailure {
  * // { kind: 'service', resourceType: 'lambda', resource: 'invoke.waitForTaskToken', pattern: 'waitForTaskToken' }
  */
 export function lambdaTaskFlavor(resource: string): TaskFlavor | undefined {
-  if (LAMBDA_ARN.test(resource)) return { kind: 'lambda', resource };
   const r = parseResourceArn(resource);
+  if (r?.kind === 'lambda') return { kind: 'lambda', resource };
   if (r?.kind === 'integration' && r.service === 'lambda' && r.action === 'invoke') {
     return { kind: 'service', resourceType: r.resourceType, resource: r.resource, pattern: r.pattern === IntegrationPattern.Callback ? 'waitForTaskToken' : 'request' };
   }
