@@ -24,7 +24,8 @@ import { InvalidDefinition } from '../errors.ts';
 import type { HistoryEvent } from '../history/events.ts';
 import { parseDefinitionText } from '../definition/validate.ts';
 import { VirtualScheduler, type Scheduler } from '../runtime/clock.ts';
-import { TaskFailure, parseServiceResource, type TaskFlavor, type TaskIntegration, type TaskRequest } from '../runtime/integrations.ts';
+import { IntegrationPattern, parseResourceArn } from '../definition/resource-arn.ts';
+import { TaskFailure, flavorOfArn, type TaskFlavor, type TaskIntegration, type TaskRequest } from '../runtime/integrations.ts';
 import { applyResultPath, evaluatePayloadTemplate, selectPath } from '../runtime/payload.ts';
 import type { PathRoots } from '../query/jsonpath/index.ts';
 import { backoffMs, errorMatches, findRetrier } from '../states/retry.ts';
@@ -81,7 +82,7 @@ export async function runSingleState(engine: Engine, req: SingleStateRequest): P
   const mocked = req.mock !== undefined;
   if (mocked && !['Task', 'Map', 'Parallel'].includes(type)) throw validationError(`A mock can only be specified for a Task, Map or Parallel state; '${name}' is a ${type} state`);
   if (!mocked && (type === 'Map' || type === 'Parallel')) throw validationError(`TestState needs a mock to test the ${type} state '${name}'`);
-  if (!mocked && type === 'Task' && typeof state.Resource === 'string' && /\.sync(:\d+)?$|\.waitForTaskToken$|:activity:/.test(state.Resource)) {
+  if (!mocked && type === 'Task' && typeof state.Resource === 'string' && waitsForCallbackOrJob(state.Resource)) {
     throw validationError(`TestState needs a mock to test the Task state '${name}': its resource waits for a callback or a job`);
   }
   const input = parseJson(req.input, 'InvalidExecutionInput', 'Invalid State Machine Execution Input');
@@ -380,12 +381,17 @@ class ReplayedTask implements TaskIntegration {
   }
 }
 
+/** An activity, a `.sync` job or a `.waitForTaskToken` callback: a task that does not answer at once. */
+function waitsForCallbackOrJob(resource: string): boolean {
+  const r = parseResourceArn(resource);
+  return r?.kind === 'activity' || (r?.kind === 'integration' && r.pattern !== IntegrationPattern.RequestResponse);
+}
+
 /** How a task shows in history when it answers at once, whatever integration pattern its resource names. */
 function requestFlavor(resource: string): TaskFlavor | undefined {
   if (/^arn:[^:]+:lambda:/.test(resource)) return { kind: 'lambda', resource };
-  const s = parseServiceResource(resource);
-  if (!s) return undefined;
-  return { kind: 'service', resourceType: s.service, resource: resource.slice(resource.lastIndexOf(':') + 1), pattern: 'request' };
+  const f = flavorOfArn(resource);
+  return f?.kind === 'service' ? { ...f, pattern: 'request' } : undefined;
 }
 
 /** The resource a mocked Map or Parallel state runs as. */

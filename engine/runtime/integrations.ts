@@ -7,6 +7,7 @@
  */
 import type { JsonValue } from '../json.ts';
 import { ExecutionError } from '../errors.ts';
+import { flavorPattern, parseResourceArn } from '../definition/resource-arn.ts';
 
 /** How a task shows in history: as `LambdaFunction*` events (a plain Lambda ARN) or `Task*` events. */
 export type TaskFlavor =
@@ -92,27 +93,18 @@ export class IntegrationRegistry implements TaskIntegration {
   }
 }
 
-/** How AWS shows a task in history, from its Resource ARN alone. */
+/**
+ * How AWS shows a task in history, from its Resource ARN alone.
+ *
+ * @example
+ * flavorOfArn('arn:aws:states:::aws-sdk:s3:putObject') // { kind: 'service', resourceType: 'aws-sdk:s3', resource: 'putObject', pattern: 'request' }
+ * flavorOfArn('arn:aws:states:::states:startExecution.sync:2') // { kind: 'service', resourceType: 'states', resource: 'startExecution.sync:2', pattern: 'sync' }
+ */
 export function flavorOfArn(resource: string): TaskFlavor | undefined {
-  if (/^arn:[^:]+:lambda:[^:]*:[^:]*:function:/.test(resource)) return { kind: 'lambda', resource };
-  const s = parseServiceResource(resource);
-  if (!s) return undefined;
-  const service = s.service === 'aws-sdk' ? s.action.split(':')[0] : s.service;
-  return { kind: 'service', resourceType: service, resource: resource.slice(resource.lastIndexOf(':') + 1), pattern: s.pattern };
-}
-
-/** Parses `arn:aws:states:::service:action[.pattern]`. */
-export function parseServiceResource(resource: string): { service: string; action: string; pattern: 'request' | 'sync' | 'waitForTaskToken' } | undefined {
-  const m = /^arn:[^:]+:states:[^:]*:[^:]*:([^:]+):(.+)$/.exec(resource);
-  if (!m) return undefined;
-  let action = m[2];
-  let pattern: 'request' | 'sync' | 'waitForTaskToken' = 'request';
-  if (action.endsWith('.waitForTaskToken')) {
-    pattern = 'waitForTaskToken';
-    action = action.slice(0, -'.waitForTaskToken'.length);
-  } else if (/\.sync(:\d+)?$/.test(action)) {
-    pattern = 'sync';
-    action = action.replace(/\.sync(:\d+)?$/, '');
-  }
-  return { service: m[1], action, pattern };
+  const r = parseResourceArn(resource);
+  if (r === undefined) return undefined;
+  if (r.kind === 'lambda') return { kind: 'lambda', resource };
+  // The engine runs no activities (AWS records Activity* events): a mocked one shows as a task.
+  if (r.kind === 'activity') return { kind: 'service', resourceType: 'activity', resource: r.name, pattern: 'request' };
+  return { kind: 'service', resourceType: r.resourceType, resource: r.resource, pattern: flavorPattern(r.pattern) };
 }

@@ -6,6 +6,7 @@ import type { JsonObject, JsonValue } from '../../engine/json.ts';
 import { isJsonObject } from '../../engine/json.ts';
 import type { Scheduler } from '../../engine/runtime/clock.ts';
 import type { TaskFlavor, TaskRequest } from '../../engine/runtime/integrations.ts';
+import { flavorPattern, IntegrationPattern as ArnPattern, parseResourceArn } from '../../engine/definition/resource-arn.ts';
 import { InvalidTaskParameters } from './errors.ts';
 
 export type IntegrationPattern = 'request' | 'sync' | 'waitForTaskToken';
@@ -23,22 +24,21 @@ export interface ServiceResource {
   syncVersion: number;
 }
 
-const SERVICE_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:(aws-sdk:[^:]+|[^:]+):(.+)$/;
-
 /**
- * Splits `arn:aws:states:::<service>:<action>[.pattern]`; `undefined` for other resources.
+ * Splits `arn:aws:states:::<service>:<action>[.pattern]` as history shows it; `undefined` for
+ * other resources. The reading is engine/definition/resource-arn.ts's, shared with the validator
+ * and the engine.
  *
  * @example
  * parseResource('arn:aws:states:::states:startExecution.sync:2')
  * // { resourceType: 'states', resource: 'startExecution.sync:2', action: 'startExecution', pattern: 'sync', syncVersion: 2 }
  */
 export function parseResource(arn: string): ServiceResource | undefined {
-  const m = SERVICE_ARN.exec(arn);
-  if (!m) return undefined;
-  const resource = m[2];
-  const p = /^(.*?)(?:\.(waitForTaskToken)|\.sync(?::(\d+))?)?$/.exec(resource)!;
-  const pattern: IntegrationPattern = p[2] ? 'waitForTaskToken' : resource.includes('.sync') ? 'sync' : 'request';
-  return { resourceType: m[1], resource, action: p[1], pattern, syncVersion: pattern === 'sync' ? Number(p[3] ?? 1) : 0 };
+  const r = parseResourceArn(arn);
+  if (r?.kind !== 'integration') return undefined;
+  const pattern = flavorPattern(r.pattern);
+  const syncVersion = r.pattern === ArnPattern.Sync2 ? 2 : r.pattern === ArnPattern.Sync ? 1 : 0;
+  return { resourceType: r.resourceType, resource: r.resource, action: r.action, pattern, syncVersion };
 }
 
 export function serviceFlavor(r: ServiceResource): TaskFlavor {

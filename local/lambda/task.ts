@@ -9,7 +9,8 @@
  */
 import type { JsonValue } from '../../engine/json.ts';
 import { isJsonObject } from '../../engine/json.ts';
-import { TaskFailure, parseServiceResource, type TaskFlavor, type TaskRequest } from '../../engine/runtime/integrations.ts';
+import { TaskFailure, type TaskFlavor, type TaskRequest } from '../../engine/runtime/integrations.ts';
+import { IntegrationPattern, parseResourceArn } from '../../engine/definition/resource-arn.ts';
 import { LAMBDA_ARN, functionArn, parseFunctionRef } from './arn.ts';
 import { FunctionNotFound } from './errors.ts';
 
@@ -88,10 +89,10 @@ function dataLimit(name: string): TaskFailure {
  * // { kind: 'service', resourceType: 'lambda', resource: 'invoke.waitForTaskToken', pattern: 'waitForTaskToken' }
  */
 export function lambdaTaskFlavor(resource: string): TaskFlavor | undefined {
-  if (LAMBDA_ARN.test(resource)) return { kind: 'lambda', resource };
-  const s = parseServiceResource(resource);
-  if (s && s.service === 'lambda' && s.action === 'invoke') {
-    return { kind: 'service', resourceType: 'lambda', resource: resource.slice(resource.lastIndexOf(':') + 1), pattern: s.pattern === 'waitForTaskToken' ? 'waitForTaskToken' : 'request' };
+  const r = parseResourceArn(resource);
+  if (r?.kind === 'lambda') return { kind: 'lambda', resource };
+  if (r?.kind === 'integration' && r.service === 'lambda' && r.action === 'invoke') {
+    return { kind: 'service', resourceType: r.resourceType, resource: r.resource, pattern: r.pattern === IntegrationPattern.Callback ? 'waitForTaskToken' : 'request' };
   }
   return undefined;
 }

@@ -16,7 +16,7 @@ import { VirtualScheduler } from '../../engine/runtime/clock.ts';
 import type { ExecutionOutcome } from '../../engine/runtime/interpreter.ts';
 import {
   TaskFailure,
-  parseServiceResource,
+  flavorOfArn,
   type TaskFlavor,
   type TaskIntegration,
   type TaskRequest,
@@ -102,9 +102,8 @@ export class FakeTasks implements TaskIntegration {
   flavor(resource: string): TaskFlavor | undefined {
     if (!Object.prototype.hasOwnProperty.call(this.handlers, resource)) return undefined;
     if (/^arn:[^:]+:lambda:/.test(resource)) return { kind: 'lambda', resource };
-    const s = parseServiceResource(resource);
-    if (!s) return undefined;
-    return { kind: 'service', resourceType: s.service, resource: resource.slice(resource.lastIndexOf(':') + 1), pattern: s.pattern };
+    const f = flavorOfArn(resource);
+    return f?.kind === 'service' ? f : undefined;
   }
 
   /** Task tokens handed to callback tasks, oldest first. */

@@ -1,20 +1,16 @@
 /**
  * Task `Resource` values AWS recognizes at creation.
  *
- * Three kinds: a Lambda function ARN, an activity ARN, and a service integration
- * `arn:<partition>:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]`. For the
- * optimized integrations AWS knows each service's actions and which integration patterns they
- * support; `arn:aws:states:::dynamodb:query`, for one, is refused (query exists only through the
- * `aws-sdk:dynamodb:query` integration). `aws-sdk:<service>:<action>` is accepted for any action.
+ * The form is read by engine/definition/resource-arn.ts (a Lambda function ARN, an activity ARN,
+ * or `arn:<partition>:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]`). On top of
+ * the form, AWS knows each optimized service's actions and which integration patterns they
+ * support: `arn:aws:states:::dynamodb:query`, for one, is refused (query exists only through the
+ * `aws-sdk:dynamodb:query` integration). `aws-sdk:<service>:<action>` is accepted for any service
+ * and action, request-response or `.waitForTaskToken`, never `.sync`.
  */
+import { IntegrationPattern, parseResourceArn } from '../resource-arn.ts';
 
-export const IntegrationPattern = {
-  RequestResponse: '',
-  Sync: '.sync',
-  Sync2: '.sync:2',
-  Callback: '.waitForTaskToken',
-} as const;
-export type IntegrationPattern = (typeof IntegrationPattern)[keyof typeof IntegrationPattern];
+export { IntegrationPattern };
 
 export type TaskResource =
   | { kind: 'lambda' }
@@ -102,29 +98,15 @@ const OPTIMIZED: Record<string, Record<string, Patterns>> = {
   mediaconvert: { createJob: RR_S },
 };
 
-const PARTITION = '(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
-const LAMBDA_ARN = new RegExp(`^arn:${PARTITION}:lambda:[a-z0-9-]+:\\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9_$-]+)?$`);
-const ACTIVITY_ARN = new RegExp(`^arn:${PARTITION}:states:[a-z0-9-]+:\\d{12}:activity:.+$`);
-const INTEGRATION = new RegExp(`^arn:${PARTITION}:states:::(.+)$`);
-
 /** Classifies a Task's Resource; `unknown` is what AWS refuses as "not recognized". */
 export function classifyResource(resource: string): TaskResource {
-  if (LAMBDA_ARN.test(resource)) return { kind: 'lambda' };
-  if (ACTIVITY_ARN.test(resource)) return { kind: 'activity' };
-  const m = INTEGRATION.exec(resource);
-  if (!m) return { kind: 'unknown' };
-  const spec = m[1];
-  if (spec.startsWith('aws-sdk:')) {
-    const sdk = /^aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\.waitForTaskToken)?$/.exec(spec);
-    if (!sdk) return { kind: 'unknown' };
-    return { kind: 'integration', service: `aws-sdk:${sdk[1]}`, action: sdk[2], pattern: sdk[3] ? C : IntegrationPattern.RequestResponse };
-  }
-  const opt = /^([a-z0-9-]+):([A-Za-z0-9]+)(\.sync:2|\.sync|\.waitForTaskToken)?$/.exec(spec);
-  if (!opt) return { kind: 'unknown' };
-  const [, service, action, suffix] = opt;
-  const pattern = (suffix ?? '') as IntegrationPattern;
-  const actions = OPTIMIZED[service];
-  if (!actions || !Object.prototype.hasOwnProperty.call(actions, action)) return { kind: 'unknown' };
-  if (pattern !== IntegrationPattern.RequestResponse && !actions[action].includes(pattern)) return { kind: 'unknown' };
-  return { kind: 'integration', service, action, pattern };
+  const r = parseResourceArn(resource);
+  if (r === undefined) return { kind: 'unknown' };
+  if (r.kind !== 'integration') return { kind: r.kind };
+  const integration = { kind: 'integration', service: r.service, action: r.action, pattern: r.pattern } as const;
+  if (r.sdk) return r.pattern === IntegrationPattern.Sync || r.pattern === IntegrationPattern.Sync2 ? { kind: 'unknown' } : integration;
+  const actions = OPTIMIZED[r.service];
+  if (!actions || !Object.prototype.hasOwnProperty.call(actions, r.action)) return { kind: 'unknown' };
+  if (r.pattern !== IntegrationPattern.RequestResponse && !actions[r.action].includes(r.pattern)) return { kind: 'unknown' };
+  return integration;
 }

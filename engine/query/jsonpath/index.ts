@@ -1,15 +1,18 @@
 /**
- * JSONPath as Step Functions reads it.
+ * JSONPath as Step Functions reads it: Jayway JsonPath's grammar and evaluation (see compile.ts
+ * and evaluate.ts), under Step Functions' roots.
  *
- * Definite paths (`$.a.b[0]`, `$['a']`) are walked directly: they are what almost every state uses,
- * and the walk is an order of magnitude faster than a general JSONPath engine. Indefinite paths
- * (wildcards, slices, filters, deep scan) go to jsonpath-plus and always yield an array, as in AWS.
+ * Paths made only of names and indexes (`$.a.b[0]`, `$['a']`) are walked directly: they are what
+ * almost every state uses, and ResultPath writes through them. Every other path is evaluated as
+ * Jayway evaluates it: a definite one (`$.a[-1]`, `$.items.length()`) yields its value, an
+ * indefinite one (wildcards, slices, filters, deep scan, unions) always a list, as in AWS.
  *
  * The roots are `$` (the input), `$$` (the context object) and `$name` (a variable, JSONPath states
  * only).
  */
-import { JSONPath } from 'jsonpath-plus';
 import type { JsonValue } from '../../json.ts';
+import { compileJsonPath, isDefinite, type CompiledJsonPath } from './compile.ts';
+import { evaluateJsonPath } from './evaluate.ts';
 
 export type Lookup = { found: true; value: JsonValue } | { found: false };
 
@@ -17,17 +20,18 @@ type Segment = string | number;
 interface Compiled {
   /** `input`, `context`, or a variable name */
   root: { kind: 'input' } | { kind: 'context' } | { kind: 'variable'; name: string };
-  /** null for indefinite paths, which go through jsonpath-plus */
+  /** the names and indexes of a simple path; null for any other path, which Jayway's evaluation reads */
   segments: Segment[] | null;
-  /** the path with its root replaced by `$`, for jsonpath-plus */
-  rest: string;
+  /** the path after its root, as Jayway compiled it (`$` standing for the root's value) */
+  jayway: CompiledJsonPath;
+  /** Jayway's definite: the path selects at most one value */
+  definite: boolean;
 }
 
 const cache = new Map<string, Compiled | null>();
-const ROOT = /^\$(\$|[A-Za-z_][A-Za-z0-9_]*)?/;
-const DEFINITE = /^(?:\.([A-Za-z_$@\-][^.[\]\s]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\])/;
+const ROOT = /^\$(\$|[\p{ID_Start}_][\p{ID_Continue}]*)?/u;
 
-/** Parses once and caches; `null` when the text is not a path at all. */
+/** Parses once and caches; `null` when the text is not a path Jayway compiles. */
 export function compilePath(path: string): Compiled | null {
   let c = cache.get(path);
   if (c !== undefined) return c;
@@ -38,29 +42,47 @@ export function compilePath(path: string): Compiled | null {
 }
 
 function compile(path: string): Compiled | null {
-  if (typeof path !== 'string' || !path.startsWith('$')) return null;
+  if (typeof path !== 'string' || path.length === 0) return null;
+  if (!path.startsWith('$')) return relative(path);
   const m = ROOT.exec(path)!;
   const head = m[1];
   const root: Compiled['root'] =
     head === undefined ? { kind: 'input' } : head === '$' ? { kind: 'context' } : { kind: 'variable', name: head };
-  let rest = path.slice(m[0].length);
-  const restForPlus = '$' + rest;
-  const segments: Segment[] = [];
-  while (rest.length > 0) {
-    const s = DEFINITE.exec(rest);
-    if (!s) return { root, segments: null, rest: restForPlus };
-    if (s[1] !== undefined) segments.push(s[1]);
-    else if (s[2] !== undefined) segments.push(Number(s[2]));
-    else segments.push(s[3] ?? s[4]);
-    rest = rest.slice(s[0].length);
+  let jayway: CompiledJsonPath;
+  try {
+    jayway = compileJsonPath('$' + path.slice(m[0].length));
+  } catch {
+    return null;
   }
-  return { root, segments, rest: restForPlus };
+  return { root, segments: simpleSegments(jayway), jayway, definite: isDefinite(jayway) };
 }
 
-/** True when the path selects at most one value (no wildcard, slice, filter or deep scan). */
+/** Jayway reads a path without `$` (`"TimestampPath": "timestamp"`, which AWS accepts) from the root. */
+function relative(path: string): Compiled | null {
+  let jayway: CompiledJsonPath;
+  try {
+    jayway = compileJsonPath(path);
+  } catch {
+    return null;
+  }
+  return { root: { kind: 'input' }, segments: simpleSegments(jayway), jayway, definite: isDefinite(jayway) };
+}
+
+/** The segments of a path of single names and non-negative indexes only; null otherwise. */
+function simpleSegments(path: CompiledJsonPath): Segment[] | null {
+  const segments: Segment[] = [];
+  for (const t of path.tokens) {
+    if (t.kind === 'property' && t.names.length === 1) segments.push(t.names[0]);
+    else if (t.kind === 'index' && t.indexes.length === 1 && t.indexes[0] >= 0) segments.push(t.indexes[0]);
+    else return null;
+  }
+  return segments;
+}
+
+/** True when the path selects at most one value (Jayway's definite path). */
 export function isDefinitePath(path: string): boolean {
   const c = compilePath(path);
-  return c !== null && c.segments !== null;
+  return c !== null && c.definite;
 }
 
 /** The root a path reads from. */
@@ -75,10 +97,7 @@ export function pathRoot(path: string): Compiled['root'] | null {
 export function readPath(path: string, data: JsonValue): Lookup {
   const c = compilePath(path);
   if (!c) return { found: false };
-  if (c.segments === null) {
-    const values = JSONPath({ path: c.rest, json: data as never, wrap: true, resultType: 'value', eval: 'safe' }) as JsonValue[] | undefined;
-    return { found: true, value: values ?? [] };
-  }
+  if (c.segments === null) return evaluateJsonPath(c.jayway, data, c.definite);
   let cur: JsonValue = data;
   for (const seg of c.segments) {
     if (typeof seg === 'number') {
