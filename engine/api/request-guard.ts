@@ -82,10 +82,21 @@ function sameOrigin(origin: string, host: string): boolean {
 }
 
 /**
- * Makes sure nothing more is read of a request whose body was not read to its end when its
- * answer was sent (a refused body, an unknown target, a foreign request): the connection is
- * closed once the answer is out, where Node would otherwise read and discard the rest of the body
- * to keep the connection alive. Call it before answering.
+ * How long, and how much, a server reads and discards of a body it refused after answering, before
+ * it drops the connection: closing a socket with unread data sends a TCP reset, and a client still
+ * sending would often see the reset instead of the answer (RFC 9112 §9.6: half-close, then read and
+ * discard for a while). A client that stops sending on the answer, as HTTP clients do, costs
+ * nothing; one that keeps sending is cut off at either bound.
+ */
+const LINGER_MS = 1000;
+const LINGER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Makes sure a request whose body was not read to its end when its answer was sent (a refused
+ * body, an unknown target, a foreign request) is not read any further: the connection is
+ * half-closed once the answer is out, what still arrives is discarded for at most LINGER_MS and
+ * LINGER_BYTES, and the connection is then dropped, where Node would otherwise read the rest of
+ * the body, however large, to keep the connection alive. Call it before answering.
  *
  * @example
  * const server = createServer((req, res) => {
@@ -95,7 +106,20 @@ function sameOrigin(origin: string, host: string): boolean {
  */
 export function stopReadingAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
   res.once('finish', () => {
-    if (!req.complete) req.socket.destroy();
+    if (req.complete) return;
+    const socket = req.socket;
+    let discarded = 0;
+    const drop = () => socket.destroy();
+    const timer = setTimeout(drop, LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    socket.on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) drop();
+    });
+    req.removeAllListeners('data');
+    req.resume();
+    socket.end();
   });
 }
 
