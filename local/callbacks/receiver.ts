@@ -16,7 +16,7 @@
  * answers a second SendTaskSuccess for a settled token with TaskDoesNotExist (410), so only a
  * replayed heartbeat could have an effect.
  */
-import { readBody } from '../http/read-body.ts';
+import { readBody, screenRequest } from '../http/read-body.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BiError, WebhookType, isWebhookType, type WebhookEvent } from './events.ts';
@@ -94,6 +94,8 @@ export async function startCallbackReceiver(opts: CallbackReceiverOptions): Prom
   };
 
   const server = createServer((req, res) => {
+    const foreign = screenRequest(req, res);
+    if (foreign !== undefined) return send(res, 403, { error: 'Forbidden', message: `Refused: ${foreign}` });
     handle(req).then(
       (body) => send(res, 200, body),
       (e: unknown) => {
