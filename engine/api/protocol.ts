@@ -143,6 +143,25 @@ export function payloadString(req: ApiRequest, name: string, kind: PayloadKind =
   return v;
 }
 
+/**
+ * What is wrong with a definition nested deeper than MAX_JSON_DEPTH (the definition checker walks
+ * it recursively, and past a few thousand levels would overflow the stack), in the words of
+ * InvalidDefinition's message; undefined for any other definition.
+ */
+export function definitionTooDeep(text: string): { problem: string; message: string } | undefined {
+  if (!nestedDeeperThan(text, MAX_JSON_DEPTH)) return undefined;
+  const problem = `The definition nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
+  return { problem, message: `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${problem}'` };
+}
+
+/** A definition member: a string of at most 1,048,576 characters, refused with InvalidDefinition when nested too deep. */
+export function definitionString(req: ApiRequest, name: string): string | undefined {
+  const text = optionalString(req, name, 1024 * 1024);
+  const deep = text === undefined ? undefined : definitionTooDeep(text);
+  if (deep) throw new ApiError('InvalidDefinition', deep.message);
+  return text;
+}
+
 /** An optional integer member within bounds. */
 export function optionalInt(req: ApiRequest, name: string, min: number, max: number): number | undefined {
   const v = req[name];

@@ -8,14 +8,15 @@
  */
 import type { JsonObject, JsonValue } from '../../json.ts';
 import type { Action } from '../protocol.ts';
-import { PayloadKind, optionalEnum, optionalInt, optionalObject, optionalString, payloadString, requiredString, validationError } from '../protocol.ts';
+import { PayloadKind, definitionString, optionalEnum, optionalInt, optionalObject, optionalString, payloadString, requiredString, validationError } from '../protocol.ts';
 import { InspectionLevel, runSingleState, type SingleStateRequest } from '../single-state.ts';
 import { roleArn } from './shared.ts';
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const testState: Action = async (req, { engine }) => {
-  const definition = requiredString(req, 'definition', 1024 * 1024);
+  requiredString(req, 'definition', 1024 * 1024);
+  const definition = definitionString(req, 'definition')!;
   const role = optionalString(req, 'roleArn', 256);
   if (role !== undefined) roleArn(role);
   payloadString(req, 'context');

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateStateMachineCommand, ListStateMachinesCommand, SendTaskSuccessCommand, StartExecutionCommand,
+  CreateStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand, UpdateStateMachineCommand, ValidateStateMachineDefinitionCommand, SendTaskSuccessCommand, StartExecutionCommand,
   StartSyncExecutionCommand, TestStateCommand,
 } from '@aws-sdk/client-sfn';
 import { fakeTasks } from '../../support/engine-env.ts';
@@ -87,6 +87,41 @@ describe('a payload nested deeper than the engine can serialize', () => {
     // Assess
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toBe(nested(MAX_JSON_DEPTH));
+  });
+});
+
+describe('a definition nested deeper than the definition checker can walk', () => {
+  /** A Pass state whose Parameters nest 5,000 levels (the checker overflowed the stack near that). */
+  const deepDefinition = definition({ P: { Type: 'Pass', Parameters: { deep: 0 }, End: true } }).replace('{"deep":0}', nested(5000));
+
+  it.each<[string, (env: ApiEnv, existing: string) => Promise<unknown>]>([
+    ['CreateStateMachine', (env) => env.sfn.send(new CreateStateMachineCommand({ name: 'deep', definition: deepDefinition, roleArn: ROLE_ARN }))],
+    ['UpdateStateMachine', (env, existing) => env.sfn.send(new UpdateStateMachineCommand({ stateMachineArn: existing, definition: deepDefinition }))],
+    ['TestState', (env) => env.syncSfn.send(new TestStateCommand({ definition: deepDefinition, roleArn: ROLE_ARN, stateName: 'P' }))],
+  ])('is refused by %s with HTTP 400 InvalidDefinition, and no machine changes', async (_action, act) => {
+    // Prepare
+    const env = await apiEnv();
+    const existing = (await env.sfn.send(new CreateStateMachineCommand({ name: 'existing', definition: PASS, roleArn: ROLE_ARN }))).stateMachineArn!;
+
+    // Act
+    const refusal = await rejection(act(env, existing));
+
+    // Assess
+    expect({ name: refusal.name, status: refusal.status }).toEqual({ name: 'InvalidDefinition', status: 400 });
+    expect(await probe(env)).toBe(1);
+    expect((await env.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: existing }))).definition).toBe(PASS);
+  });
+
+  it('fails ValidateStateMachineDefinition with a diagnostic that says why', async () => {
+    // Prepare
+    const env = await apiEnv();
+
+    // Act
+    const result = await env.sfn.send(new ValidateStateMachineDefinitionCommand({ definition: deepDefinition }));
+
+    // Assess
+    expect(result.result).toBe('FAIL');
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'INVALID_JSON_DESCRIPTION', message: expect.stringContaining(`deeper than ${MAX_JSON_DEPTH} levels`) })]);
   });
 });
 
