@@ -82,21 +82,21 @@ function sameOrigin(origin: string, host: string): boolean {
 }
 
 /**
- * How long, and how much, a server reads and discards of a body it refused after answering, before
- * it drops the connection: closing a socket with unread data sends a TCP reset, and a client still
- * sending would often see the reset instead of the answer (RFC 9112 §9.6: half-close, then read and
- * discard for a while). A client that stops sending on the answer, as HTTP clients do, costs
- * nothing; one that keeps sending is cut off at either bound.
+ * How long, and how much, a server reads and discards of a body it did not read before answering,
+ * before it drops the connection. Dropping it at once would send a TCP reset, and a client still
+ * sending often sees the reset instead of the answer (RFC 9112 §9.6); a small body read to its end
+ * keeps the connection alive for the client's next request. A client that stops sending once
+ * answered, as HTTP clients do, costs nothing; one that keeps sending is cut off at either bound.
  */
 const LINGER_MS = 1000;
 const LINGER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Makes sure a request whose body was not read to its end when its answer was sent (a refused
- * body, an unknown target, a foreign request) is not read any further: the connection is
- * half-closed once the answer is out, what still arrives is discarded for at most LINGER_MS and
- * LINGER_BYTES, and the connection is then dropped, where Node would otherwise read the rest of
- * the body, however large, to keep the connection alive. Call it before answering.
+ * body, an unknown target, a foreign request) is read no further than LINGER_BYTES and LINGER_MS:
+ * what arrives meanwhile is discarded, and past either bound the connection is dropped, where Node
+ * would otherwise read the rest of the body, however large, to keep the connection alive. Call it
+ * before answering.
  *
  * @example
  * const server = createServer((req, res) => {
@@ -109,17 +109,22 @@ export function stopReadingAfterAnswer(req: IncomingMessage, res: ServerResponse
     if (req.complete) return;
     const socket = req.socket;
     let discarded = 0;
-    const drop = () => socket.destroy();
-    const timer = setTimeout(drop, LINGER_MS);
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
-    socket.once('close', () => clearTimeout(timer));
-    socket.on('data', (chunk: Buffer) => {
+    // counted on the socket: Node does not hand the body of a request it discards to the request
+    const onData = (chunk: Buffer) => {
+      if (req.complete) return done();
       discarded += chunk.length;
-      if (discarded > LINGER_BYTES) drop();
-    });
-    req.removeAllListeners('data');
+      if (discarded > LINGER_BYTES) socket.destroy();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+    };
+    socket.on('data', onData);
+    socket.once('close', done);
+    req.once('end', done);
     req.resume();
-    socket.end();
   });
 }
 

@@ -9,6 +9,7 @@ import { describe, it, expect, afterEach } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, request } from 'node:http';
 import {
   CreateStateMachineCommand, DescribeStateMachineCommand, ListStateMachinesCommand, UpdateStateMachineCommand, ValidateStateMachineDefinitionCommand, SendTaskSuccessCommand, StartExecutionCommand,
   StartSyncExecutionCommand, TestStateCommand,
@@ -185,6 +186,35 @@ describe('an unknown X-Amz-Target', () => {
     // Assess
     expect({ status: answer.status, type: answer.headers['x-amzn-errortype'], sent: answer.sentBytes, closed: answer.closed })
       .toEqual({ status: 400, type: 'UnknownOperationException', sent: 0, closed: true });
+  });
+});
+
+/** POSTs `body` to `target` through `agent`; answers the status and whether the agent reused a connection. */
+function agentPost(agent: Agent, env: ApiEnv, target: string, body: string): Promise<{ status: number; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ agent, host: '127.0.0.1', port: env.server.port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('a connection after a request refused before its body was read', () => {
+  it('stays usable for the client\'s next request when the body was small', async () => {
+    // Prepare
+    const env = await apiEnv();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    await agentPost(agent, env, 'AWSStepFunctions.ListStateMachines', '{}');
+
+    // Act
+    const refused = await agentPost(agent, env, 'AWSStepFunctions.LaunchRockets', JSON.stringify({ pad: 'x'.repeat(1000) }));
+    const next = await agentPost(agent, env, 'AWSStepFunctions.ListStateMachines', '{}');
+    agent.destroy();
+
+    // Assess
+    expect([refused, next]).toEqual([{ status: 400, reused: true }, { status: 200, reused: true }]);
   });
 });
 
