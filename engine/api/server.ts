@@ -12,8 +12,8 @@
  * other than the server's own is refused with 403 AccessDeniedException, so a web page cannot
  * drive the API, even through DNS rebinding; the console, served here, is the server's own origin.
  * An unknown `X-Amz-Target` is refused before its body is read, and a body over the action's
- * limit as soon as its Content-Length or its running count says so; the connection is then closed
- * rather than read to its end.
+ * limit as soon as its Content-Length or its running count says so; the rest of such a body is
+ * read no further than a few MiB and a second before the connection is dropped.
  *
  * Besides AWS's actions it answers Longhaul's own extensions (`X-Amz-Target: Longhaul.<Action>`,
  * see actions/index.ts), and serves the built web console at `/console/` (GET only).
@@ -34,7 +34,10 @@ export interface ApiServerOptions {
   engine: Engine;
   /** 0 or absent: a free port */
   port?: number;
-  /** default 127.0.0.1: the API has no authentication, keep it off the network */
+  /**
+   * default 127.0.0.1: the API has no authentication, keep it off the network. Whatever the
+   * address, requests must name a loopback Host (request-guard.ts).
+   */
   host?: string;
   /**
    * The built web console served at `/console/`: a folder, or false for none. Absent: console/dist

@@ -9,7 +9,8 @@
  *
  * Caveats: state is in memory (a restarted simulator forgets its uploads and jobs); a webhook
  * that fails to deliver (refused, non-2xx) is not retried — it counts in `webhooksFailed`, and
- * the workflow's polling fallback is what recovers, as it must for a lost one.
+ * the workflow's polling fallback is what recovers, as it must for a lost one. Like every local
+ * server it answers only this machine's own clients (a loopback Host, no foreign Origin).
  */
 import { readBody, screenRequest } from '../http/read-body.ts';
 import { randomUUID } from 'node:crypto';
