@@ -154,8 +154,14 @@ export function definitionTooDeep(text: string): { problem: string; message: str
   return { problem, message: `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${problem}'` };
 }
 
-/** A definition member: a string of at most 1,048,576 characters, refused with InvalidDefinition when nested too deep. */
-export function definitionString(req: ApiRequest, name: string): string | undefined {
+/** A required definition member: a string of at most 1,048,576 characters, refused with InvalidDefinition when nested too deep. */
+export function definitionString(req: ApiRequest, name: string): string {
+  requiredString(req, name);
+  return optionalDefinitionString(req, name)!;
+}
+
+/** An optional definition member, read as `definitionString` reads a required one. */
+export function optionalDefinitionString(req: ApiRequest, name: string): string | undefined {
   const text = optionalString(req, name, 1024 * 1024);
   const deep = text === undefined ? undefined : definitionTooDeep(text);
   if (deep) throw new ApiError('InvalidDefinition', deep.message);

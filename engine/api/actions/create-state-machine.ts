@@ -5,8 +5,7 @@ import { machineConfiguration, roleArn } from './shared.ts';
 
 export const createStateMachine: Action = (req, { engine }) => {
   const name = requiredString(req, 'name', 80);
-  requiredString(req, 'definition', 1024 * 1024);
-  const definition = definitionString(req, 'definition')!;
+  const definition = definitionString(req, 'definition');
   const role = roleArn(requiredString(req, 'roleArn', 256));
   const type = optionalEnum(req, 'type', ['STANDARD', 'EXPRESS'] as const);
   const meta = { ...machineConfiguration(req), tags: tagList(req, 'tags') };

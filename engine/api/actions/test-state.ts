@@ -15,8 +15,7 @@ import { roleArn } from './shared.ts';
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const testState: Action = async (req, { engine }) => {
-  requiredString(req, 'definition', 1024 * 1024);
-  const definition = definitionString(req, 'definition')!;
+  const definition = definitionString(req, 'definition');
   const role = optionalString(req, 'roleArn', 256);
   if (role !== undefined) roleArn(role);
   payloadString(req, 'context');
