@@ -2,11 +2,14 @@
  * The built web console (console/dist) as static files at `/console/`, beside the Step Functions
  * API on the same port. Only GET and HEAD; a path that would leave the folder is 404, as is
  * anything the folder does not hold. The console is a client of the API like any other: it is
- * served here only so that it needs no second port and no CORS.
+ * served here only so that it needs no second port and no CORS. Every answer forbids framing
+ * (`X-Frame-Options: DENY`, `frame-ancestors 'none'`): no other site can show the console inside
+ * a frame and trick a click on it.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { ANTI_FRAMING_HEADERS } from './request-guard.ts';
 
 /** Where `npm run console:build` (and `npm install`'s prepare) writes the bundle. */
 export const DEFAULT_CONSOLE_DIR = resolve(import.meta.dirname, '../../console/dist');
@@ -40,21 +43,21 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, folder: 
   // the path as sent: URL parsing would resolve `..` first and hand a traversal to the API instead
   const path = (req.url ?? '/').split(/[?#]/, 1)[0];
   if (path === '/' || path === '/console') {
-    res.writeHead(302, { location: CONSOLE_PATH, 'content-length': 0 });
+    res.writeHead(302, { location: CONSOLE_PATH, 'content-length': 0, ...ANTI_FRAMING_HEADERS });
     res.end();
     return true;
   }
   if (!path.startsWith(CONSOLE_PATH)) return false;
   const file = fileFor(folder, path.slice(CONSOLE_PATH.length));
   if (!file) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...ANTI_FRAMING_HEADERS });
     res.end('Not found\n');
     return true;
   }
   const body = readFileSync(file);
   // hashed asset names never change; index.html must be read again to find new ones
   const cache = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': cache });
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': cache, ...ANTI_FRAMING_HEADERS });
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }

@@ -4,6 +4,7 @@
  * wire forms of dates and page tokens.
  */
 import { ApiError, type Engine } from '../engine.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json-limits.ts';
 
 /** What every action receives besides its request. */
 export interface ApiContext {
@@ -36,6 +37,20 @@ export const CONTENT_TYPE = 'application/x-amz-json-1.0';
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 /**
+ * The largest request body of an action that carries a definition (up to 1,048,576 characters)
+ * and, for TestState, an input, variables and a mocked result besides: clients that escape every
+ * non-ASCII character (`\uXXXX`, as the AWS CLI does) send up to six bytes per character.
+ */
+export const MAX_DEFINITION_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The largest request body of every other action: a 256 KiB payload is at most 768 KiB once
+ * escaped into the request's JSON (three bytes of escape per UTF-8 byte at worst), with room for
+ * the other members.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
  * The namespaces AWS prefixes `__type` with. Clients keep what follows `#` (SDK v3, botocore),
  * and the SDK also reads the `x-amzn-ErrorType` header, which the server sets too.
  */
@@ -43,6 +58,7 @@ const NAMESPACE: Record<string, string> = {
   SerializationException: 'com.amazon.coral.service',
   UnknownOperationException: 'com.amazon.coral.service',
   InternalFailure: 'com.amazon.coral.service',
+  AccessDeniedException: 'com.amazon.coral.service',
   ValidationException: 'com.amazon.coral.validate',
 };
 
@@ -95,15 +111,61 @@ function checkString(v: unknown, name: string, max: number | undefined): string 
   return v;
 }
 
-/** A payload member (input, output): JSON text whose size counts in UTF-8 bytes; AWS never echoes its value. */
-export function payloadString(req: ApiRequest, name: string): string | undefined {
+/**
+ * How AWS refuses a payload member that is not acceptable JSON: StartExecution's and TestState's
+ * input with InvalidExecutionInput, SendTaskSuccess's output with InvalidOutput, and the other
+ * members (TestState's variables, context, mocked result) with ValidationException.
+ */
+export const PayloadKind = {
+  ExecutionInput: { type: 'InvalidExecutionInput', what: 'Invalid State Machine Execution Input' },
+  TaskOutput: { type: 'InvalidOutput', what: 'Invalid Output' },
+  Other: { type: 'ValidationException', what: 'Invalid payload' },
+} as const;
+export type PayloadKind = (typeof PayloadKind)[keyof typeof PayloadKind];
+
+/**
+ * A payload member (input, output): JSON text whose size counts in UTF-8 bytes; AWS never echoes
+ * its value. Text nested deeper than MAX_JSON_DEPTH is refused here, before anything is stored or
+ * started: the engine could not serialize it safely (engine/json-limits.ts).
+ */
+export function payloadString(req: ApiRequest, name: string, kind: PayloadKind = PayloadKind.Other): string | undefined {
   const v = req[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw wrongType(name, 'a string');
   if (v.length > MAX_PAYLOAD_BYTES / 4 && utf8Bytes(v) > MAX_PAYLOAD_BYTES) {
     throw validationError(`Value at '${name}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`);
   }
+  if (nestedDeeperThan(v, MAX_JSON_DEPTH)) {
+    const problem = `nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
+    if (kind === PayloadKind.Other) throw validationError(`Value at '${name}' failed to satisfy constraint: Member must not be JSON that ${problem}`);
+    throw new ApiError(kind.type, `${kind.what}: '${name}' ${problem}`);
+  }
   return v;
+}
+
+/**
+ * What is wrong with a definition nested deeper than MAX_JSON_DEPTH (the definition checker walks
+ * it recursively, and past a few thousand levels would overflow the stack), in the words of
+ * InvalidDefinition's message; undefined for any other definition.
+ */
+export function definitionTooDeep(text: string): { problem: string; message: string } | undefined {
+  if (!nestedDeeperThan(text, MAX_JSON_DEPTH)) return undefined;
+  const problem = `The definition nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
+  return { problem, message: `Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: ${problem}'` };
+}
+
+/** A required definition member: a string of at most 1,048,576 characters, refused with InvalidDefinition when nested too deep. */
+export function definitionString(req: ApiRequest, name: string): string {
+  requiredString(req, name);
+  return optionalDefinitionString(req, name)!;
+}
+
+/** An optional definition member, read as `definitionString` reads a required one. */
+export function optionalDefinitionString(req: ApiRequest, name: string): string | undefined {
+  const text = optionalString(req, name, 1024 * 1024);
+  const deep = text === undefined ? undefined : definitionTooDeep(text);
+  if (deep) throw new ApiError('InvalidDefinition', deep.message);
+  return text;
 }
 
 /** An optional integer member within bounds. */

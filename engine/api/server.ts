@@ -6,7 +6,14 @@
  * Caveat: the SDK and the CLI send StartSyncExecution and TestState to a `sync-` host prefix
  * (`sync-127.0.0.1`), which does not resolve. Against a local endpoint, set
  * `disableHostPrefix: true` on the SDK client, or `AWS_DISABLE_HOST_PREFIX_INJECTION=true` for the
- * CLI and boto3. The server itself ignores the Host header.
+ * CLI and boto3.
+ *
+ * Every request is screened first (request-guard.ts): a Host that is not loopback or an Origin
+ * other than the server's own is refused with 403 AccessDeniedException, so a web page cannot
+ * drive the API, even through DNS rebinding; the console, served here, is the server's own origin.
+ * An unknown `X-Amz-Target` is refused before its body is read, and a body over the action's
+ * limit as soon as its Content-Length or its running count says so; the rest of such a body is
+ * read no further than a few MiB and a second before the connection is dropped.
  *
  * Besides AWS's actions it answers Longhaul's own extensions (`X-Amz-Target: Longhaul.<Action>`,
  * see actions/index.ts), and serves the built web console at `/console/` (GET only).
@@ -16,13 +23,21 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, type Engine } from '../engine.ts';
 import { findAction, findExtension } from './actions/index.ts';
 import { consoleFolder, serveConsole } from './console-files.ts';
-import { CONTENT_TYPE, EXTENSION_PREFIX, TARGET_PREFIX, errorBody, type ApiContext, type ApiRequest, type OutboxReader } from './protocol.ts';
+import {
+  CONTENT_TYPE, EXTENSION_PREFIX, MAX_BODY_BYTES, MAX_DEFINITION_BODY_BYTES, TARGET_PREFIX, errorBody,
+  type Action, type ApiContext, type ApiRequest, type OutboxReader,
+} from './protocol.ts';
+import { ANTI_FRAMING_HEADERS, BodyTooLarge, readBody, screenRequest } from './request-guard.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json-limits.ts';
 
 export interface ApiServerOptions {
   engine: Engine;
   /** 0 or absent: a free port */
   port?: number;
-  /** default 127.0.0.1: the API has no authentication, keep it off the network */
+  /**
+   * default 127.0.0.1: the API has no authentication, keep it off the network. Whatever the
+   * address, requests must name a loopback Host (request-guard.ts).
+   */
   host?: string;
   /**
    * The built web console served at `/console/`: a folder, or false for none. Absent: console/dist
@@ -42,8 +57,10 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** A request body larger than this is refused before it is parsed. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** The actions whose requests carry a definition, and so may be larger than the others. */
+const DEFINITION_ACTIONS: ReadonlySet<string> = new Set([
+  `${TARGET_PREFIX}CreateStateMachine`, `${TARGET_PREFIX}UpdateStateMachine`, `${TARGET_PREFIX}ValidateStateMachineDefinition`, `${TARGET_PREFIX}TestState`,
+]);
 
 /**
  * Starts the API server; resolves once it listens.
@@ -60,8 +77,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const consoleDir = consoleFolder(opts.consoleDir);
   let requests = 0;
   const server = createServer((req, res) => {
-    if (consoleDir !== undefined && serveConsole(req, res, consoleDir)) return;
     const requestId = `00000000-0000-4000-8000-${(++requests).toString(16).padStart(12, '0')}`;
+    const foreign = screenRequest(req, res);
+    if (foreign !== undefined) {
+      sendError(res, new ApiError('AccessDeniedException', `Refused: ${foreign}. The local API answers only this machine's own clients.`, 403), requestId);
+      return;
+    }
+    if (consoleDir !== undefined && serveConsole(req, res, consoleDir)) return;
     handle(req, ctx).then(
       (body) => send(res, 200, body, requestId),
       (err: unknown) => sendError(res, err, requestId),
@@ -88,40 +110,34 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
-/** Reads, parses and dispatches one request. */
+/** Finds the action, then reads, parses and dispatches one request. */
 async function handle(req: IncomingMessage, ctx: ApiContext): Promise<object> {
   const target = req.headers['x-amz-target'];
   const action = req.method === 'POST' && typeof target === 'string' ? targetAction(target) : undefined;
-  const text = await readBody(req);
+  // refused before the body is read: whatever it holds, no action would take it
   if (!action) throw new ApiError('UnknownOperationException', `Unknown operation: '${typeof target === 'string' ? target : ''}'`);
+  const limit = DEFINITION_ACTIONS.has(target as string) ? MAX_DEFINITION_BODY_BYTES : MAX_BODY_BYTES;
+  let text: string;
+  try {
+    text = await readBody(req, limit);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) throw new ApiError('ValidationException', `Request body is larger than ${limit} bytes`, 413);
+    throw e;
+  }
   return action(parseBody(text), ctx);
 }
 
-function targetAction(target: string) {
+function targetAction(target: string): Action | undefined {
   if (target.startsWith(TARGET_PREFIX)) return findAction(target.slice(TARGET_PREFIX.length));
   if (target.startsWith(EXTENSION_PREFIX)) return findExtension(target.slice(EXTENSION_PREFIX.length));
   return undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new ApiError('ValidationException', `Request body of ${size} bytes is larger than ${MAX_BODY_BYTES} bytes`, 413));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
-}
-
 /** The body as a JSON object; an empty body is `{}`. */
 function parseBody(text: string): ApiRequest {
   if (text.trim() === '') return {};
+  // no request of this API nests deep: a body that does is refused before anything reads it
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) throw new ApiError('SerializationException', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -140,6 +156,7 @@ function send(res: ServerResponse, status: number, body: object, requestId: stri
     'content-type': CONTENT_TYPE,
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': requestId,
+    ...ANTI_FRAMING_HEADERS,
     ...headers,
   });
   res.end(text);

@@ -9,9 +9,10 @@
  *
  * Caveats: state is in memory (a restarted simulator forgets its uploads and jobs); a webhook
  * that fails to deliver (refused, non-2xx) is not retried — it counts in `webhooksFailed`, and
- * the workflow's polling fallback is what recovers, as it must for a lost one.
+ * the workflow's polling fallback is what recovers, as it must for a lost one. Like every local
+ * server it answers only this machine's own clients (a loopback Host, no foreign Origin).
  */
-import { readBody } from '../http/read-body.ts';
+import { readBody, screenRequest } from '../http/read-body.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -360,13 +361,16 @@ export async function startBiSimulator(opts: BiSimulatorOptions): Promise<BiSimu
   };
 
   const server = createServer((req, res) => {
+    const foreign = screenRequest(req, res);
+    if (foreign !== undefined) {
+      send(res, 403, { error: 'Forbidden', message: `Refused: ${foreign}. The BI simulator answers only this machine's own clients.` });
+      return;
+    }
     if (opts.apiKey !== undefined && req.headers['x-api-key'] !== opts.apiKey) {
-      req.resume();
       send(res, 401, { error: 'Unauthorized', message: 'missing or wrong X-Api-Key' });
       return;
     }
     if (faults.unavailable) {
-      req.resume();
       send(res, 503, { error: 'ServiceUnavailable', message: 'The BI service is down for maintenance (injected outage)' });
       return;
     }

@@ -16,7 +16,7 @@
  * when a data folder is given (so a replay is refused after a restart too), else in memory; each
  * is kept until its signature's timestamp is past the tolerance (accepted-webhooks.ts).
  */
-import { readBody } from '../http/read-body.ts';
+import { readBody, screenRequest } from '../http/read-body.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BiError, WebhookType, isWebhookType, type WebhookEvent } from './events.ts';
@@ -93,6 +93,8 @@ export async function startCallbackReceiver(opts: CallbackReceiverOptions): Prom
   };
 
   const server = createServer((req, res) => {
+    const foreign = screenRequest(req, res);
+    if (foreign !== undefined) return send(res, 403, { error: 'Forbidden', message: `Refused: ${foreign}` });
     handle(req).then(
       (body) => send(res, 200, body),
       (e: unknown) => {

@@ -1,27 +1,26 @@
-/** Reading a request body in the local stand-ins' HTTP servers, with a size limit. */
+/**
+ * Reading a request body in the local stand-ins' HTTP servers, with a size limit: the API's reader
+ * (engine/api/request-guard.ts), which refuses a body from its Content-Length or as soon as the
+ * count passes the limit, answered in each server's own error shape.
+ */
 import type { IncomingMessage } from 'node:http';
+import { BodyTooLarge, readBody as readLimitedBody } from '../../engine/api/request-guard.ts';
+
+export { screenRequest } from '../../engine/api/request-guard.ts';
 
 /**
- * The body as text; past `maxBytes` the request is cut off and the promise rejects with what
- * `tooLarge` makes (each server answers with its own error shape).
+ * The body as text; past `maxBytes` nothing more is read and the promise rejects with what
+ * `tooLarge` makes (each server answers with its own error shape). The server must have called
+ * `screenRequest` (or `stopReadingAfterAnswer`) on the request, so that the connection of a
+ * refused body is closed once the refusal is answered.
  *
  * @example
  * const text = await readBody(req, 1 << 20, (max) => new BadRequest(`the body is larger than ${max} bytes`));
  */
-export function readBody(req: IncomingMessage, maxBytes: number, tooLarge: (maxBytes: number) => Error): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > maxBytes) {
-        reject(tooLarge(maxBytes));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+export async function readBody(req: IncomingMessage, maxBytes: number, tooLarge: (maxBytes: number) => Error): Promise<string> {
+  try {
+    return await readLimitedBody(req, maxBytes);
+  } catch (e) {
+    throw e instanceof BodyTooLarge ? tooLarge(maxBytes) : e;
+  }
 }

@@ -41,6 +41,10 @@ export interface FauxqsS3Store {
   spy?: FauxqsSpy;
   persistence?: unknown;
   headObject(bucket: string, key: string): FauxqsS3Object;
+  /** PutObject, CopyObject and POST Object all store through this; it tells the spy `uploaded` */
+  putObject(...args: unknown[]): FauxqsS3Object;
+  /** tells the spy `uploaded` */
+  completeMultipartUpload(...args: unknown[]): FauxqsS3Object;
 }
 
 export interface FauxqsSqsStore {
@@ -61,9 +65,33 @@ export interface FauxqsPersistence {
   close(): void;
 }
 
+/** The slice of a Fastify request the assembly's hooks read. */
+export interface FauxqsRequest {
+  method: string;
+  /** after fauxqs's rewrite of virtual-hosted S3 addresses to path style */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  raw: import('node:http').IncomingMessage;
+}
+
+/** The slice of a Fastify reply the assembly's hooks use. */
+export interface FauxqsReply {
+  code(status: number): FauxqsReply;
+  header(name: string, value: string): FauxqsReply;
+  removeHeader(name: string): FauxqsReply;
+  send(payload?: unknown): FauxqsReply;
+  raw: import('node:http').ServerResponse;
+}
+
 /** The slice of a Fastify instance the assembly uses. */
 export interface FauxqsApp {
   addHook(name: 'preClose', hook: () => void): void;
+  /** before the body is read */
+  addHook(name: 'onRequest', hook: (req: FauxqsRequest, reply: FauxqsReply) => Promise<unknown>): void;
+  /** after the body is parsed, before fauxqs's handler */
+  addHook(name: 'preHandler', hook: (req: FauxqsRequest, reply: FauxqsReply) => Promise<unknown>): void;
+  setErrorHandler(handler: (err: Error & { code?: string; statusCode?: number }, req: FauxqsRequest, reply: FauxqsReply) => void): void;
   removeContentTypeParser(type: string): void;
   addContentTypeParser(
     type: string,

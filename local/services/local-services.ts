@@ -6,13 +6,20 @@
  * services killed with SIGKILL come back with every object and queued message they acknowledged.
  *
  * Each object created in S3 (PutObject, CopyObject, CompleteMultipartUpload, POST Object) is
- * announced to `onObjectCreated` listeners at the moment fauxqs stores it: the S3 triggers
+ * announced once to `onObjectCreated` listeners at the moment fauxqs stores it: the S3 triggers
  * (local/triggers/) turn these into EventBridge "Object Created" events. fauxqs has no S3 event
- * notifications, so the announcement comes from the change hook of its S3 store.
+ * notifications, so the announcement comes from its S3 store (see CreationAnnouncer).
+ *
+ * Like every local server, it answers only this machine's own clients (engine/api/request-guard.ts):
+ * a non-loopback Host or a foreign Origin is refused with 403 before the body is read, in the shape
+ * of the service asked (S3's XML, SQS's JSON, SNS's query XML). S3's browser upload (POST Object,
+ * an HTML form) is taken only when the form carries a policy and a signature, as the SDK's
+ * presigned POST does: a plain form posted by a web page is refused with AccessDenied.
  */
 import { mkdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { loadFauxqsParts, type FauxqsS3Event } from './fauxqs-parts.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { screenRequest } from '../http/read-body.ts';
+import { loadFauxqsParts, type FauxqsApp, type FauxqsReply, type FauxqsRequest, type FauxqsS3Event, type FauxqsS3Store } from './fauxqs-parts.ts';
 
 /** fauxqs's account: every queue and topic ARN it makes carries it. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -22,6 +29,8 @@ export const ObjectCreatedReason = {
   PutObject: 'PutObject',
   CopyObject: 'CopyObject',
   CompleteMultipartUpload: 'CompleteMultipartUpload',
+  /** the browser form upload, named as S3's EventBridge documentation names it */
+  PostObject: 'POST Object',
 } as const;
 export type ObjectCreatedReason = (typeof ObjectCreatedReason)[keyof typeof ObjectCreatedReason];
 
@@ -97,12 +106,12 @@ export async function startLocalServices(opts: LocalServicesOptions = {}): Promi
   }
 
   const listeners = new Set<(event: ObjectCreated) => void>();
-  const announcer = new CreationAnnouncer(s3Store, listeners);
-  s3Store.spy = { addMessage: (m) => announcer.observe(m as unknown as FauxqsS3Event) };
+  new CreationAnnouncer(s3Store, listeners);
 
   const app = parts.buildApp({ logger: false, defaultRegion: region, stores: { sqsStore, snsStore, s3Store } });
   app.removeContentTypeParser('*');
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: S3_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  guard(app);
   if (persistence) {
     const p = persistence;
     app.addHook('preClose', () => p.close());
@@ -125,31 +134,144 @@ export async function startLocalServices(opts: LocalServicesOptions = {}): Promi
   };
 }
 
+/** Which service a request on the shared port is for, as fauxqs dispatches it: by content type. */
+function serviceOf(req: FauxqsRequest): 'sqs' | 'sns' | 's3' {
+  const type = String(req.headers['content-type'] ?? '');
+  if (req.method === 'POST' && type.includes('application/x-amz-json-1.0')) return 'sqs';
+  if (req.method === 'POST' && type.includes('application/x-www-form-urlencoded')) return 'sns';
+  return 's3';
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Answers an error in the shape of the service asked: S3's REST XML, SQS's JSON 1.0 or SNS's query XML. */
+function refuse(req: FauxqsRequest, reply: FauxqsReply, status: number, code: { s3: string; sqs: string; sns: string }, message: string): FauxqsReply {
+  const requestId = randomUUID();
+  const service = serviceOf(req);
+  if (service === 'sqs') {
+    return reply.code(status).header('content-type', 'application/x-amz-json-1.0').header('x-amzn-query-error', `${code.sqs};Sender`)
+      .send(JSON.stringify({ __type: `com.amazonaws.sqs#${code.sqs}`, message }));
+  }
+  if (service === 'sns') {
+    return reply.code(status).header('content-type', 'text/xml')
+      .send(`<ErrorResponse><Error><Type>Sender</Type><Code>${code.sns}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+  }
+  return reply.code(status).header('content-type', 'application/xml')
+    .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code.s3}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId><HostId>fauxqs</HostId></Error>`);
+}
+
 /**
- * Turns fauxqs's store events into ObjectCreated announcements. A CopyObject shows as `uploaded`
- * followed, in the same synchronous step, by `copied`: announcements wait for the end of the
- * current step to know which it was.
+ * The local server's guards around fauxqs's routes: foreign requests refused before their body is
+ * read, bodies over a limit refused in the service's shape with the connection closed (Fastify
+ * itself would read the rest of a streamed body to its end), unsigned POST Object refused.
+ */
+function guard(app: FauxqsApp): void {
+  app.addHook('onRequest', async (req, reply) => {
+    const foreign = screenRequest(req.raw, reply.raw);
+    if (foreign === undefined) return;
+    return refuse(req, reply, 403, { s3: 'AccessDenied', sqs: 'AccessDenied', sns: 'AuthorizationError' },
+      `Refused: ${foreign}. The local AWS services answer only this machine's own clients.`);
+  });
+  app.setErrorHandler((err, req, reply) => {
+    if (err.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.send(err);
+    // Fastify asks Node to drop the connection as soon as the answer is out, which a client still
+    // sending sees as a reset instead of the answer: screenRequest's lingering close ends it instead
+    reply.removeHeader('connection');
+    return refuse(req, reply, serviceOf(req) === 's3' ? 400 : 413, { s3: 'EntityTooLarge', sqs: 'RequestEntityTooLarge', sns: 'RequestEntityTooLarge' },
+      'Your proposed upload exceeds the maximum allowed size');
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    if (!isPostObject(req) || signedForm(req)) return;
+    return refuse(req, reply, 403, { s3: 'AccessDenied', sqs: 'AccessDenied', sns: 'AuthorizationError' },
+      'Anonymous POST Object is not allowed: the form carries no policy and signature (X-Amz-Signature), as a presigned POST does');
+  });
+}
+
+/** A POST of an HTML form to a bucket: S3's browser upload. */
+function isPostObject(req: FauxqsRequest): boolean {
+  if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').toLowerCase().includes('multipart/form-data')) return false;
+  const path = req.url.split('?', 1)[0];
+  return path.split('/').filter(Boolean).length === 1;
+}
+
+/**
+ * Whether a POST Object form carries a policy and a signature (SigV4's `X-Amz-Signature`, or
+ * SigV2's `Signature`), the fields a presigned POST has. The signature is not verified, as no
+ * local service checks credentials: what this keeps out is a plain form on a web page.
+ */
+function signedForm(req: FauxqsRequest): boolean {
+  const boundary = /boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(String(req.headers['content-type']));
+  if (!boundary || !Buffer.isBuffer(req.body)) return false;
+  const names = new Set<string>();
+  const body = req.body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  for (let at = body.indexOf(delimiter); at >= 0; at = body.indexOf(delimiter, at + delimiter.length)) {
+    const headEnd = body.indexOf('\r\n\r\n', at);
+    if (headEnd < 0) break;
+    const head = body.subarray(at + delimiter.length, headEnd).toString('utf8');
+    const field = /name="([^"]*)"/i.exec(head);
+    // the file is the form's last field (S3 ignores any after it); its content is not read
+    if (!field || /filename=/i.test(head) || field[1].toLowerCase() === 'file') break;
+    names.add(field[1].toLowerCase());
+  }
+  return names.has('policy') && (names.has('x-amz-signature') || names.has('signature'));
+}
+
+/**
+ * Turns fauxqs's S3 store into ObjectCreated announcements, one per object created.
+ *
+ * fauxqs tells its spy `uploaded` from inside the store whenever an object is stored, but its
+ * request handlers tell it again after the store call: POST Object says `uploaded` a second time,
+ * CopyObject says `copied`. Counting `uploaded` messages therefore announced a form upload twice
+ * (and started two executions for it). Here an object counts as created only by a store call
+ * (putObject, completeMultipartUpload) and its own `uploaded`; a message after the call, in the
+ * same synchronous step, only says how the object was created. Announcements wait for the end of
+ * that step to know it.
  */
 class CreationAnnouncer {
-  private readonly store: { headObject(bucket: string, key: string): { contentLength: number; etag: string } };
+  private readonly store: FauxqsS3Store;
   private readonly listeners: Set<(event: ObjectCreated) => void>;
-  private pending: { bucket: string; key: string; copied: boolean }[] = [];
+  private pending: { bucket: string; key: string; reason: ObjectCreatedReason }[] = [];
+  /** the store call under way, and how it creates objects */
+  private storing: ObjectCreatedReason | undefined;
   private lastSequence = 0n;
 
-  constructor(store: CreationAnnouncer['store'], listeners: Set<(event: ObjectCreated) => void>) {
+  constructor(store: FauxqsS3Store, listeners: Set<(event: ObjectCreated) => void>) {
     this.store = store;
     this.listeners = listeners;
+    store.spy = { addMessage: (m) => this.observe(m as unknown as FauxqsS3Event) };
+    this.wrap('putObject', ObjectCreatedReason.PutObject);
+    this.wrap('completeMultipartUpload', ObjectCreatedReason.CompleteMultipartUpload);
   }
 
-  observe(m: FauxqsS3Event): void {
+  private wrap(method: 'putObject' | 'completeMultipartUpload', reason: ObjectCreatedReason): void {
+    const original = this.store[method].bind(this.store);
+    this.store[method] = (...args: unknown[]) => {
+      const outer = this.storing;
+      this.storing = reason;
+      try {
+        return original(...args);
+      } finally {
+        this.storing = outer;
+      }
+    };
+  }
+
+  private observe(m: FauxqsS3Event): void {
     if (m.service !== 's3') return;
-    if (m.status === 'uploaded') {
+    if (this.storing !== undefined) {
+      if (m.status !== 'uploaded') return;
       if (this.pending.length === 0) queueMicrotask(() => this.flush());
-      this.pending.push({ bucket: m.bucket, key: m.key, copied: false });
-    } else if (m.status === 'copied') {
-      const p = this.pending.findLast((e) => e.bucket === m.bucket && e.key === m.key);
-      if (p) p.copied = true;
+      this.pending.push({ bucket: m.bucket, key: m.key, reason: this.storing });
+      return;
     }
+    // a handler's own message after its store call: it names the way, it creates nothing
+    const created = this.pending.findLast((e) => e.bucket === m.bucket && e.key === m.key);
+    if (!created) return;
+    if (m.status === 'copied') created.reason = ObjectCreatedReason.CopyObject;
+    else if (m.status === 'uploaded') created.reason = ObjectCreatedReason.PostObject;
   }
 
   private flush(): void {
@@ -162,10 +284,8 @@ class CreationAnnouncer {
       } catch {
         continue; // deleted again before the step ended
       }
-      const etag = obj.etag.replace(/"/g, '');
-      const reason = p.copied ? ObjectCreatedReason.CopyObject : /-\d+$/.test(etag) ? ObjectCreatedReason.CompleteMultipartUpload : ObjectCreatedReason.PutObject;
       const event: ObjectCreated = {
-        bucket: p.bucket, key: p.key, size: obj.contentLength, etag, reason,
+        bucket: p.bucket, key: p.key, size: obj.contentLength, etag: obj.etag.replace(/"/g, ''), reason: p.reason,
         sequencer: this.nextSequencer(), requestId: randomBytes(8).toString('hex').toUpperCase(),
       };
       for (const l of this.listeners) {

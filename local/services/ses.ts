@@ -8,12 +8,14 @@
  * SendEmail (`POST /v2/email/outbound-emails`, REST-JSON) is served. Requests are checked as SES
  * checks them (`checkSendEmail`) and refused in SES's error shape: status 400, header
  * `x-amzn-ErrorType`, body `{ "message": ... }`, which the SDK turns into `BadRequestException`.
+ * A request from a web page (a non-loopback Host, a foreign Origin) is refused with 403
+ * AccessDeniedException, and a body over 40 MB as soon as its length says so.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isJsonObject, type JsonObject } from '../../engine/json.ts';
-import { readBody } from '../http/read-body.ts';
+import { readBody, screenRequest } from '../http/read-body.ts';
 import { checkSendEmail } from '../integrations/email.ts';
 import { OutboxChannel, type Outbox } from '../integrations/outbox.ts';
 
@@ -54,6 +56,11 @@ class SesError extends Error {
  */
 export async function startSesEndpoint(opts: SesEndpointOptions): Promise<SesEndpoint> {
   const server = createServer((req, res) => {
+    const foreign = screenRequest(req, res);
+    if (foreign !== undefined) {
+      reply(res, 403, { message: `Refused: ${foreign}. The local SES endpoint answers only this machine's own clients.` }, 'AccessDeniedException');
+      return;
+    }
     handle(req, opts).then(
       (body) => reply(res, 200, body),
       (e: unknown) => {

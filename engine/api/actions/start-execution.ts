@@ -6,7 +6,7 @@
 import type { StartExecutionRequest } from '../../engine.ts';
 import { stateMachineArn } from '../arns.ts';
 import type { Action, ApiRequest } from '../protocol.ts';
-import { epochSeconds, optionalString, payloadString, requiredString } from '../protocol.ts';
+import { PayloadKind, epochSeconds, optionalString, payloadString, requiredString } from '../protocol.ts';
 
 /** The members StartExecution and StartSyncExecution share. */
 export function startRequest(req: ApiRequest): StartExecutionRequest {
@@ -14,7 +14,7 @@ export function startRequest(req: ApiRequest): StartExecutionRequest {
   const hash = target.indexOf('#');
   stateMachineArn(hash >= 0 ? target.slice(0, hash) : target);
   optionalString(req, 'traceHeader', 256);
-  return { stateMachineArn: target, name: optionalString(req, 'name', 80), input: payloadString(req, 'input') };
+  return { stateMachineArn: target, name: optionalString(req, 'name', 80), input: payloadString(req, 'input', PayloadKind.ExecutionInput) };
 }
 
 export const startExecution: Action = (req, { engine }) => {

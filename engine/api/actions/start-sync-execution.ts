@@ -3,7 +3,8 @@
  *
  * Caveat: the SDK sends this action to the `sync-` host prefix (`sync-127.0.0.1`), which does not
  * resolve; clients of a local endpoint set `disableHostPrefix: true` (SDK v3) or
- * `AWS_DISABLE_HOST_PREFIX_INJECTION=true` (CLI, boto3). The server ignores the Host header.
+ * `AWS_DISABLE_HOST_PREFIX_INJECTION=true` (CLI, boto3). The server answers loopback Host names only
+ * (request-guard.ts), so a `sync-` name mapped to 127.0.0.1 by hand is refused too.
  */
 import { ApiError } from '../../engine.ts';
 import type { Action } from '../protocol.ts';

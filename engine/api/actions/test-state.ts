@@ -8,24 +8,24 @@
  */
 import type { JsonObject, JsonValue } from '../../json.ts';
 import type { Action } from '../protocol.ts';
-import { optionalEnum, optionalInt, optionalObject, optionalString, payloadString, requiredString, validationError } from '../protocol.ts';
+import { PayloadKind, definitionString, optionalEnum, optionalInt, optionalObject, optionalString, payloadString, requiredString, validationError } from '../protocol.ts';
 import { InspectionLevel, runSingleState, type SingleStateRequest } from '../single-state.ts';
 import { roleArn } from './shared.ts';
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const testState: Action = async (req, { engine }) => {
-  const definition = requiredString(req, 'definition', 1024 * 1024);
+  const definition = definitionString(req, 'definition');
   const role = optionalString(req, 'roleArn', 256);
   if (role !== undefined) roleArn(role);
-  optionalString(req, 'context');
+  payloadString(req, 'context');
   const configuration = optionalObject(req, 'stateConfiguration');
   return runSingleState(engine, {
     definition,
     stateName: optionalString(req, 'stateName', 80),
-    input: payloadString(req, 'input') ?? '{}',
+    input: payloadString(req, 'input', PayloadKind.ExecutionInput) ?? '{}',
     inspectionLevel: optionalEnum(req, 'inspectionLevel', Object.values(InspectionLevel)) ?? InspectionLevel.Info,
-    variables: variables(optionalString(req, 'variables')),
+    variables: variables(payloadString(req, 'variables')),
     mock: mock(optionalObject(req, 'mock')),
     retrierRetryCount: configuration && optionalInt(configuration, 'retrierRetryCount', 0, 99999999),
   });

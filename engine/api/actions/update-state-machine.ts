@@ -2,12 +2,12 @@
 import { ApiError } from '../../engine.ts';
 import { stateMachineArn } from '../arns.ts';
 import type { Action } from '../protocol.ts';
-import { epochSeconds, optionalString, requiredString } from '../protocol.ts';
+import { epochSeconds, optionalDefinitionString, optionalString, requiredString } from '../protocol.ts';
 import { machineConfiguration, roleArn } from './shared.ts';
 
 export const updateStateMachine: Action = (req, { engine }) => {
   const arn = stateMachineArn(requiredString(req, 'stateMachineArn', 256));
-  const definition = optionalString(req, 'definition', 1024 * 1024);
+  const definition = optionalDefinitionString(req, 'definition');
   const role = optionalString(req, 'roleArn', 256);
   const configuration = machineConfiguration(req);
   if (definition === undefined && role === undefined && req.loggingConfiguration == null && req.tracingConfiguration == null) {

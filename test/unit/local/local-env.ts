@@ -15,6 +15,7 @@ import type { ExecutionOutcome } from '../../../engine/runtime/interpreter.ts';
 import { startLocalServices, type LocalServices } from '../../../local/services/local-services.ts';
 import { LocalClients } from '../../../local/services/clients.ts';
 import { Outbox } from '../../../local/integrations/outbox.ts';
+import type { RawRequest } from '../../support/raw-http.ts';
 import { registerLocalIntegrations } from '../../../local/integrations/register.ts';
 
 export interface LocalEnv {
@@ -100,3 +101,20 @@ export function outputOf(outcome: ExecutionOutcome): Record<string, unknown> {
 export function causeOf(outcome: ExecutionOutcome): string {
   return outcome.status === 'SUCCEEDED' ? String(outputOf(outcome).Cause) : String(outcome.cause);
 }
+
+/** An HTML form upload (POST Object) of `content` to `key`, with extra form fields before the file. */
+export function formPost(bucket: string, key: string, content: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}): RawRequest {
+  const boundary = '----longhaul-form-boundary';
+  const parts = Object.entries({ key, ...fields }).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+  const file = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="report.csv"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n--${boundary}--\r\n`;
+  return { method: 'POST', path: `/${bucket}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...headers }, body: parts.join('') + file };
+}
+
+/** The form fields of a SigV4 presigned POST (values need not verify: no local service checks credentials). */
+export const PRESIGNED_FIELDS = {
+  'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+  'X-Amz-Credential': 'longhaul/20240101/us-east-1/s3/aws4_request',
+  'X-Amz-Date': '20240101T000000Z',
+  Policy: Buffer.from('{"expiration":"2100-01-01T00:00:00Z","conditions":[]}').toString('base64'),
+  'X-Amz-Signature': '0'.repeat(64),
+};
