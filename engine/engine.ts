@@ -665,16 +665,14 @@ export class Engine {
       return false;
     }
     if (this.unwritten) batch = mergeBatches(this.unwritten, batch);
-    if (batch.executions.length === 0 && batch.tokens.length === 0 && batch.definitions.length === 0) {
-      this.unwritten = undefined;
-      return true;
-    }
-    try {
-      this.store.commit(batch);
-    } catch (err) {
-      this.unwritten = batch;
-      this.pause(err);
-      return false;
+    if (batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0) {
+      try {
+        this.store.commit(batch);
+      } catch (err) {
+        this.unwritten = batch;
+        this.pause(err);
+        return false;
+      }
     }
     this.unwritten = undefined;
     for (const d of batch.definitions) {
