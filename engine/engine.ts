@@ -21,7 +21,7 @@ import { RealScheduler, type Scheduler, type TimerHandle } from './runtime/clock
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
 import {
-  Store, StoreError, definitionHash, encodeChunks, type CommitBatch, type ExecutionRow, type HistoryChunk, type SnapshotParts, type StateMachineRow,
+  Store, StoreError, decodeChunk, definitionHash, encodeChunks, type CommitBatch, type ExecutionRow, type HistoryChunk, type SnapshotParts, type StateMachineRow,
   type TokenRow, ExecutionStatus,
 } from './store/sqlite.ts';
 import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
@@ -668,21 +668,88 @@ export class Engine {
     if (batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0) {
       try {
         this.store.commit(batch);
+        this.afterWrite(batch);
       } catch (err) {
-        this.unwritten = batch;
-        this.pause(err);
-        return false;
+        if (!(err instanceof StoreError) || err.storeWide) {
+          this.unwritten = batch;
+          this.pause(err);
+          return false;
+        }
+        // the store refused something in the batch: find whose it is, and write the others
+        if (!this.isolate(batch)) return false;
       }
     }
     this.unwritten = undefined;
+    if (this.fault) this.resume();
+    return true;
+  }
+
+  /** After a commit: the definitions are stored, and the snapshot texts are the store's. */
+  private afterWrite(batch: CommitBatch): void {
     for (const d of batch.definitions) {
       const shared = this.definitions.get(d.hash);
       if (shared) shared.stored = true;
     }
-    // the snapshot text is the store's now; the run holds the state itself
+    // the run holds the state itself
     for (const row of batch.executions) row.snapshot = null;
-    if (this.fault) this.resume();
+  }
+
+  /**
+   * Writes a batch the store refused, one execution per transaction: an execution whose own
+   * write is refused fails (States.Runtime, with the store's reason) and is written without its
+   * snapshot and without event details. False (and paused) when the store refuses writes as a
+   * whole meanwhile; what is left waits for the retry.
+   */
+  private isolate(batch: CommitBatch): boolean {
+    const parts: CommitBatch[] = [
+      { executions: [], events: [], tokens: batch.tokens, definitions: batch.definitions, snapshotParts: [] },
+      ...batch.executions.map((row) => ({
+        executions: [row],
+        events: batch.events.filter((e) => e.executionArn === row.arn),
+        tokens: [], definitions: [],
+        snapshotParts: (batch.snapshotParts ?? []).filter((p) => p.executionArn === row.arn),
+      })),
+    ];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      try {
+        this.store.commit(part);
+        this.afterWrite(part);
+      } catch (err) {
+        if (i === 0 || !(err instanceof StoreError) || err.storeWide) {
+          this.unwritten = parts.slice(i).reduce(mergeBatches);
+          this.pause(err);
+          return false;
+        }
+        this.refused(part, err);
+      }
+    }
     return true;
+  }
+
+  /** One execution's write was refused: it fails, and is written as little as it can be. */
+  private refused(part: CommitBatch, err: StoreError): void {
+    const row = part.executions[0];
+    process.emitWarning(`Longhaul: execution ${row.arn} could not be saved: ${err.message}`);
+    const events: HistoryEvent[] = [];
+    for (const e of part.events) for (const c of e.chunks) decodeChunk(c.first, c.body, events);
+    const r = this.running.get(row.arn);
+    if (r && r.row === row) {
+      this.unsaveable.add(r.run);
+      r.run.crash(new Error(`The execution's state could not be saved: ${err.message}`));
+      events.push(...r.run.takeEvents());
+      this.applyOutcome(r);
+    }
+    row.snapshot = null;
+    const bare = events.map((ev): HistoryEvent => (/^Execution(Failed|Aborted|TimedOut)$/.test(ev.type)
+      ? ev
+      : { id: ev.id, previousEventId: ev.previousEventId, timestamp: ev.timestamp, type: ev.type }));
+    try {
+      this.store.commit({ executions: [row], events: [{ executionArn: row.arn, chunks: encodeChunks(bare) }], tokens: [], definitions: [], snapshotParts: [] });
+    } catch (again) {
+      // the store refuses even that: the execution stays as its last commit left it (StopExecution ends it there)
+      process.emitWarning(`Longhaul: execution ${row.arn} could not be saved even without its data: ${again instanceof Error ? again.message : String(again)}`);
+    }
   }
 
   /** What the next commit writes: every dirty execution, each inside its own failure boundary. */

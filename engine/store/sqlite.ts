@@ -102,7 +102,21 @@ export class StoreError extends Error {
     this.code = code;
     this.file = file;
   }
+
+  /**
+   * True when the store as a whole refuses writes (a full disk, a read-only or locked file): any
+   * batch would fail, and a retry may succeed later. False when it refused what one batch holds
+   * (a constraint, a row too big), which another batch need not meet.
+   */
+  get storeWide(): boolean {
+    return STORE_WIDE.has(this.code);
+  }
 }
+
+const STORE_WIDE = new Set([
+  'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH',
+  'SQLITE_NOMEM', 'SQLITE_CORRUPT', 'SQLITE_NOTADB',
+]);
 
 /** SQLite's primary result codes that a store meets in the field. */
 const SQLITE_CODES: Record<number, string> = {
@@ -129,7 +143,8 @@ export function storeError(err: unknown, file: string, doing: 'open' | 'write to
   if (err instanceof StoreError) return err;
   const e = err as { errcode?: unknown; errstr?: unknown; message?: unknown };
   const code = typeof e.errcode === 'number' ? (SQLITE_CODES[e.errcode & 0xff] ?? `SQLITE_ERROR_${e.errcode}`) : 'ERROR';
-  const reason = typeof e.errstr === 'string' ? e.errstr : typeof e.message === 'string' ? e.message : String(err);
+  // the message is SQLite's own text for this error (a trigger's, a constraint's); errstr the code's generic one
+  const reason = typeof e.message === 'string' && e.message ? e.message : typeof e.errstr === 'string' ? e.errstr : String(err);
   const hint = HINTS[code];
   return new StoreError(`Cannot ${doing} the data store '${file}': ${reason} (${code}${hint ? `: ${hint}` : ''})`, code, file, { cause: err });
 }

@@ -87,6 +87,39 @@ describe('an execution whose state cannot be serialized', () => {
   });
 });
 
+describe('an execution whose rows the store refuses', () => {
+  it('fails on its own while the other executions of the commit are written', async () => {
+    // Prepare: the store refuses any history row that holds TOXIC (as it would a row too big)
+    let toxic = '';
+    const env = testEngine({
+      tasks: fakeTasks({
+        [WORK]: () => {
+          toxic = env.engine.startExecution({ stateMachineArn: toxicMachine, name: 'toxic', input: '{"text":"TOXIC"}' }).executionArn;
+          return 'done';
+        },
+      }),
+    });
+    env.engine.store.db.exec(`CREATE TRIGGER refuse_toxic BEFORE INSERT ON history WHEN instr(NEW.body, 'TOXIC') > 0
+      BEGIN SELECT RAISE(ABORT, 'refused row'); END`);
+    const toxicMachine = env.create({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } });
+    const calmMachine = env.create({ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: WORK, End: true } } });
+
+    // Act
+    const { executionArn: calm } = env.engine.startExecution({ stateMachineArn: calmMachine, name: 'calm', input: '{}' });
+    const calmOutcome = await env.engine.waitFor(calm);
+    const toxicOutcome = await env.engine.waitFor(toxic);
+
+    // Assess
+    expect(calmOutcome).toEqual({ status: 'SUCCEEDED', output: 'done' });
+    expect(eventTypes(env.engine.history(calm))).toHaveLength(7);
+    expect(toxicOutcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(env.engine.describeExecution(toxic).cause).toMatch(/refused row/);
+    const history = env.engine.history(toxic);
+    expect(eventTypes(history)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed']);
+    expect(history.every((e, i) => e.id === i + 1)).toBe(true);
+  });
+});
+
 describe('an execution whose saved state cannot be read back', () => {
   const dirs: string[] = [];
   afterEach(() => {
