@@ -19,7 +19,7 @@ import { ExecutionError, InvalidDefinition } from './errors.ts';
 import { detailsKey, rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler, type TimerHandle } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
-import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
+import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
 import {
   Store, StoreError, decodeChunk, definitionHash, encodeChunks, type CommitBatch, type ExecutionRow, type HistoryChunk, type SnapshotParts, type StateMachineRow,
   type TokenRow, ExecutionStatus,
@@ -927,6 +927,11 @@ export class Engine {
     if (type === 'EXPRESS') throw new ApiError('ExecutionNotRedrivable', `Execution is of type EXPRESS and cannot be redriven: '${executionArn}'`);
     if (!redrivable.includes(row.status) || this.running.has(executionArn)) {
       throw new ApiError('ExecutionNotRedrivable', `Execution is ${row.status} and cannot be redriven: '${executionArn}'`);
+    }
+    // a redrive appends events: an execution the history limit ended has no room for them (DescribeExecution's
+    // redriveStatusReason "Execution history event limit exceeded", and the console's rule)
+    if (this.store.eventCount(executionArn) >= MAX_HISTORY_EVENTS) {
+      throw new ApiError('ExecutionNotRedrivable', `Execution history event limit exceeded: '${executionArn}'`);
     }
     const now = this.scheduler.now();
     row.redriveCount += 1;

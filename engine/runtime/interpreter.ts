@@ -1740,10 +1740,12 @@ export class ExecutionRun {
       phase.children[index] = id;
       this.setItem(phase, index, 'running');
       const blocked = new Promise<void>((resolve) => this.blockListeners.set(id, resolve));
-      const p = runOne(index, child, false).catch((e: unknown) => this.detachedFailure(e)).finally(() => {
+      const p = runOne(index, child, false).finally(() => {
         inflight.delete(p);
         this.notifyBlocked(child);
       });
+      // a branch off the chain, not a link in it: a link would shift when the next iteration starts
+      p.catch((e: unknown) => this.detachedFailure(e));
       inflight.add(p);
       // start iterations one at a time: the next starts when this one waits or ends, as AWS orders their events
       await blocked;
@@ -1752,7 +1754,8 @@ export class ExecutionRun {
     for (const [idx, id] of Object.entries(phase.children)) {
       const child = this.frames.get(id);
       if (!child || phase.status[Number(idx)] !== 'running') continue;
-      const p = runOne(Number(idx), child, true).catch((e: unknown) => this.detachedFailure(e)).finally(() => inflight.delete(p));
+      const p = runOne(Number(idx), child, true).finally(() => inflight.delete(p));
+      p.catch((e: unknown) => this.detachedFailure(e));
       inflight.add(p);
     }
     for (; nextIndex < n; nextIndex++) {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { MAX_HISTORY_EVENTS } from '../../../engine/runtime/interpreter.ts';
-import { eventsOf, fakeTasks, lambdaArn, testEngines } from '../../support/engine-env.ts';
+import { apiError, eventsOf, fakeTasks, lambdaArn, testEngines } from '../../support/engine-env.ts';
 
 const testEngine = testEngines();
 
@@ -114,5 +114,17 @@ describe('the history limit', () => {
     // Assess
     expect(env.engine.describeExecution(arn)).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: HISTORY_LIMIT_CAUSE });
     expect(() => env.engine.stopExecution(arn)).toThrow('Execution Not Running');
+  });
+
+  it('leaves an execution it ended not redrivable: a redrive would have no room for its events', async () => {
+    // Prepare
+    const env = testEngine();
+    const { executionArn } = await env.run(cases[0].definition, cases[0].input as never);
+
+    // Act
+    const refused = apiError(() => env.engine.redriveExecution(executionArn));
+
+    // Assess
+    expect(refused).toEqual({ type: 'ExecutionNotRedrivable', message: `Execution history event limit exceeded: '${executionArn}'` });
   });
 });
