@@ -484,9 +484,6 @@ export class ExecutionRun {
     this.liveTimers.clear();
   }
 
-  get isHalted(): boolean {
-    return this.halted;
-  }
 
   /** The execution's last event is an ExecutionFailed now; every frame unwinds silently. */
   private terminate(error: string, cause: string): void {
