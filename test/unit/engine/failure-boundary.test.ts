@@ -44,6 +44,30 @@ describe('an execution whose state cannot be serialized', () => {
     expect(env.engine.describeExecution(executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
   });
 
+  it('fails on its own when the execution builds such a value itself (States.StringToJson into a Parallel)', async () => {
+    // Prepare: the input is plain text; the Parallel keeps the parsed value in its saved state
+    const env = testEngine();
+    const depth = 4500;
+    const text = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Parallel', Parameters: { 'value.$': 'States.StringToJson($.text)' }, End: true,
+          Branches: [{ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } }],
+        },
+      },
+    };
+
+    // Act
+    const { outcome, history } = await env.run(definition, { text });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(history.at(-1)?.type).toBe('ExecutionFailed');
+    expect(history.every((e, i) => e.id === i + 1)).toBe(true);
+  });
+
   it('leaves the engine running the next execution', async () => {
     // Prepare
     const env = testEngine();
