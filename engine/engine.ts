@@ -384,12 +384,17 @@ export class Engine {
     entry.run.halt();
     if (this.running.get(arn) === entry) this.running.delete(arn);
     this.dirty.delete(arn);
+    this.takeBack(entry.row);
+  }
+
+  /** Takes a row, with its events and snapshot parts, out of the batch the store refused: its write was not acknowledged. */
+  private takeBack(row: ExecutionRow): void {
     const u = this.unwritten;
-    if (u) {
-      u.executions = u.executions.filter((e) => e !== entry.row);
-      u.events = u.events.filter((e) => e.executionArn !== arn || u.executions.some((x) => x.arn === arn));
-      u.snapshotParts = u.snapshotParts?.filter((p) => p.executionArn !== arn || u.executions.some((x) => x.arn === arn));
-    }
+    if (!u) return;
+    u.executions = u.executions.filter((e) => e !== row);
+    const kept = (arn: string) => arn !== row.arn || u.executions.some((x) => x.arn === arn);
+    u.events = u.events.filter((e) => kept(e.executionArn));
+    u.snapshotParts = u.snapshotParts?.filter((p) => kept(p.executionArn));
   }
 
   /**
@@ -512,17 +517,9 @@ export class Engine {
     }
     this.endStored(row, ExecutionStatus.Aborted, error, cause);
     if (!this.flush()) {
-      this.unqueueRow(row);
+      this.takeBack(row);
       throw this.unavailable();
     }
-  }
-
-  /** Takes back a row endStored() queued whose write was not acknowledged. */
-  private unqueueRow(row: ExecutionRow): void {
-    const u = this.unwritten;
-    if (!u) return;
-    u.executions = u.executions.filter((e) => e !== row);
-    u.events = u.events.filter((e) => e.executionArn !== row.arn || u.executions.some((x) => x.arn === row.arn));
   }
 
   // ---- what an execution waits on (Longhaul's own, for the console; AWS has no such API)
