@@ -512,7 +512,9 @@ export class Engine {
     this.durable();
     const r = this.running.get(executionArn);
     if (r) {
+      // the stop request is durable before the caller hears back; the execution then ends ABORTED
       r.run.stop(error, cause);
+      if (!this.flush()) throw this.unavailable();
       return;
     }
     this.endStored(row, ExecutionStatus.Aborted, error, cause);

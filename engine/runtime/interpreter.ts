@@ -159,6 +159,8 @@ interface Snapshot {
   status: 'RUNNING';
   /** the number of Map phase parts named so far */
   parts?: number;
+  /** a StopExecution not yet carried out: a resumed run carries it out */
+  stop?: { error?: string; cause?: string };
 }
 
 /** `text`, when known, is the output's payload text as history shows it, for the next Entered event. */
@@ -248,6 +250,7 @@ export class ExecutionRun {
       const s = JSON.parse(snapshot) as Snapshot;
       this.nextEventId = s.nextEventId;
       this.partSeq = s.parts ?? 0;
+      if (s.stop) this.stopRequest = { kind: 'stop', ...s.stop };
       let parts: Map<string, string> | undefined;
       for (const f of s.frames) {
         const stored = f.phase as Phase | StoredMapPhase;
@@ -294,6 +297,7 @@ export class ExecutionRun {
       if (saves.base) dropped.push(saves.part);
     }
     const s: Snapshot = { nextEventId: this.nextEventId, frames, status: 'RUNNING', parts: this.partSeq };
+    if (this.stopRequest?.kind === 'stop' && !this.outcome) s.stop = cleanStop(this.stopRequest);
     return { text: JSON.stringify(s), parts, dropped };
   }
 
@@ -459,6 +463,8 @@ export class ExecutionRun {
   stop(error?: string, cause?: string): void {
     if (this.outcome || this.stopRequest || this.halted) return;
     this.stopRequest = { kind: 'stop', error, cause };
+    // the request is part of the next snapshot: a restart before the execution has ended still stops it
+    this.svc.markDirty(this);
     this.abortAll();
   }
 
@@ -502,10 +508,13 @@ export class ExecutionRun {
     return new Promise<T>(() => {});
   }
 
-  /** Throws Aborted once the execution has ended from outside its states; freezes once halted. */
+  /**
+   * Where a frame is about to do something new (enter a state, invoke a task, start an
+   * iteration): freezes once halted, throws Aborted once the execution has ended or is stopping.
+   */
   private async checkpoint(): Promise<void> {
     if (this.halted) await this.frozen();
-    if (this.outcome) throw new Aborted();
+    if (this.outcome || this.stopRequest) throw new Aborted();
   }
 
   /** SendTaskSuccess / SendTaskFailure for a token of this execution. */
@@ -806,8 +815,8 @@ export class ExecutionRun {
     /** the input's payload text, when the state before already made it */
     let inputText: string | undefined;
     for (;;) {
-      // no await on the common path: an extra tick would reorder concurrent branches' events
-      if (this.halted || this.outcome) await this.checkpoint();
+      // no new state after a stop; no await on the common path (a tick would reorder concurrent branches' events)
+      if (this.halted || this.outcome || (this.stopRequest && f.phase.k === 'enter')) await this.checkpoint();
       const branch = this.branchOf(f);
       const state = branch.States[f.state];
       if (f.phase.k === 'enter') {
@@ -1265,7 +1274,7 @@ export class ExecutionRun {
     } else if (phase.token) {
       this.svc.tokenIssued(this, phase.token, undefined);
     }
-    if (this.halted || this.outcome) await this.checkpoint();
+    if (this.halted || this.outcome || this.stopRequest) await this.checkpoint();
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     this.signalFor(f).addEventListener('abort', onAbort, { once: true });

@@ -129,3 +129,26 @@ describe('StopExecution of a RUNNING execution no run holds', () => {
     expect(engine.history(kept).at(-1)).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: {} });
   });
 });
+
+describe('StopExecution of a running execution', () => {
+  it('is durable before it answers: an engine closed right after it still ends the execution ABORTED, without running its task again', async () => {
+    // Prepare
+    const { database, kept, runaway } = await storeWithTwoRunning();
+    const first = engineOn(database, () => never());
+    first.engine.resumeAll({ skip: [runaway] });
+    await new Promise((r) => setImmediate(r));
+
+    // Act: closed before the stop has run through the execution's frames
+    first.engine.stopExecution(kept, 'Stopped', 'by hand');
+    first.engine.close();
+    open.splice(open.indexOf(first.engine), 1);
+    const second = engineOn(database, (p) => p);
+    second.engine.resumeAll({ skip: [runaway] });
+    const outcome = await second.engine.waitFor(kept);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'ABORTED', error: 'Stopped', cause: 'by hand' });
+    expect(second.tasks.received).toEqual([]);
+    expect(eventTypes(second.engine.history(kept)).slice(-2)).toEqual(['TaskStateAborted', 'ExecutionAborted']);
+  });
+});
