@@ -6,16 +6,24 @@
  * execution (snapshot, new events, tokens) in one transaction at the end of the current event-loop
  * turn, and at once before anything outside the engine may see a step (a task invocation, a
  * token handed out, an execution's end reported).
+ *
+ * Failure boundaries: an execution whose state cannot be serialized, or whose stepping throws,
+ * ends FAILED (States.Runtime) on its own; the commit writes the others. When the store refuses a
+ * commit (a full disk), the engine keeps the batch, pauses (tasks wait for their commit, API calls
+ * that change state answer 500 InternalFailure) and retries until the store takes it.
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from './json.ts';
 import type { StateMachineDefinition } from './definition/types.ts';
 import { ExecutionError, InvalidDefinition } from './errors.ts';
-import { rememberText, type HistoryEvent } from './history/events.ts';
-import { RealScheduler, type Scheduler } from './runtime/clock.ts';
+import { detailsKey, rememberText, type HistoryEvent } from './history/events.ts';
+import { RealScheduler, type Scheduler, type TimerHandle } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
-import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
-import { Store, definitionHash, type ExecutionRow, type SnapshotParts, type StateMachineRow, type TokenRow, ExecutionStatus } from './store/sqlite.ts';
+import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
+import {
+  Store, StoreError, decodeChunk, definitionHash, encodeChunks, type CommitBatch, type ExecutionRow, type HistoryChunk, type SnapshotParts, type StateMachineRow,
+  type TokenRow, ExecutionStatus,
+} from './store/sqlite.ts';
 import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
 
 export interface EngineOptions {
@@ -27,6 +35,10 @@ export interface EngineOptions {
   random?: () => number;
   accountId?: string;
   region?: string;
+  /** executions resumeAll() leaves alone: they stay RUNNING in the store, readable and stoppable */
+  quarantine?: readonly string[];
+  /** how often a commit the store refused is tried again (default 1000 ms) */
+  commitRetryMs?: number;
 }
 
 /** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
@@ -120,7 +132,24 @@ export class Engine {
   private readonly metas = new Map<string, { text: string; meta: ExecutionMeta }>();
   private commitScheduled = false;
   private closed = false;
+  /** halt(): no execution takes another step and nothing more is committed */
+  private halted = false;
   private readonly svc: InterpreterServices;
+  private readonly quarantine: ReadonlySet<string>;
+  /** rows (and their closing events) written for executions no run holds: stopped or failed in the store */
+  private pendingRows: { row: ExecutionRow; events: HistoryEvent[] }[] = [];
+  /** a batch the store refused: the next commit writes it first */
+  private unwritten: CommitBatch | undefined;
+  /** why the store refused the last commit; set while the engine is paused */
+  private fault: StoreError | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private readonly commitRetryMs: number;
+  private readonly wallClock = new RealScheduler();
+  /** held open while paused, so that a virtual clock does not jump past waits meanwhile */
+  private releaseClock: (() => void) | undefined;
+  private writtenWaiters: (() => void)[] = [];
+  /** runs whose state could not be serialized: they are written without a snapshot from then on */
+  private readonly unsaveable = new WeakSet<ExecutionRun>();
 
   constructor(opts: EngineOptions = {}) {
     this.store = new Store(opts.database ?? ':memory:');
@@ -129,6 +158,8 @@ export class Engine {
     this.random = opts.random ?? Math.random;
     this.accountId = opts.accountId ?? '123456789012';
     this.region = opts.region ?? 'us-east-1';
+    this.quarantine = new Set(opts.quarantine ?? []);
+    this.commitRetryMs = opts.commitRetryMs ?? 1000;
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
@@ -136,7 +167,7 @@ export class Engine {
       uuid: () => this.uuid(),
       random: () => this.random(),
       markDirty: (run) => this.markDirty(run.info.executionArn),
-      commitNow: () => this.commit(),
+      commitNow: () => (this.flush() ? undefined : this.written()),
       tokenIssued: (run, token) => this.tokens.set(token, run.info.executionArn),
       tokenClosed: (token) => this.tokens.delete(token),
       storedTokenOutcome: (token) => {
@@ -172,7 +203,7 @@ export class Engine {
     const row: StateMachineRow = {
       arn, name: req.name, definition: req.definition, roleArn: req.roleArn, type, createdMs: now, updatedMs: now, meta: JSON.stringify(req.meta ?? {}),
     };
-    this.store.putStateMachine(row);
+    this.write(() => this.store.putStateMachine(row));
     return row;
   }
 
@@ -213,13 +244,13 @@ export class Engine {
       meta: changes.meta ? JSON.stringify({ ...this.stateMachineMeta(sm), ...changes.meta }) : sm.meta,
       updatedMs: this.scheduler.now(),
     };
-    this.store.putStateMachine(row);
+    this.write(() => this.store.putStateMachine(row));
     return row;
   }
 
   /** DeleteStateMachine: forgets the machine; its executions run on and stay readable. Deleting an unknown ARN is no error, as on AWS. */
   deleteStateMachine(arn: string): void {
-    this.store.deleteStateMachine(arn);
+    this.write(() => this.store.deleteStateMachine(arn));
     this.machines.delete(arn);
   }
 
@@ -234,7 +265,7 @@ export class Engine {
     const meta = this.stateMachineMeta(sm);
     const all = { ...meta.tags, ...tags };
     if (Object.keys(all).length > 50) throw new ApiError('TooManyTags', `Too many tags: a resource can have at most 50 tags: '${arn}'`);
-    this.store.putStateMachine({ ...sm, meta: JSON.stringify({ ...meta, tags: all }) });
+    this.write(() => this.store.putStateMachine({ ...sm, meta: JSON.stringify({ ...meta, tags: all }) }));
   }
 
   /** UntagResource: removes tags by key; unknown keys are ignored. */
@@ -243,7 +274,7 @@ export class Engine {
     const meta = this.stateMachineMeta(sm);
     const tags = { ...meta.tags };
     for (const k of keys) delete tags[k];
-    this.store.putStateMachine({ ...sm, meta: JSON.stringify({ ...meta, tags }) });
+    this.write(() => this.store.putStateMachine({ ...sm, meta: JSON.stringify({ ...meta, tags }) }));
   }
 
   listTagsForResource(arn: string): Record<string, string> {
@@ -260,6 +291,7 @@ export class Engine {
 
   /** Starts an execution; resolves its ARN once the start is committed. */
   startExecution(req: StartExecutionRequest): { executionArn: string; startDate: number } {
+    this.assertRunning();
     // `arn...:stateMachine:Name#TestCase` runs the machine with Step Functions Local's mocked responses
     const hash = req.stateMachineArn.indexOf('#');
     const testCase = hash >= 0 ? req.stateMachineArn.slice(hash + 1) : undefined;
@@ -294,8 +326,12 @@ export class Engine {
       executionArn, name, stateMachineArn: shared.arn, stateMachineName: shared.name, roleArn: shared.roleArn, type: shared.type,
       accountId: this.accountId, region: this.region, startMs, input, redriveCount: 0, testCase,
     };
-    this.launch(new ExecutionRun(info, share.definition.parsed, this.svc), row);
-    this.commit();
+    const entry = this.launch(new ExecutionRun(info, share.definition.parsed, this.svc), row);
+    if (!this.flush()) {
+      // not acknowledged, so not started: a retried StartExecution must not find a second one later
+      this.discard(entry);
+      throw this.unavailable();
+    }
     return { executionArn, startDate: startMs };
   }
 
@@ -330,36 +366,94 @@ export class Engine {
     this.running.set(row.arn, entry);
     // a resumed execution is as committed; it marks itself dirty once it moves
     if (!resumed) this.markDirty(row.arn);
-    entry.done = run.run().then(
-      (outcome) => {
-        this.commit();
-        this.running.delete(row.arn);
+    // run() never rejects (a defect fails the execution); the end counts once it is written
+    entry.done = run.run().then((outcome) => {
+      const ended = () => {
+        if (this.running.get(row.arn) === entry) this.running.delete(row.arn);
         return outcome;
-      },
-      (err: unknown) => {
-        // an engine defect: end the execution visibly instead of leaving it running forever
-        process.emitWarning(`execution ${row.arn} crashed: ${err instanceof Error ? err.stack : String(err)}`);
-        run.stop('States.Runtime', err instanceof Error ? err.message : String(err));
-        this.commit();
-        this.running.delete(row.arn);
-        return { status: 'FAILED', error: 'States.Runtime', cause: String(err) } as ExecutionOutcome;
-      },
-    );
+      };
+      return this.flush() ? ended() : this.written().then(ended);
+    });
+    entry.done.catch((err: unknown) => process.emitWarning(`Longhaul: execution ${row.arn}: ${err instanceof Error ? err.stack : String(err)}`));
     return entry;
   }
 
-  /** Resumes every execution that was running when the engine last stopped. */
-  resumeAll(): number {
+  /** Forgets an execution whose start was not acknowledged: it never ran, as far as anyone knows. */
+  private discard(entry: RunningExecution): void {
+    const arn = entry.row.arn;
+    entry.run.halt();
+    if (this.running.get(arn) === entry) this.running.delete(arn);
+    this.dirty.delete(arn);
+    this.takeBack(entry.row);
+  }
+
+  /** Takes a row, with its events and snapshot parts, out of the batch the store refused: its write was not acknowledged. */
+  private takeBack(row: ExecutionRow): void {
+    const u = this.unwritten;
+    if (!u) return;
+    u.executions = u.executions.filter((e) => e !== row);
+    const kept = (arn: string) => arn !== row.arn || u.executions.some((x) => x.arn === arn);
+    u.events = u.events.filter((e) => kept(e.executionArn));
+    u.snapshotParts = u.snapshotParts?.filter((p) => kept(p.executionArn));
+  }
+
+  /**
+   * Resumes every execution that was running when the engine last stopped, except those `skip`
+   * or the `quarantine` option names: they stay RUNNING in the store, readable, and
+   * StopExecution aborts them (after which RedriveExecution works as usual). An execution that
+   * cannot be resumed (its saved state is damaged) ends FAILED with States.Runtime; the others
+   * resume.
+   *
+   * @example
+   * engine.resumeAll({ skip: ['arn:aws:states:us-east-1:123456789012:execution:etl:runaway'] });
+   */
+  resumeAll(opts: { skip?: Iterable<string> } = {}): number {
+    const skip = new Set([...this.quarantine, ...(opts.skip ?? [])]);
     let n = 0;
     for (const row of this.store.runningExecutions()) {
-      if (this.running.has(row.arn) || !row.snapshot) continue;
-      const run = this.rehydrate(row);
-      if (!run) continue;
+      if (this.running.has(row.arn) || skip.has(row.arn)) continue;
+      let run: ExecutionRun | undefined;
+      try {
+        run = this.rehydrate(row);
+        if (!run) throw new Error(row.snapshot ? 'its definition is missing from the store' : 'it has no saved state');
+      } catch (err) {
+        process.emitWarning(`Longhaul: execution ${row.arn} could not be resumed: ${err instanceof Error ? err.stack : String(err)}`);
+        this.endStored(row, ExecutionStatus.Failed, 'States.Runtime', `The execution could not be resumed: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       this.launch(run, row, true);
       n++;
     }
+    this.flush();
     // tokens of resumed executions: the snapshot holds them; re-register for SendTask* lookups
     return n;
+  }
+
+  /**
+   * Ends an execution that no run holds (quarantined, or not resumable) in the store: its row
+   * and one closing event (ExecutionAborted or ExecutionFailed), written with the next commit.
+   * The snapshot stays, moved past the new event, so that RedriveExecution can continue it.
+   */
+  private endStored(row: ExecutionRow, status: typeof ExecutionStatus.Aborted | typeof ExecutionStatus.Failed, error?: string, cause?: string): void {
+    let last = this.store.eventCount(row.arn);
+    let snapshot: { nextEventId?: number } | undefined;
+    try {
+      snapshot = row.snapshot ? (JSON.parse(row.snapshot) as { nextEventId?: number }) : undefined;
+    } catch {
+      snapshot = undefined;
+    }
+    if (snapshot && typeof snapshot.nextEventId === 'number') last = Math.max(last, snapshot.nextEventId - 1);
+    const type = status === ExecutionStatus.Aborted ? 'ExecutionAborted' : 'ExecutionFailed';
+    const details: Record<string, string> = {};
+    if (error !== undefined) details.error = error;
+    if (cause !== undefined) details.cause = cause;
+    const now = this.scheduler.now();
+    const event: HistoryEvent = { timestamp: now, type, id: last + 1, previousEventId: last, [detailsKey(type)]: details };
+    if (snapshot) snapshot.nextEventId = last + 2;
+    Object.assign(row, {
+      status, stopMs: now, error: error ?? null, cause: cause ?? null, snapshot: snapshot ? JSON.stringify(snapshot) : null,
+    });
+    this.pendingRows.push({ row, events: [event] });
   }
 
   /** Resolves when the execution ends (at once if it has). */
@@ -372,7 +466,8 @@ export class Engine {
   }
 
   describeExecution(executionArn: string): ExecutionRow {
-    this.commit();
+    // what the store could not take yet is not visible: the reader sees the last commit
+    this.flush();
     const row = this.store.getExecution(executionArn);
     if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return row;
@@ -385,7 +480,7 @@ export class Engine {
 
   /** Executions, newest first (by start, then ARN), filtered; `after` is the last row of the page before. */
   listExecutions(filter: { stateMachineArn?: string; status?: string; limit?: number; after?: { startMs: number; arn: string } }): ExecutionRow[] {
-    this.commit();
+    this.flush();
     return this.store.listExecutions(filter);
   }
 
@@ -406,10 +501,27 @@ export class Engine {
     };
   }
 
+  /**
+   * StopExecution. An execution no run holds (quarantined, or left RUNNING by a run that could
+   * not go on) is ended in the store: ExecutionAborted, status ABORTED.
+   */
   stopExecution(executionArn: string, error?: string, cause?: string): void {
+    this.assertRunning();
     const row = this.describeExecution(executionArn);
     if (row.status !== ExecutionStatus.Running) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
-    this.running.get(executionArn)?.run.stop(error, cause);
+    this.durable();
+    const r = this.running.get(executionArn);
+    if (r) {
+      // the stop request is durable before the caller hears back; the execution then ends ABORTED
+      r.run.stop(error, cause);
+      if (!this.flush()) throw this.unavailable();
+      return;
+    }
+    this.endStored(row, ExecutionStatus.Aborted, error, cause);
+    if (!this.flush()) {
+      this.takeBack(row);
+      throw this.unavailable();
+    }
   }
 
   // ---- what an execution waits on (Longhaul's own, for the console; AWS has no such API)
@@ -437,12 +549,14 @@ export class Engine {
    * const fired = engine.skipTimers(executionArn);
    */
   skipTimers(executionArn: string, timerId?: string): PendingTimer[] {
+    this.assertRunning();
     const row = this.describeExecution(executionArn);
     if (this.scheduler.virtual) {
       throw new ApiError('ValidationException', 'The engine runs on a virtual clock, which skips every wait by itself: there is no wait to skip');
     }
     const r = this.running.get(executionArn);
     if (row.status !== ExecutionStatus.Running || !r) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
+    this.durable();
     const fired = r.run.skipTimers(timerId);
     if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${executionArn}'`);
     this.commit();
@@ -467,6 +581,7 @@ export class Engine {
   }
 
   sendTaskHeartbeat(token: string): void {
+    this.assertRunning();
     const run = this.runForToken(token);
     run.heartbeat(token);
   }
@@ -481,10 +596,16 @@ export class Engine {
   }
 
   private settle(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): void {
+    this.assertRunning();
     const run = this.runForToken(token);
     // the outcome is durable before the caller hears back: a restart right after still delivers it
-    this.pendingTokens.push({ token, executionArn: run.info.executionArn, status: 'DONE', outcome: JSON.stringify(outcome), heartbeatMs: null });
-    this.commit();
+    const row: TokenRow = { token, executionArn: run.info.executionArn, status: 'DONE', outcome: JSON.stringify(outcome), heartbeatMs: null };
+    this.pendingTokens.push(row);
+    if (!this.flush()) {
+      // not acknowledged: the caller sends it again
+      if (this.unwritten) this.unwritten.tokens = this.unwritten.tokens.filter((t) => t !== row);
+      throw this.unavailable();
+    }
     if (!run.settleToken(token, outcome)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
   }
 
@@ -492,60 +613,269 @@ export class Engine {
 
   private markDirty(arn: string): void {
     this.dirty.add(arn);
-    if (this.commitScheduled || this.closed) return;
+    this.scheduleCommit();
+  }
+
+  /** A commit at the end of this event-loop turn. */
+  private scheduleCommit(): void {
+    // while paused, the retry timer and the next acknowledged call commit, not every step
+    if (this.commitScheduled || this.closed || this.halted || this.fault) return;
     this.commitScheduled = true;
     const done = this.scheduler.beginWork();
     setImmediate(() => {
       this.commitScheduled = false;
       try {
-        this.commit();
+        this.flush();
       } finally {
         done();
       }
     });
   }
 
-  /** Writes every dirty execution in one transaction. */
+  /**
+   * Writes every dirty execution in one transaction. Throws ApiError 500 (InternalFailure, with
+   * the store's reason) when the store refuses it; the engine keeps the batch and retries it.
+   */
   commit(): void {
-    if (this.closed || (this.dirty.size === 0 && this.pendingDefinitions.size === 0 && this.pendingTokens.length === 0)) return;
-    const executions: ExecutionRow[] = [];
-    const events: { executionArn: string; events: HistoryEvent[] }[] = [];
-    const snapshotParts: SnapshotParts[] = [];
-    for (const arn of this.dirty) {
-      const r = this.running.get(arn);
-      if (!r) continue;
-      const row = r.row;
-      const outcome = r.run.result;
-      const snapshot = r.run.snapshot();
-      row.snapshot = snapshot && snapshot.text;
-      if (snapshot && (snapshot.parts.length > 0 || snapshot.dropped.length > 0)) {
-        snapshotParts.push({ executionArn: arn, put: snapshot.parts, drop: snapshot.dropped });
-      }
-      if (outcome) {
-        row.status = outcome.status as ExecutionRow['status'];
-        row.stopMs = row.stopMs ?? this.scheduler.now();
-        if (outcome.status === 'SUCCEEDED') row.output = JSON.stringify(outcome.output);
-        else {
-          row.error = outcome.error ?? null;
-          row.cause = outcome.cause ?? null;
-        }
-      }
-      executions.push(row);
-      const ev = r.run.takeEvents();
-      if (ev.length) events.push({ executionArn: arn, events: ev });
+    if (this.closed || this.halted) return;
+    if (!this.flush()) throw this.unavailable();
+  }
+
+  /**
+   * The store's failure while the engine is paused (a full disk, a read-only file); undefined
+   * while commits go through.
+   */
+  get storeFault(): StoreError | undefined {
+    return this.fault;
+  }
+
+  /**
+   * Commits what is pending, with any batch the store refused before. Returns false, and pauses
+   * the engine, when the store refuses it; never throws. After halt() it writes nothing.
+   */
+  private flush(): boolean {
+    if (this.closed || this.halted) return true;
+    let batch: CommitBatch;
+    try {
+      batch = this.collect();
+    } catch (err) {
+      // collect() isolates each execution: this is a defect outside any of them
+      this.pause(err);
+      return false;
     }
-    const definitions = [...this.pendingDefinitions].map(([hash, text]) => ({ hash, text }));
-    this.dirty.clear();
-    this.pendingDefinitions.clear();
-    const tokens = this.pendingTokens;
-    this.pendingTokens = [];
-    this.store.commit({ executions, events, tokens, definitions, snapshotParts });
-    for (const d of definitions) {
+    if (this.unwritten) batch = mergeBatches(this.unwritten, batch);
+    if (batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0) {
+      try {
+        this.store.commit(batch);
+        this.afterWrite(batch);
+      } catch (err) {
+        if (!(err instanceof StoreError) || err.storeWide) {
+          this.unwritten = batch;
+          this.pause(err);
+          return false;
+        }
+        // the store refused something in the batch: find whose it is, and write the others
+        if (!this.isolate(batch)) return false;
+      }
+    }
+    this.unwritten = undefined;
+    if (this.fault) this.resume();
+    return true;
+  }
+
+  /** After a commit: the definitions are stored, and the snapshot texts are the store's. */
+  private afterWrite(batch: CommitBatch): void {
+    for (const d of batch.definitions) {
       const shared = this.definitions.get(d.hash);
       if (shared) shared.stored = true;
     }
-    // the snapshot text is the store's now; the run holds the state itself
-    for (const row of executions) row.snapshot = null;
+    // the run holds the state itself
+    for (const row of batch.executions) row.snapshot = null;
+  }
+
+  /**
+   * Writes a batch the store refused, one execution per transaction: an execution whose own
+   * write is refused fails (States.Runtime, with the store's reason) and is written without its
+   * snapshot and without event details. False (and paused) when the store refuses writes as a
+   * whole meanwhile; what is left waits for the retry.
+   */
+  private isolate(batch: CommitBatch): boolean {
+    const parts: CommitBatch[] = [
+      { executions: [], events: [], tokens: batch.tokens, definitions: batch.definitions, snapshotParts: [] },
+      ...batch.executions.map((row) => ({
+        executions: [row],
+        events: batch.events.filter((e) => e.executionArn === row.arn),
+        tokens: [], definitions: [],
+        snapshotParts: (batch.snapshotParts ?? []).filter((p) => p.executionArn === row.arn),
+      })),
+    ];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      try {
+        this.store.commit(part);
+        this.afterWrite(part);
+      } catch (err) {
+        if (i === 0 || !(err instanceof StoreError) || err.storeWide) {
+          this.unwritten = parts.slice(i).reduce(mergeBatches);
+          this.pause(err);
+          return false;
+        }
+        this.refused(part, err);
+      }
+    }
+    return true;
+  }
+
+  /** One execution's write was refused: it fails, and is written as little as it can be. */
+  private refused(part: CommitBatch, err: StoreError): void {
+    const row = part.executions[0];
+    process.emitWarning(`Longhaul: execution ${row.arn} could not be saved: ${err.message}`);
+    const events: HistoryEvent[] = [];
+    for (const e of part.events) for (const c of e.chunks) decodeChunk(c.first, c.body, events);
+    const r = this.running.get(row.arn);
+    if (r && r.row === row) {
+      this.unsaveable.add(r.run);
+      r.run.crash(new Error(`The execution's state could not be saved: ${err.message}`));
+      events.push(...r.run.takeEvents());
+      this.applyOutcome(r);
+    }
+    row.snapshot = null;
+    const bare = events.map((ev): HistoryEvent => (/^Execution(Failed|Aborted|TimedOut)$/.test(ev.type)
+      ? ev
+      : { id: ev.id, previousEventId: ev.previousEventId, timestamp: ev.timestamp, type: ev.type }));
+    try {
+      this.store.commit({ executions: [row], events: [{ executionArn: row.arn, chunks: encodeChunks(bare) }], tokens: [], definitions: [], snapshotParts: [] });
+    } catch (again) {
+      // the store refuses even that: the execution stays as its last commit left it (StopExecution ends it there)
+      process.emitWarning(`Longhaul: execution ${row.arn} could not be saved even without its data: ${again instanceof Error ? again.message : String(again)}`);
+    }
+  }
+
+  /** What the next commit writes: every dirty execution, each inside its own failure boundary. */
+  private collect(): CommitBatch {
+    const batch: CommitBatch = { executions: [], events: [], tokens: [], definitions: [], snapshotParts: [] };
+    for (const arn of this.dirty) {
+      const r = this.running.get(arn);
+      if (r) this.collectExecution(r, batch);
+    }
+    this.dirty.clear();
+    for (const { row, events } of this.pendingRows.splice(0)) {
+      batch.executions.push(row);
+      batch.events.push({ executionArn: row.arn, chunks: encodeChunks(events) });
+    }
+    batch.definitions = [...this.pendingDefinitions].map(([hash, text]) => ({ hash, text }));
+    this.pendingDefinitions.clear();
+    batch.tokens = this.pendingTokens;
+    this.pendingTokens = [];
+    return batch;
+  }
+
+  /**
+   * One execution's row, snapshot and new events. When they cannot be serialized (a value nested
+   * too deep for JSON.stringify, a defect), the execution fails with States.Runtime and is written
+   * as it can be: without a snapshot, and any event that cannot be encoded without its details.
+   */
+  private collectExecution(r: RunningExecution, batch: CommitBatch): void {
+    const events = r.run.takeEvents();
+    let written: { snapshot: ReturnType<ExecutionRun['snapshot']>; chunks: HistoryChunk[] } | undefined;
+    if (!this.unsaveable.has(r.run)) {
+      try {
+        written = { snapshot: r.run.snapshot(), chunks: encodeChunks(events) };
+        this.applyOutcome(r);
+      } catch (err) {
+        process.emitWarning(`Longhaul: execution ${r.row.arn} could not be saved: ${err instanceof Error ? err.stack : String(err)}`);
+        this.unsaveable.add(r.run);
+        r.run.crash(new Error(`The execution's state could not be saved: ${err instanceof Error ? err.message : String(err)}`));
+        events.push(...r.run.takeEvents());
+        written = undefined;
+      }
+    }
+    if (!written) {
+      written = { snapshot: null, chunks: encodeEach(events) };
+      this.applyOutcome(r);
+    }
+    const { row } = r;
+    const snapshot = written.snapshot;
+    row.snapshot = snapshot && snapshot.text;
+    if (snapshot && (snapshot.parts.length > 0 || snapshot.dropped.length > 0)) {
+      batch.snapshotParts!.push({ executionArn: row.arn, put: snapshot.parts, drop: snapshot.dropped });
+    }
+    batch.executions.push(row);
+    if (written.chunks.length) batch.events.push({ executionArn: row.arn, chunks: written.chunks });
+  }
+
+  /** Copies a run's outcome, once it has one, into its row. */
+  private applyOutcome(r: RunningExecution): void {
+    const outcome = r.run.result;
+    if (!outcome) return;
+    const row = r.row;
+    row.status = outcome.status as ExecutionRow['status'];
+    row.stopMs = row.stopMs ?? this.scheduler.now();
+    if (outcome.status === 'SUCCEEDED') {
+      try {
+        row.output = JSON.stringify(outcome.output);
+      } catch {
+        row.output = 'null';
+      }
+    } else {
+      row.error = outcome.error ?? null;
+      row.cause = outcome.cause ?? null;
+    }
+  }
+
+  /** The store refused a commit: keep what is pending, let nothing more be seen, and retry. */
+  private pause(err: unknown): void {
+    const fault = err instanceof StoreError ? err : new StoreError(`Cannot commit to the data store '${this.store.path}': ${err instanceof Error ? err.message : String(err)}`, 'ERROR', this.store.path, { cause: err });
+    if (!this.fault) {
+      process.emitWarning(`Longhaul: ${fault.message}. Executions are paused; the commit is retried every ${this.commitRetryMs} ms.`);
+      this.releaseClock = this.scheduler.beginWork();
+    }
+    this.fault = fault;
+    this.retryTimer ??= this.wallClock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, this.commitRetryMs);
+  }
+
+  /** The store took a commit again: what waited for it goes on. */
+  private resume(): void {
+    process.emitWarning(`Longhaul: the data store '${this.store.path}' takes commits again; executions continue.`);
+    this.fault = undefined;
+    this.retryTimer?.cancel();
+    this.retryTimer = undefined;
+    this.releaseClock?.();
+    this.releaseClock = undefined;
+    for (const w of this.writtenWaiters.splice(0)) w();
+    // steps taken while paused were not scheduled for a commit
+    if (this.dirty.size > 0) this.scheduleCommit();
+  }
+
+  /** Resolves once the store has taken what is pending (never, once the engine has halted). */
+  private written(): Promise<void> {
+    return new Promise<void>((resolve) => this.writtenWaiters.push(resolve));
+  }
+
+  /** Commits what is pending, or throws the store's failure: a change is answered only once what came before it is durable. */
+  private durable(): void {
+    if (!this.flush()) throw this.unavailable();
+  }
+
+  private unavailable(): ApiError {
+    return new ApiError('InternalFailure', `The change could not be saved: ${this.fault?.message ?? 'the data store refused the commit'}`, 500);
+  }
+
+  /** A direct store write (state machines, tags), its failure as an API error. */
+  private write(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      if (err instanceof StoreError) throw new ApiError('InternalFailure', `The change could not be saved: ${err.message}`, 500);
+      throw err;
+    }
+  }
+
+  private assertRunning(): void {
+    if (this.halted) throw new ApiError('ServiceUnavailable', 'The engine is stopping: it takes no new work', 503);
   }
 
   /** An ExecutionRun from a stored row and its snapshot (a running one, or a failed one to redrive). */
@@ -587,7 +917,8 @@ export class Engine {
    * const { redriveDate } = engine.redriveExecution(executionArn);
    */
   redriveExecution(executionArn: string): { redriveDate: number } {
-    this.commit();
+    this.assertRunning();
+    this.durable();
     const row = this.store.getExecution(executionArn);
     if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     const type = (JSON.parse(row.meta) as ExecutionMeta).type;
@@ -596,22 +927,90 @@ export class Engine {
     if (!redrivable.includes(row.status) || this.running.has(executionArn)) {
       throw new ApiError('ExecutionNotRedrivable', `Execution is ${row.status} and cannot be redriven: '${executionArn}'`);
     }
+    // a redrive appends events: an execution the history limit ended has no room for them (DescribeExecution's
+    // redriveStatusReason "Execution history event limit exceeded", and the console's rule)
+    if (this.store.eventCount(executionArn) >= MAX_HISTORY_EVENTS) {
+      throw new ApiError('ExecutionNotRedrivable', `Execution history event limit exceeded: '${executionArn}'`);
+    }
     const now = this.scheduler.now();
     row.redriveCount += 1;
     const run = this.rehydrate(row);
     if (!run) throw new ApiError('ExecutionNotRedrivable', `Execution has no state to redrive from: '${executionArn}'`);
     run.prepareRedrive();
     Object.assign(row, { status: ExecutionStatus.Running, redriveMs: now, stopMs: null, output: null, error: null, cause: null });
-    this.launch(run, row);
-    this.commit();
+    const entry = this.launch(run, row);
+    if (!this.flush()) {
+      this.discard(entry);
+      throw this.unavailable();
+    }
     return { redriveDate: now };
   }
 
-  /** Commits and closes the store; running executions stay resumable. */
+  /**
+   * Stops the engine without recording anything the stop itself causes: what is pending is
+   * committed, then every execution freezes at that commit. No execution takes another step;
+   * completions that arrive afterwards (a task failing because its runtime closes, a timer, a
+   * token) are ignored, and nothing more is written. On the next start, resumeAll() continues
+   * them from that commit, as after SIGKILL: a task that was in flight runs again
+   * (at-least-once). Call it before closing the runtimes that run tasks; close() calls it too.
+   * Calls that would change state answer ServiceUnavailable from then on; reads still work.
+   *
+   * @example
+   * engine.halt();
+   * await lambdaRuntime.close(); // the tasks it fails are not recorded
+   * engine.close();
+   */
+  halt(): void {
+    if (this.halted || this.closed) return;
+    this.flush();
+    this.halted = true;
+    for (const r of this.running.values()) r.run.halt();
+    this.retryTimer?.cancel();
+    this.retryTimer = undefined;
+    this.releaseClock?.();
+    this.releaseClock = undefined;
+  }
+
+  /** Halts (see halt()) and closes the store; running executions stay resumable. */
   close(): void {
-    this.commit();
+    if (this.closed) return;
+    this.halt();
     this.closed = true;
     this.store.close();
+  }
+}
+
+/** `later` appended to `earlier`: a refused batch and what came after it, in order. */
+function mergeBatches(earlier: CommitBatch, later: CommitBatch): CommitBatch {
+  const executions = new Map<string, ExecutionRow>();
+  for (const row of [...earlier.executions, ...later.executions]) {
+    executions.delete(row.arn);
+    executions.set(row.arn, row);
+  }
+  // an execution written without a snapshot has no parts either
+  const parts = [...(earlier.snapshotParts ?? []), ...(later.snapshotParts ?? [])].filter((p) => executions.get(p.executionArn)?.snapshot != null);
+  return {
+    executions: [...executions.values()],
+    events: [...earlier.events, ...later.events],
+    tokens: [...earlier.tokens, ...later.tokens],
+    definitions: [...earlier.definitions, ...later.definitions],
+    snapshotParts: parts,
+  };
+}
+
+/** Encodes events one by one when they cannot be encoded together: one that cannot be loses its details, not its place. */
+function encodeEach(events: HistoryEvent[]): HistoryChunk[] {
+  try {
+    return encodeChunks(events);
+  } catch {
+    return encodeChunks(events.map((ev) => {
+      try {
+        encodeChunks([ev]);
+        return ev;
+      } catch {
+        return { id: ev.id, previousEventId: ev.previousEventId, timestamp: ev.timestamp, type: ev.type };
+      }
+    }));
   }
 }
 

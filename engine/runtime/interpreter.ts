@@ -28,8 +28,10 @@ import { evaluateTemplate } from '../query/jsonata/index.ts';
 
 /** 256 KiB: the largest payload a state may pass on. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
-/** The largest history an execution may have. */
+/** The largest history an execution may have: AWS's event 25,000 is the ExecutionFailed that ends it. */
 export const MAX_HISTORY_EVENTS = 25_000;
+/** AWS's cause when an execution reaches MAX_HISTORY_EVENTS. */
+export const HISTORY_LIMIT_CAUSE = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
 
 export interface ExecutionInfo {
   executionArn: string;
@@ -60,8 +62,11 @@ export interface InterpreterServices {
   random(): number;
   /** the interpreter changed state that must be committed before anything outside sees it */
   markDirty(run: ExecutionRun): void;
-  /** commit now: called before a task invocation or a token is handed out */
-  commitNow(): void;
+  /**
+   * Commit now: called before a task invocation or a token is handed out. Returns a promise when
+   * the store could not take the commit yet (a full disk): the task waits until it has.
+   */
+  commitNow(): Promise<void> | undefined;
   /** a task token was issued (registered for SendTask* calls) or settled */
   tokenIssued(run: ExecutionRun, token: string, heartbeatSeconds: number | undefined): void;
   tokenClosed(token: string): void;
@@ -154,6 +159,8 @@ interface Snapshot {
   status: 'RUNNING';
   /** the number of Map phase parts named so far */
   parts?: number;
+  /** a StopExecution not yet carried out: a resumed run carries it out */
+  stop?: { error?: string; cause?: string };
 }
 
 /** `text`, when known, is the output's payload text as history shows it, for the next Entered event. */
@@ -226,6 +233,10 @@ export class ExecutionRun {
   private readonly blockListeners = new SparseMap<string, () => void>();
   private readonly mapSaves = new SparseMap<MapPhase, MapSaves>();
   private partSeq = 0;
+  /** halt(): the execution is frozen at its last commit; nothing it does afterwards counts */
+  private halted = false;
+  /** timers armed through `sleepUntil`, cancelled by halt() */
+  private readonly liveTimers = new Set<TimerHandle>();
 
   /**
    * `snapshot` resumes the execution from a commit; `loadParts` reads that commit's snapshot parts
@@ -239,6 +250,7 @@ export class ExecutionRun {
       const s = JSON.parse(snapshot) as Snapshot;
       this.nextEventId = s.nextEventId;
       this.partSeq = s.parts ?? 0;
+      if (s.stop) this.stopRequest = { kind: 'stop', ...s.stop };
       let parts: Map<string, string> | undefined;
       for (const f of s.frames) {
         const stored = f.phase as Phase | StoredMapPhase;
@@ -285,6 +297,7 @@ export class ExecutionRun {
       if (saves.base) dropped.push(saves.part);
     }
     const s: Snapshot = { nextEventId: this.nextEventId, frames, status: 'RUNNING', parts: this.partSeq };
+    if (this.stopRequest?.kind === 'stop' && !this.outcome) s.stop = cleanStop(this.stopRequest);
     return { text: JSON.stringify(s), parts, dropped };
   }
 
@@ -399,8 +412,21 @@ export class ExecutionRun {
     if (root) root.last = redrivenId;
   }
 
-  /** Runs (or resumes) the execution to its end. */
+  /**
+   * Runs (or resumes) the execution to its end. Never rejects: a defect anywhere in the
+   * execution's stepping ends it FAILED with States.Runtime and the defect as the cause.
+   */
   async run(): Promise<ExecutionOutcome> {
+    try {
+      return await this.runToEnd();
+    } catch (e) {
+      if (this.halted) return this.frozen();
+      this.crash(e);
+      return this.outcome!;
+    }
+  }
+
+  private async runToEnd(): Promise<ExecutionOutcome> {
     let root = this.frames.get('0');
     if (this.redriving && root) {
       this.redriving = false;
@@ -424,6 +450,8 @@ export class ExecutionRun {
     } finally {
       this.executionTimer?.cancel();
     }
+    if (this.outcome) return this.outcome;
+    if (this.halted) return this.frozen();
     // AWS records a timed-out execution with neither error nor cause
     if (this.stopRequest?.kind === 'timeout') return this.finish({ status: 'TIMED_OUT' }, root.last);
     if (this.stopRequest) return this.finish({ status: 'ABORTED', ...cleanStop(this.stopRequest) }, root.last);
@@ -433,10 +461,60 @@ export class ExecutionRun {
 
   /** StopExecution: aborts every frame; the execution ends ABORTED. */
   stop(error?: string, cause?: string): void {
-    if (this.outcome || this.stopRequest) return;
+    if (this.outcome || this.stopRequest || this.halted) return;
     this.stopRequest = { kind: 'stop', error, cause };
+    // the request is part of the next snapshot: a restart before the execution has ended still stops it
+    this.svc.markDirty(this);
+    this.abortAll();
+  }
+
+  /**
+   * Ends the execution FAILED with States.Runtime at once, whatever its frames are doing: for a
+   * defect in the engine (an exception in its stepping, a snapshot that cannot be serialized).
+   * Its frames unwind without recording anything more.
+   */
+  crash(err: unknown): void {
+    this.terminate(StatesErrorName.Runtime, err instanceof Error ? err.message : String(err));
+  }
+
+  /**
+   * Freezes the execution at its last commit (the engine is stopping): it takes no further step,
+   * and completions that arrive later (a task failing as its runtime closes, a timer, a token) are
+   * ignored. A new engine on the same store resumes it from that commit.
+   */
+  halt(): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.executionTimer?.cancel();
+    for (const t of this.liveTimers) t.cancel();
+    this.liveTimers.clear();
+  }
+
+
+  /** The execution's last event is an ExecutionFailed now; every frame unwinds silently. */
+  private terminate(error: string, cause: string): void {
+    if (this.outcome || this.halted) return;
+    this.finish({ status: 'FAILED', error, cause }, this.nextEventId - 1);
+    this.abortAll();
+  }
+
+  private abortAll(): void {
     for (const c of this.abortControllers.values()) c.abort();
     for (const l of this.stopListeners.splice(0)) l();
+  }
+
+  /** A promise that never settles: where a halted execution's frames stop. */
+  private frozen<T>(): Promise<T> {
+    return new Promise<T>(() => {});
+  }
+
+  /**
+   * Where a frame is about to do something new (enter a state, invoke a task, start an
+   * iteration): freezes once halted, throws Aborted once the execution has ended or is stopping.
+   */
+  private async checkpoint(): Promise<void> {
+    if (this.halted) await this.frozen();
+    if (this.outcome || this.stopRequest) throw new Aborted();
   }
 
   /** SendTaskSuccess / SendTaskFailure for a token of this execution. */
@@ -488,10 +566,13 @@ export class ExecutionRun {
 
   /** Emits an event in a frame's thread; the frame's `last` moves to it unless `keepLast`. */
   private emit(f: Frame, type: string, details: Record<string, unknown> = {}, opts: { prev?: number; keepLast?: boolean } = {}): number {
-    if (this.nextEventId > MAX_HISTORY_EVENTS && !this.outcome) {
-      throw new ExecutionError(StatesErrorName.Runtime, `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`);
+    // nothing follows the execution's last event (frames unwinding after the end record nothing)
+    if (this.outcome || f.silent) return f.last;
+    if (this.nextEventId >= MAX_HISTORY_EVENTS) {
+      // the event that would pass the limit is AWS's ExecutionFailed, wherever the frame is
+      this.terminate(StatesErrorName.Runtime, HISTORY_LIMIT_CAUSE);
+      throw new Aborted();
     }
-    if (f.silent) return f.last;
     const id = this.emitRaw(type, opts.prev ?? f.last, details);
     if (!opts.keepLast) f.last = id;
     return id;
@@ -592,19 +673,37 @@ export class ExecutionRun {
     const signal = this.signalFor(f);
     if (signal.aborted) return Promise.reject(new Aborted());
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new Aborted());
+      // a halted execution ignores what comes back: it resumes from its last commit elsewhere
+      const onAbort = () => {
+        if (!this.halted) reject(new Aborted());
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       p.then(
         (v) => {
           signal.removeEventListener('abort', onAbort);
-          resolve(v);
+          if (!this.halted) resolve(v);
         },
         (e) => {
           signal.removeEventListener('abort', onAbort);
-          reject(e);
+          if (!this.halted) reject(e);
         },
       );
     });
+  }
+
+  /** A scheduler timer this execution can cancel when it halts. */
+  private sleepUntil(at: number): { promise: Promise<void>; handle: TimerHandle } {
+    const t = this.svc.scheduler.sleepUntil(at);
+    const handle: TimerHandle = {
+      at: t.handle.at,
+      cancel: () => {
+        this.liveTimers.delete(handle);
+        t.handle.cancel();
+      },
+    };
+    // every owner cancels its timer once done with it, which forgets it here too
+    this.liveTimers.add(handle);
+    return { promise: t.promise, handle };
   }
 
   private signalFor(f: Frame): AbortSignal {
@@ -617,13 +716,13 @@ export class ExecutionRun {
         if (parent.aborted) c.abort();
         else parent.addEventListener('abort', () => c!.abort(), { once: true });
       }
-      if (this.stopRequest) c.abort();
+      if (this.stopRequest || this.outcome) c.abort();
     }
     return c.signal;
   }
 
   private async sleep(f: Frame, at: number): Promise<void> {
-    const { promise, handle } = this.svc.scheduler.sleepUntil(at);
+    const { promise, handle } = this.sleepUntil(at);
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => {
       wake = resolve;
@@ -690,10 +789,8 @@ export class ExecutionRun {
     }, at - this.now());
   }
 
-  private finish(outcome: ExecutionOutcome, prev: number): ExecutionOutcome {
+  private finish(outcome: ExecutionOutcome, last: number): ExecutionOutcome {
     if (this.outcome) return this.outcome;
-    const root = this.frames.get('0');
-    const last = root ? root.last : prev;
     if (outcome.status === 'SUCCEEDED') {
       this.emitRaw('ExecutionSucceeded', last, { executionSucceededEventDetails: payload('output', outcome.output) });
     } else {
@@ -718,6 +815,8 @@ export class ExecutionRun {
     /** the input's payload text, when the state before already made it */
     let inputText: string | undefined;
     for (;;) {
+      // no new state after a stop; no await on the common path (a tick would reorder concurrent branches' events)
+      if (this.halted || this.outcome || (this.stopRequest && f.phase.k === 'enter')) await this.checkpoint();
       const branch = this.branchOf(f);
       const state = branch.States[f.state];
       if (f.phase.k === 'enter') {
@@ -1128,7 +1227,8 @@ export class ExecutionRun {
       f.phase = phase;
       if (token) this.svc.tokenIssued(this, token, heartbeatSeconds);
       // nothing outside the engine may see a step before it is committed
-      this.svc.commitNow();
+      const unwritten = this.svc.commitNow();
+      if (unwritten) await this.guard(f, unwritten);
     }
     let result: JsonValue;
     try {
@@ -1174,6 +1274,7 @@ export class ExecutionRun {
     } else if (phase.token) {
       this.svc.tokenIssued(this, phase.token, undefined);
     }
+    if (this.halted || this.outcome || this.stopRequest) await this.checkpoint();
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     this.signalFor(f).addEventListener('abort', onAbort, { once: true });
@@ -1197,9 +1298,14 @@ export class ExecutionRun {
           executionArn: this.info.executionArn, stateMachineName: this.info.stateMachineName, stateName: f.state,
           testCase: this.info.testCase, taskToken: phase.token,
           submitted: (output) => {
-            if (flavor.kind !== 'service' || phase.submitted || controller.signal.aborted) return;
+            if (flavor.kind !== 'service' || phase.submitted || controller.signal.aborted || this.halted) return;
             phase.submitted = true;
-            this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });
+            try {
+              this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });
+            } catch (e) {
+              // the execution ended (its history is full): the abort reaches the task through its signal
+              if (!(e instanceof Aborted)) throw e;
+            }
           },
           timeoutSeconds: phase.timeoutAt !== undefined ? Math.round((phase.timeoutAt - this.now()) / 1000) : undefined,
           signal: controller.signal,
@@ -1213,7 +1319,7 @@ export class ExecutionRun {
       })();
       const races: Promise<JsonValue>[] = [work];
       if (phase.timeoutAt !== undefined) {
-        const t = this.svc.scheduler.sleepUntil(phase.timeoutAt);
+        const t = this.sleepUntil(phase.timeoutAt);
         timers.push(t.handle);
         races.push(t.promise.then(() => Promise.reject(new ExecutionError(StatesErrorName.Timeout, undefined))));
       }
@@ -1250,7 +1356,7 @@ export class ExecutionRun {
       let handle: TimerHandle | undefined;
       const arm = () => {
         handle?.cancel();
-        const t = this.svc.scheduler.sleepUntil(phase.heartbeatAt!);
+        const t = this.sleepUntil(phase.heartbeatAt!);
         handle = t.handle;
         timers.push(t.handle);
         t.promise.then(() => {
@@ -1419,6 +1525,14 @@ export class ExecutionRun {
     );
     if (this.signalFor(f).aborted) throw new Aborted();
     return failure;
+  }
+
+  /**
+   * An iteration nobody awaits failed: Aborted is its normal end when the execution stops; any
+   * other error is a defect, which ends the execution instead of the process.
+   */
+  private detachedFailure(e: unknown): void {
+    if (!(e instanceof Aborted)) this.crash(e);
   }
 
   private abortChildren(f: Frame, except: string): void {
@@ -1636,6 +1750,8 @@ export class ExecutionRun {
         inflight.delete(p);
         this.notifyBlocked(child);
       });
+      // a branch off the chain, not a link in it: a link would shift when the next iteration starts
+      p.catch((e: unknown) => this.detachedFailure(e));
       inflight.add(p);
       // start iterations one at a time: the next starts when this one waits or ends, as AWS orders their events
       await blocked;
@@ -1645,13 +1761,15 @@ export class ExecutionRun {
       const child = this.frames.get(id);
       if (!child || phase.status[Number(idx)] !== 'running') continue;
       const p = runOne(Number(idx), child, true).finally(() => inflight.delete(p));
+      p.catch((e: unknown) => this.detachedFailure(e));
       inflight.add(p);
     }
     for (; nextIndex < n; nextIndex++) {
-      if (failure) break;
+      if (failure || this.signalFor(f).aborted) break;
       if (phase.status[nextIndex] !== 'pending') continue;
       while (running >= limit && !failure) await Promise.race(inflight);
-      if (failure) break;
+      if (failure || this.signalFor(f).aborted) break;
+      if (this.halted) await this.checkpoint();
       await start(nextIndex);
       await this.maybeYield();
     }

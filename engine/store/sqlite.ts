@@ -80,13 +80,73 @@ export interface SnapshotParts {
   drop: string[];
 }
 
-/** One commit's worth of changes. */
+/** One commit's worth of changes. History comes encoded (encodeChunks), so that a commit cannot fail on an event's shape. */
 export interface CommitBatch {
   executions: ExecutionRow[];
-  events: { executionArn: string; events: HistoryEvent[] }[];
+  events: { executionArn: string; chunks: HistoryChunk[] }[];
   tokens: TokenRow[];
   definitions: { hash: string; text: string }[];
   snapshotParts?: SnapshotParts[];
+}
+
+/**
+ * The store could not be opened or written. `code` is SQLite's (`SQLITE_FULL`, `SQLITE_READONLY`,
+ * `SQLITE_CANTOPEN`...); the message names the file, SQLite's own reason and what it usually means.
+ */
+export class StoreError extends Error {
+  readonly code: string;
+  readonly file: string;
+  constructor(message: string, code: string, file: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+    this.file = file;
+  }
+
+  /**
+   * True when the store as a whole refuses writes (a full disk, a read-only or locked file): any
+   * batch would fail, and a retry may succeed later. False when it refused what one batch holds
+   * (a constraint, a row too big), which another batch need not meet.
+   */
+  get storeWide(): boolean {
+    return STORE_WIDE.has(this.code);
+  }
+}
+
+const STORE_WIDE = new Set([
+  'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH',
+  'SQLITE_NOMEM', 'SQLITE_CORRUPT', 'SQLITE_NOTADB',
+]);
+
+/** SQLite's primary result codes that a store meets in the field. */
+const SQLITE_CODES: Record<number, string> = {
+  3: 'SQLITE_PERM', 5: 'SQLITE_BUSY', 6: 'SQLITE_LOCKED', 7: 'SQLITE_NOMEM', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR',
+  11: 'SQLITE_CORRUPT', 13: 'SQLITE_FULL', 14: 'SQLITE_CANTOPEN', 18: 'SQLITE_TOOBIG', 19: 'SQLITE_CONSTRAINT',
+  23: 'SQLITE_AUTH', 26: 'SQLITE_NOTADB',
+};
+
+const HINTS: Record<string, string> = {
+  SQLITE_FULL: 'the disk (or the database size limit) is full',
+  SQLITE_READONLY: 'the file or its folder is read-only',
+  SQLITE_CANTOPEN: 'the folder does not exist, or this user may not create files in it',
+  SQLITE_PERM: 'permission denied',
+  SQLITE_AUTH: 'permission denied',
+  SQLITE_IOERR: 'the disk failed to read or write',
+  SQLITE_BUSY: 'another process holds the database',
+  SQLITE_LOCKED: 'another connection holds the database',
+  SQLITE_NOTADB: 'the file is not a Longhaul database',
+  SQLITE_CORRUPT: 'the file is damaged',
+};
+
+/** `err` (from node:sqlite, or anything else) as a StoreError that says what failed on which file. */
+export function storeError(err: unknown, file: string, doing: 'open' | 'write to'): StoreError {
+  if (err instanceof StoreError) return err;
+  const e = err as { errcode?: unknown; errstr?: unknown; message?: unknown };
+  const code = typeof e.errcode === 'number' ? (SQLITE_CODES[e.errcode & 0xff] ?? `SQLITE_ERROR_${e.errcode}`) : 'ERROR';
+  // the message is SQLite's own text for this error (a trigger's, a constraint's); errstr the code's generic one
+  const reason = typeof e.message === 'string' && e.message ? e.message : typeof e.errstr === 'string' ? e.errstr : String(err);
+  const hint = HINTS[code];
+  return new StoreError(`Cannot ${doing} the data store '${file}': ${reason} (${code}${hint ? `: ${hint}` : ''})`, code, file, { cause: err });
 }
 
 export function definitionHash(text: string): string {
@@ -133,14 +193,36 @@ const EXEC_SELECT = `SELECT e.*, s.body AS snapshot FROM executions e LEFT JOIN 
 /**
  * @example
  * const store = new Store(':memory:');
- * store.commit({ executions: [row], events: [], tokens: [], definitions: [] });
+ * store.commit({ executions: [row], events: [{ executionArn: row.arn, chunks: encodeChunks(newEvents) }], tokens: [], definitions: [] });
  */
 export class Store {
   readonly db: DatabaseSync;
+  readonly path: string;
   private readonly st: Record<string, StatementSync>;
 
-  constructor(path: string) {
-    this.db = new DatabaseSync(path);
+  /**
+   * Opens (or creates) the store and checks that it can be written: a file that cannot be opened
+   * or written throws one StoreError naming the file and SQLite's reason, never a later failure.
+   * `readOnly` opens the file as SQLite's read-only connection (which fails that check).
+   */
+  constructor(path: string, opts: { readOnly?: boolean } = {}) {
+    this.path = path;
+    let db: DatabaseSync | undefined;
+    try {
+      db = new DatabaseSync(path, { readOnly: opts.readOnly ?? false });
+      this.db = db;
+      this.st = this.open(path);
+    } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // the open error is the one to report
+      }
+      throw storeError(err, path, 'open');
+    }
+  }
+
+  private open(path: string): Record<string, StatementSync> {
     if (path !== ':memory:') {
       this.db.exec('PRAGMA journal_mode = WAL');
       // NORMAL in WAL mode: a commit survives a killed process (not a power cut), which is the
@@ -152,8 +234,10 @@ export class Store {
     }
     this.db.exec('PRAGMA busy_timeout = 5000');
     this.migrate();
+    // a write now, so that a read-only file or folder says so at start, not at the first commit
+    this.db.exec(`INSERT INTO kv (key, value) VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
     const p = (sql: string) => this.db.prepare(sql);
-    this.st = {
+    return {
       putSm: p(`INSERT INTO state_machines (arn, name, definition, role_arn, type, created_ms, updated_ms, meta)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(arn) DO UPDATE SET definition = excluded.definition,
         role_arn = excluded.role_arn, updated_ms = excluded.updated_ms, meta = excluded.meta`),
@@ -192,6 +276,15 @@ export class Store {
     };
   }
 
+  /** Runs one autocommitted write; its failure is a StoreError. */
+  private write(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      throw storeError(err, this.path, 'write to');
+    }
+  }
+
   /** Creates the schema, or brings a file written by an older version up to it in one transaction. */
   private migrate(): void {
     const version = Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
@@ -209,7 +302,7 @@ export class Store {
       this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       this.db.exec('COMMIT');
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw err;
     }
   }
@@ -233,18 +326,22 @@ export class Store {
     this.db.close();
   }
 
-  /** Writes a batch in one transaction. */
+  /** Writes a batch in one transaction, or none of it; a failure is a StoreError with SQLite's own reason. */
   commit(batch: CommitBatch): void {
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw storeError(err, this.path, 'write to');
+    }
     try {
       for (const d of batch.definitions) this.st.putDef.run(d.hash, d.text);
       const ids = new Map<string, number>();
       for (const e of batch.executions) ids.set(e.arn, this.writeExecution(e));
 
-      for (const { executionArn, events } of batch.events) {
+      for (const { executionArn, chunks } of batch.events) {
         const id = ids.get(executionArn) ?? (this.st.execId.get(executionArn) as { id: number } | undefined)?.id;
         if (id === undefined) throw new Error(`history for an execution that was never written: ${executionArn}`);
-        for (const c of encodeChunks(events)) this.st.putChunk.run(id, c.first, c.last, c.body);
+        for (const c of chunks) this.st.putChunk.run(id, c.first, c.last, c.body);
       }
       for (const { executionArn, put, drop } of batch.snapshotParts ?? []) {
         const id = ids.get(executionArn) ?? (this.st.execId.get(executionArn) as { id: number } | undefined)?.id;
@@ -257,8 +354,16 @@ export class Store {
       // only a committed insert's id is the row's for good
       for (const e of batch.executions) e.id ??= ids.get(e.arn);
     } catch (err) {
-      this.db.exec('ROLLBACK');
-      throw err;
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL): a ROLLBACK then
+      // fails with "no transaction is active", which must not hide the real error
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // the write's own error is the one to report
+        }
+      }
+      throw storeError(err, this.path, 'write to');
     }
   }
 
@@ -282,7 +387,7 @@ export class Store {
   }
 
   putStateMachine(sm: StateMachineRow): void {
-    this.st.putSm.run(sm.arn, sm.name, sm.definition, sm.roleArn, sm.type, sm.createdMs, sm.updatedMs, sm.meta);
+    this.write(() => this.st.putSm.run(sm.arn, sm.name, sm.definition, sm.roleArn, sm.type, sm.createdMs, sm.updatedMs, sm.meta));
   }
 
   getStateMachine(arn: string): StateMachineRow | undefined {
@@ -295,7 +400,7 @@ export class Store {
   }
 
   deleteStateMachine(arn: string): void {
-    this.st.delSm.run(arn);
+    this.write(() => this.st.delSm.run(arn));
   }
 
   getDefinition(hash: string): string | undefined {
@@ -365,7 +470,7 @@ export class Store {
   }
 
   putKv(key: string, value: string): void {
-    this.st.putKv.run(key, value);
+    this.write(() => this.st.putKv.run(key, value));
   }
 }
 
@@ -406,7 +511,8 @@ function toExec(r: Record<string, unknown>): ExecutionRow {
 /** A chunk is split once its payload texts pass about this many characters, so that no row grows without bound. */
 const CHUNK_CHARS = 4 * 1024 * 1024;
 
-interface Chunk {
+/** Consecutive events of one execution as one `history` row. */
+export interface HistoryChunk {
   first: number;
   last: number;
   body: string;
@@ -425,8 +531,8 @@ type Row = [type: string, back: number, timestamp: number | null, ...details: un
  * Decoding gives back objects equal to the events, keys in the same order. The rows are built as
  * arrays and written by one JSON.stringify, which is much faster than joining strings.
  */
-export function encodeChunks(events: readonly HistoryEvent[]): Chunk[] {
-  const chunks: Chunk[] = [];
+export function encodeChunks(events: readonly HistoryEvent[]): HistoryChunk[] {
+  const chunks: HistoryChunk[] = [];
   let rows: Row[] = [];
   let chars = 0;
   let first = 0;
