@@ -53,6 +53,7 @@ program
   .option('--services-port <port>', 'the S3/SQS/SNS port (default: a free one)')
   .option('--config <file>', 'the stack config: functions, buckets, queues, state machines, rules, mock config (default longhaul.config.json when there is one)')
   .option('--duplicate-delivery', 'invoke every Lambda task twice, to prove handlers idempotent')
+  .option('--quarantine <execution-arn...>', 'open the data folder without resuming these executions (they stay RUNNING: read, stop or redrive them)')
   .action((opts: ServeOptions) => run(() => serve(opts)));
 
 program
@@ -85,7 +86,7 @@ function stackCommand(name: string, description: string): Command {
 }
 
 /** Errors whose message is the whole story: printed as they are, without their name. */
-const ONE_LINE_ERRORS = new Set(['DataFolderLocked', 'DataFolderUnusable', 'PortInUse', 'StoreUnavailable']);
+const ONE_LINE_ERRORS = new Set(['DataFolderLocked', 'DataFolderUnusable', 'PortInUse', 'StoreError']);
 
 async function run(action: () => Promise<void>): Promise<void> {
   try {

@@ -2,6 +2,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { readStackConfig, startLocalStack, type StackConfig } from '../local/stack.ts';
 import { endpointsFile } from './remote.ts';
+import { installLastResortGuard } from '../local/last-resort.ts';
 
 /** the project's stack config, used when `--config` is not given */
 export const DEFAULT_CONFIG = 'longhaul.config.json';
@@ -12,9 +13,12 @@ export interface ServeOptions {
   servicesPort?: string;
   config?: string;
   duplicateDelivery?: boolean;
+  quarantine?: string[];
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
+  // one defect that slips past every execution's own boundary must not take the stack down
+  installLastResortGuard();
   let config: StackConfig = {};
   let configDir: string | undefined;
   const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
@@ -26,6 +30,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     config,
     configDir,
     duplicateDelivery: opts.duplicateDelivery,
+    quarantine: opts.quarantine,
   });
   const lines = [
     'Longhaul local stack',
@@ -38,6 +43,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     `  state machines       ${Object.keys(stack.stateMachines).join(', ') || '(none)'}`,
     `  data                 ${opts.data}`,
     `  resumed executions   ${stack.resumed}`,
+    ...(opts.quarantine?.length ? [`  quarantined          ${opts.quarantine.join(', ')} (not resumed: read, stop or redrive them)`] : []),
     '',
     `  aws --endpoint-url ${stack.api.url} stepfunctions list-state-machines`,
     'Stop with Ctrl-C.',

@@ -79,6 +79,11 @@ export interface StackOptions {
   scheduler?: Scheduler;
   /** invoke every Lambda task twice, to prove handlers idempotent */
   duplicateDelivery?: boolean;
+  /**
+   * executions (ARNs) left as they are instead of resumed: one that takes the process down at every
+   * start can be opened, read, stopped and redriven
+   */
+  quarantine?: readonly string[];
   /** where the functions' log lines go (default: stderr, prefixed with the function name) */
   onLambdaLog?: (line: LogLine) => void;
   /** the BI service simulator and the callback receiver its webhooks go to */
@@ -189,31 +194,35 @@ export async function startLocalStack(opts: StackOptions = {}): Promise<LocalSta
 }
 
 /**
- * What a started stack stops, in three groups: what takes work in (servers, triggers), the
- * engine, then what work runs on (runtimes, services). Each group stops newest first.
+ * What a started stack stops, in four groups: what takes work in (servers, triggers); the engine's
+ * halt, which freezes every execution at its last commit; what work runs on (runtimes, services),
+ * whose closing can no longer fail a task; then the store and the data folder. Each group stops
+ * newest first.
  */
 class StopOrder {
-  private readonly intake: Closer[] = [];
-  private readonly engine: Closer[] = [];
-  private readonly runtimes: Closer[] = [];
+  private readonly groups = { intake: [] as Closer[], halt: [] as Closer[], runtimes: [] as Closer[], store: [] as Closer[] };
   private stopped: Promise<void> | undefined;
 
   acceptsWork(close: Closer): void {
-    this.intake.push(close);
+    this.groups.intake.push(close);
   }
 
-  runsEngine(close: Closer): void {
-    this.engine.push(close);
+  haltsEngine(halt: Closer): void {
+    this.groups.halt.push(halt);
   }
 
   runsWork(close: Closer): void {
-    this.runtimes.push(close);
+    this.groups.runtimes.push(close);
+  }
+
+  holdsData(close: Closer): void {
+    this.groups.store.push(close);
   }
 
   /** Stops everything once; later calls wait for the same stop. */
   run(): Promise<void> {
     this.stopped ??= (async () => {
-      for (const group of [this.intake, this.engine, this.runtimes]) {
+      for (const group of [this.groups.intake, this.groups.halt, this.groups.runtimes, this.groups.store]) {
         for (const close of group.splice(0).reverse()) {
           try {
             await close();
@@ -234,7 +243,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const base = opts.configDir ?? process.cwd();
   if (opts.dataDir) {
     const lock = lockDataFolder(opts.dataDir);
-    stopping.runsWork(() => lock.release());
+    stopping.holdsData(() => lock.release());
   }
   const scheduler = opts.scheduler ?? new RealScheduler();
   const region = 'us-east-1';
@@ -243,8 +252,9 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   // the services stop after the engine: a task under way at the stop must not fail against them
   const services = await sticky(ports, 'services', opts.servicesPort, (port) => startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port, region }));
   stopping.runsWork(() => services.stop());
-  const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region });
-  stopping.runsEngine(() => engine.close());
+  const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region, quarantine: opts.quarantine });
+  stopping.holdsData(() => engine.close());
+  stopping.haltsEngine(() => engine.halt());
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   stopping.runsWork(() => ses.stop());

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { createServer, type Server, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SFNClient, DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, RedriveExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { killAll, serve, spawnServe, type ServeProcess } from '../support/served.ts';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -194,6 +194,47 @@ describe('a graceful stop', () => {
     expect(first.output()).not.toMatch(/runtime was closed/i);
     expect({ status: done.status, output: done.output }).toEqual({ status: 'SUCCEEDED', output: '{"report":"q3"}' });
     expect(events.map((e) => e.type).filter((t) => /Failed|Aborted|TimedOut/.test(t ?? ''))).toEqual([]);
+    expect(lines(p.marks)).toHaveLength(2);
+  }, 60_000);
+});
+
+describe('serve --quarantine', () => {
+  it('opens the data folder without resuming the named execution, which can then be stopped and redriven', async () => {
+    // Prepare: an execution cut off by SIGKILL in the middle of its task
+    const p = project();
+    cleanups.push(p.cleanup);
+    const first = await serve(p.data, ['--config', p.config]);
+    running.push(first);
+    const sfn = sfnAt(first.api);
+    const executionArn = (await sfn.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:slow', input: '{"report":"q4"}' }))).executionArn!;
+    await until('the function to start', async () => (lines(p.marks).length === 1 ? true : undefined));
+    sfn.destroy();
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    // Act
+    const second = await serve(p.data, ['--config', p.config, '--quarantine', executionArn]);
+    running.push(second);
+    const sfn2 = sfnAt(second.api);
+    await new Promise((r) => setTimeout(r, 2000));
+    const held = await sfn2.send(new DescribeExecutionCommand({ executionArn }));
+    const invokedWhileHeld = lines(p.marks).length;
+    await sfn2.send(new StopExecutionCommand({ executionArn, error: 'Operator.Quarantined', cause: 'hung at every start' }));
+    const stopped = await sfn2.send(new DescribeExecutionCommand({ executionArn }));
+    await sfn2.send(new RedriveExecutionCommand({ executionArn }));
+    const redriven = await until('the redriven execution to end', async () => {
+      const d = await sfn2.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    });
+    sfn2.destroy();
+
+    // Assess: held as it was, nothing ran; stopped as AWS stops; the redrive finishes the work
+    expect(second.output()).toContain(`quarantined          ${executionArn}`);
+    expect(second.output()).toContain('resumed executions   0');
+    expect(held.status).toBe('RUNNING');
+    expect(invokedWhileHeld).toBe(1);
+    expect({ status: stopped.status, error: stopped.error, cause: stopped.cause }).toEqual({ status: 'ABORTED', error: 'Operator.Quarantined', cause: 'hung at every start' });
+    expect({ status: redriven.status, output: redriven.output }).toEqual({ status: 'SUCCEEDED', output: '{"report":"q4"}' });
     expect(lines(p.marks)).toHaveLength(2);
   }, 60_000);
 });
