@@ -17,6 +17,8 @@ import { IntegrationRegistry, type TaskIntegration } from './runtime/integration
 import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
 import { Store, definitionHash, type ExecutionRow, type SnapshotParts, type StateMachineRow, type TokenRow, ExecutionStatus } from './store/sqlite.ts';
 import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './query/jsonata/index.ts';
+import { evaluationPacer } from './runtime/pacer.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -27,6 +29,8 @@ export interface EngineOptions {
   random?: () => number;
   accountId?: string;
   region?: string;
+  /** How much work one JSONata expression may do; unset fields take {@link DEFAULT_EVALUATION_LIMITS}. */
+  evaluationLimits?: Partial<EvaluationLimits>;
 }
 
 /** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
@@ -107,6 +111,7 @@ export class Engine {
   readonly integrations = new IntegrationRegistry();
   readonly accountId: string;
   readonly region: string;
+  readonly evaluationLimits: EvaluationLimits;
   private readonly uuid: () => string;
   private readonly random: () => number;
   private readonly running = new Map<string, RunningExecution>();
@@ -129,12 +134,14 @@ export class Engine {
     this.random = opts.random ?? Math.random;
     this.accountId = opts.accountId ?? '123456789012';
     this.region = opts.region ?? 'us-east-1';
+    this.evaluationLimits = { ...DEFAULT_EVALUATION_LIMITS, ...opts.evaluationLimits };
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
       integrations: this.integrations,
       uuid: () => this.uuid(),
       random: () => this.random(),
+      evaluationBudget: { limits: this.evaluationLimits, pacer: evaluationPacer(this.scheduler) },
       markDirty: (run) => this.markDirty(run.info.executionArn),
       commitNow: () => this.commit(),
       tokenIssued: (run, token) => this.tokens.set(token, run.info.executionArn),

@@ -24,7 +24,7 @@ import { resolvePath, withInput, type PathRoots } from '../query/jsonpath/index.
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
 import { selectChoiceRule } from '../states/choice-rules.ts';
-import { evaluateTemplate } from '../query/jsonata/index.ts';
+import { evaluateTemplate, type EvaluationBudget } from '../query/jsonata/index.ts';
 
 /** 256 KiB: the largest payload a state may pass on. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -58,6 +58,8 @@ export interface InterpreterServices {
   /** called detached, as plain functions */
   uuid(): string;
   random(): number;
+  /** how much work each JSONata expression may do */
+  evaluationBudget?: EvaluationBudget;
   /** the interpreter changed state that must be committed before anything outside sees it */
   markDirty(run: ExecutionRun): void;
   /** commit now: called before a task invocation or a token is handed out */
@@ -845,7 +847,7 @@ export class ExecutionRun {
       variables: this.allVars(f),
     };
     try {
-      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random() }, field);
+      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random(), budget: this.svc.evaluationBudget }, field);
     } catch (e) {
       throw this.jsonataError(f, e, field);
     }
