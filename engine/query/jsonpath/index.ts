@@ -7,9 +7,14 @@
  *
  * The roots are `$` (the input), `$$` (the context object) and `$name` (a variable, JSONPath states
  * only).
+ *
+ * Filters run in jsonpath-plus's safe evaluator, with every regular expression on RE2
+ * ({@link LinearRegExp}): `/^(a+)+$/.test(@.name)` or `@.name.match('^(a+)+$')` cannot block the
+ * event loop.
  */
 import { JSONPath } from 'jsonpath-plus';
 import type { JsonValue } from '../../json.ts';
+import { LinearRegExp } from '../regex.ts';
 
 export type Lookup = { found: true; value: JsonValue } | { found: false };
 
@@ -57,6 +62,68 @@ function compile(path: string): Compiled | null {
   return { root, segments, rest: restForPlus };
 }
 
+interface Script {
+  ast: unknown;
+  runInNewContext(context: Record<string, unknown>): unknown;
+}
+
+/** jsonpath-plus's own safe evaluator (`eval: 'safe'`); it does not export it by name. */
+const SafeScript = (JSONPath.prototype as unknown as { safeVm: { Script: new (code: string) => Script } }).safeVm.Script;
+
+/** The sandbox name of {@link toLinear}; `_$_` is the prefix jsonpath-plus keeps for its own names. */
+const TO_LINEAR = '_$_linear';
+
+/** String methods that turn a string argument into a RegExp (`'a'.match('a+')`); replace and split take it literally. */
+const STRING_TO_REGEX: Record<string, string> = { match: '', search: '', matchAll: 'g' };
+
+function toLinear(pattern: unknown, flags: string): unknown {
+  if (pattern === undefined || pattern instanceof LinearRegExp) return pattern;
+  return new LinearRegExp(String(pattern), flags);
+}
+
+type AstNode = { type?: string; [key: string]: unknown };
+
+/**
+ * The filter as jsonpath-plus's safe evaluator runs it, with its regular expressions moved onto RE2:
+ * regex literals become {@link LinearRegExp}, and the pattern of `.match`/`.search`/`.matchAll`
+ * goes through {@link toLinear} (a string there would otherwise become a RegExp).
+ */
+class LinearScript {
+  private readonly script: Script;
+
+  constructor(code: string) {
+    this.script = new SafeScript(code);
+    linearize(this.script.ast);
+  }
+
+  runInNewContext(context: Record<string, unknown>): unknown {
+    return this.script.runInNewContext({ ...context, [TO_LINEAR]: toLinear });
+  }
+}
+
+function linearize(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  if (Array.isArray(node)) {
+    for (const item of node) linearize(item);
+    return;
+  }
+  const n = node as AstNode;
+  if (n.type === 'Literal') {
+    if (n.value instanceof RegExp) n.value = new LinearRegExp(n.value);
+    return;
+  }
+  const callee = n.callee as AstNode | undefined;
+  const property = callee?.property as AstNode | undefined;
+  const args = n.arguments as AstNode[] | undefined;
+  if (n.type === 'CallExpression' && callee?.type === 'MemberExpression' && callee.computed !== true && args !== undefined && args.length > 0) {
+    const flags = STRING_TO_REGEX[property?.name as string];
+    if (flags !== undefined && Object.hasOwn(STRING_TO_REGEX, property?.name as string)) {
+      args[0] = { type: 'CallExpression', callee: { type: 'Identifier', name: TO_LINEAR }, arguments: [args[0], { type: 'Literal', value: flags, raw: `'${flags}'` }] };
+    }
+  }
+  for (const value of Object.values(n)) if (typeof value === 'object') linearize(value);
+}
+
 /** True when the path selects at most one value (no wildcard, slice, filter or deep scan). */
 export function isDefinitePath(path: string): boolean {
   const c = compilePath(path);
@@ -76,7 +143,7 @@ export function readPath(path: string, data: JsonValue): Lookup {
   const c = compilePath(path);
   if (!c) return { found: false };
   if (c.segments === null) {
-    const values = JSONPath({ path: c.rest, json: data as never, wrap: true, resultType: 'value', eval: 'safe' }) as JsonValue[] | undefined;
+    const values = JSONPath({ path: c.rest, json: data as never, wrap: true, resultType: 'value', eval: LinearScript as never }) as JsonValue[] | undefined;
     return { found: true, value: values ?? [] };
   }
   let cur: JsonValue = data;
