@@ -100,12 +100,12 @@ export class EvaluationMeter {
   private steps = 0;
   /** evaluation time spent in the slices already ended */
   private spentMs = 0;
-  private sliceStart: number;
+  /** when the current slice began; read at the first clock check, so a short expression never reads the clock */
+  private sliceStart = -1;
 
   constructor(budget: EvaluationBudget) {
     this.limits = budget.limits;
     this.pacer = budget.pacer;
-    this.sliceStart = budget.pacer.now();
   }
 
   /**
@@ -117,6 +117,7 @@ export class EvaluationMeter {
     if (depth > this.limits.maxDepth) throw new EvaluationBudgetExceeded(BudgetLimit.Depth, this.limits);
     if ((this.steps & (CLOCK_EVERY - 1)) !== 0) return undefined;
     const now = this.pacer.now();
+    if (this.sliceStart < 0) this.sliceStart = now;
     const slice = now - this.sliceStart;
     if (this.spentMs + slice > this.limits.timeMs) throw new EvaluationBudgetExceeded(BudgetLimit.Time, this.limits);
     if (slice < this.limits.sliceMs) return undefined;
@@ -136,17 +137,24 @@ export const METER = 'longhaul evaluation-meter';
 /** The symbol JSONata looks up before every evaluation step. */
 export const EVALUATE_ENTRY = Symbol.for('jsonata.__evaluate_entry');
 
+/** Where {@link meterStep} keeps the meter it found, on the evaluation's own root frame. */
+const METER_SLOT = Symbol('longhaul evaluation-meter');
+
 interface MeteredEnvironment extends jsonata.Environment {
-  base: { depth: number };
+  /** the evaluation's root frame: one per evaluation, as JSONata sets it */
+  base: { depth: number; [METER_SLOT]?: EvaluationMeter | null };
 }
 
 /**
  * JSONata's entry callback, bound once on every compiled expression; it charges the meter of the
- * evaluation it runs in (none: the evaluation is not metered).
+ * evaluation it runs in (none: the evaluation is not metered). The meter is looked up once per
+ * evaluation, then read from the root frame: this runs before every step.
  */
 export function meterStep(_expr: unknown, _input: unknown, environment: MeteredEnvironment): Promise<void> | undefined {
-  const meter = environment.lookup(METER) as EvaluationMeter | undefined;
-  return meter?.step(environment.base.depth);
+  const base = environment.base;
+  let meter = base[METER_SLOT];
+  if (meter === undefined) meter = base[METER_SLOT] = (environment.lookup(METER) as EvaluationMeter | undefined) ?? null;
+  return meter?.step(base.depth);
 }
 
 /** True for the RangeError V8 throws when the stack overflows: JSONata recursed too deep synchronously. */
