@@ -176,4 +176,35 @@ describe('a server running runaway expressions', () => {
     expect(sleeperDescribed.status).toBe('FAILED');
     expect(listedAfterRestart.stateMachines).toHaveLength(Object.keys(MACHINES).length);
   });
+
+  it('retries and catches a budget failure as any States.QueryEvaluationError', async () => {
+    // Prepare: a step cap keeps it quick; the runaway sits in a branch whose Parallel retries once, then catches
+    const engine = new Engine({ database: ':memory:', scheduler: new VirtualScheduler(), evaluationLimits: { maxSteps: 20_000 } });
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Guarded',
+      States: {
+        Guarded: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'Spin', States: { Spin: { Type: 'Pass', Output: '{% ($f := function(){ $f() }; $f()) %}', End: true } } }],
+          Retry: [{ ErrorEquals: ['States.QueryEvaluationError'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Output: '{% $states.errorOutput %}', Next: 'Handled' }],
+          End: true,
+        },
+        Handled: { Type: 'Pass', End: true },
+      },
+    };
+    const sm = engine.createStateMachine({ name: 'guarded', definition: JSON.stringify(definition), roleArn: ROLE_ARN });
+
+    // Act
+    const { executionArn } = engine.startExecution({ stateMachineArn: sm.arn, input: '{}' });
+    const outcome = await engine.waitFor(executionArn);
+    const entered = engine.history(executionArn).filter((e) => e.type === 'PassStateEntered').length;
+    engine.close();
+
+    // Assess: Spin entered twice (first try and retry), then Handled
+    expect(entered).toBe(3);
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'States.QueryEvaluationError' } });
+    expect(JSON.stringify(outcome)).toContain('exceeded its evaluation budget: it took more than 20000 evaluation steps.');
+  });
 });
