@@ -9,10 +9,11 @@
  *
  * What RE2 refuses that JavaScript accepts: backreferences (`\1`, `\k<name>`), lookahead
  * (`(?=`, `(?!`), lookbehind with a capture inside, repeat counts above 1000 (`a{2000}`) and the
- * sticky flag `y`. Those throw {@link UnsupportedRegex}. Small differences in what matches: `.`
- * also matches `\r`, `\u2028` and `\u2029` (RE2 excludes only `\n`); `\s` is ASCII whitespace
- * (no `\v`, no-break or other Unicode spaces); `.` and classes read a surrogate pair as one
- * character. Indexes are UTF-16 offsets, as in JavaScript.
+ * sticky flag `y`. Those throw {@link UnsupportedRegex}. `.`, `\s` and `\S` are rewritten to match
+ * what they match in JavaScript (RE2's `.` excludes only `\n`, its `\s` is ASCII). Differences
+ * left: `\S` inside a class is ASCII; with the `m` flag `^` and `$` see only `\n` as a line end
+ * (JavaScript also `\r`, `\u2028`, `\u2029`); case folding is Unicode's; `.` and classes read a
+ * surrogate pair as one character. Indexes are UTF-16 offsets, as in JavaScript.
  */
 import { RE2JS } from 're2js';
 
@@ -40,7 +41,8 @@ function compile(source: string, flags: string): Compiled {
   if (c !== undefined) return c;
   if (flags.includes('y')) throw new UnsupportedRegex(source, 'the sticky flag y');
   // the RegExp constructor's own SyntaxError for what is not a regular expression at all
-  const native = new RegExp(source, flags.replace(/[gdy]/g, ''));
+  new RegExp(source, flags);
+  const native = new RegExp(asInJavaScript(source, flags.includes('s')), flags.replace(/[gdy]/g, ''));
   let re: RE2JS;
   try {
     // translateRegExp turns JavaScript-only syntax into RE2's ((?<n> to (?P<n>, \u{..}, flags i/m/s)
@@ -54,6 +56,38 @@ function compile(source: string, flags: string): Compiled {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, c);
   return c;
+}
+
+/** What `\s` matches in JavaScript: RE2's `\s` is only `[\t\n\f\r ]`. */
+const JS_SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+/** What `.` matches in JavaScript without the `s` flag: RE2's `.` excludes only `\n`. */
+const JS_DOT = '[^\\n\\r\\u2028\\u2029]';
+
+/** `source` with `.`, `\s` and `\S` spelt out as the sets JavaScript gives them. */
+function asInJavaScript(source: string, dotAll: boolean): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      i++;
+      if (next === 's') out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
+      else if (next === 'S' && !inClass) out += `[^${JS_SPACE}]`;
+      else out += c + next;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '.' && !dotAll) {
+      out += JS_DOT;
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 /**

@@ -124,6 +124,25 @@ describe('LinearRegExp', () => {
     expect(JSON.stringify(result)).toBe(JSON.stringify(use(/(\d)\d*/g)));
   });
 
+  it.each<[string, string]>([
+    ['a\\sb', ''],
+    ['a\\Sb', ''],
+    ['a[^\\s]b', ''],
+    ['a.b', ''],
+    ['a.b', 's'],
+    ['a[.]b', ''],
+  ])('matches /%s/%s on the characters JavaScript means, not RE2', (pattern, flags) => {
+    // Prepare: no-break space, vertical tab, carriage return, line separator, BOM, newline, tab
+    const inputs = ['a\u00a0b', 'a\vb', 'a\rb', 'a\u2028b', 'a\ufeffb', 'a\nb', 'a\tb', 'a b', 'a.b', 'axb'];
+    const linear = new LinearRegExp(pattern, flags);
+
+    // Act
+    const result = inputs.map((input) => linear.test(input));
+
+    // Assess
+    expect(result).toEqual(inputs.map((input) => new RegExp(pattern, flags).test(input)));
+  });
+
   it.each<[string, string, string]>([
     ['empty matches', '', 'abc'],
     ['an empty input', ',', ''],
