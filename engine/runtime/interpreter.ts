@@ -846,9 +846,11 @@ export class ExecutionRun {
       },
       variables: this.allVars(f),
     };
+    const signal = this.signalFor(f);
     try {
-      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random(), budget: this.svc.evaluationBudget }, field);
+      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random(), budget: this.svc.evaluationBudget, signal }, field);
     } catch (e) {
+      if (signal.aborted) throw new Aborted();
       throw this.jsonataError(f, e, field);
     }
   }

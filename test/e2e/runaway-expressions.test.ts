@@ -207,4 +207,22 @@ describe('a server running runaway expressions', () => {
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'States.QueryEvaluationError' } });
     expect(JSON.stringify(outcome)).toContain('exceeded its evaluation budget: it took more than 20000 evaluation steps.');
   });
+
+  it('stops a runaway at once on StopExecution, without spending its budget or recording an evaluation failure', async () => {
+    // Prepare: a budget no test would wait for
+    const engine = new Engine({ database: ':memory:', scheduler: new VirtualScheduler(), evaluationLimits: { timeMs: 600_000, maxSteps: 1e12 } });
+    const sm = engine.createStateMachine({ name: 'spin', definition: JSON.stringify(RUNAWAYS['tail-loop']), roleArn: ROLE_ARN });
+    const { executionArn } = engine.startExecution({ stateMachineArn: sm.arn, input: '{}' });
+    await until(() => engine.history(executionArn).some((e) => e.type === 'PassStateEntered'), 'the runaway state to start');
+
+    // Act
+    engine.stopExecution(executionArn, 'Stopped', 'by the test');
+    const outcome = await engine.waitFor(executionArn);
+    const types = engine.history(executionArn).map((e) => e.type);
+    engine.close();
+
+    // Assess
+    expect(outcome).toEqual({ status: 'ABORTED', error: 'Stopped', cause: 'by the test' });
+    expect(types).toEqual(['ExecutionStarted', 'PassStateEntered', 'ExecutionAborted']);
+  });
 });

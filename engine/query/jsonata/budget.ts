@@ -90,6 +90,14 @@ function budgetText(limit: BudgetLimit, limits: Pick<EvaluationLimits, 'timeMs' 
 /** The clock is read once every this many steps (a power of two, for the mask). */
 const CLOCK_EVERY = 128;
 
+/** Thrown out of JSONata when the evaluation's signal is aborted (StopExecution, a failed sibling branch). */
+export class EvaluationAborted extends Error {
+  constructor() {
+    super('the evaluation was aborted');
+    this.name = 'EvaluationAborted';
+  }
+}
+
 /**
  * One evaluation's spending. Created per evaluation: a compiled expression is shared by
  * concurrent evaluations, the meter is not.
@@ -97,15 +105,18 @@ const CLOCK_EVERY = 128;
 export class EvaluationMeter {
   private readonly limits: EvaluationLimits;
   private readonly pacer: EvaluationPacer;
+  private readonly signal: AbortSignal | undefined;
   private steps = 0;
   /** evaluation time spent in the slices already ended */
   private spentMs = 0;
   /** when the current slice began; read at the first clock check, so a short expression never reads the clock */
   private sliceStart = -1;
 
-  constructor(budget: EvaluationBudget) {
+  /** `signal` stops the evaluation at its next clock check: a runaway need not spend its budget once nobody waits for it. */
+  constructor(budget: EvaluationBudget, signal?: AbortSignal) {
     this.limits = budget.limits;
     this.pacer = budget.pacer;
+    this.signal = signal;
   }
 
   /**
@@ -116,6 +127,7 @@ export class EvaluationMeter {
     if (++this.steps > this.limits.maxSteps) throw new EvaluationBudgetExceeded(BudgetLimit.Steps, this.limits);
     if (depth > this.limits.maxDepth) throw new EvaluationBudgetExceeded(BudgetLimit.Depth, this.limits);
     if ((this.steps & (CLOCK_EVERY - 1)) !== 0) return undefined;
+    if (this.signal?.aborted === true) throw new EvaluationAborted();
     const now = this.pacer.now();
     if (this.sliceStart < 0) this.sliceStart = now;
     const slice = now - this.sliceStart;

@@ -5,7 +5,7 @@
 import jsonata from 'jsonata';
 import type { JsonObject, JsonValue } from '../../json.ts';
 import { LinearRegExp } from '../regex.ts';
-import { BudgetLimit, EVALUATE_ENTRY, EvaluationBudgetExceeded, EvaluationMeter, METER, isStackOverflow, meterStep } from './budget.ts';
+import { BudgetLimit, EVALUATE_ENTRY, EvaluationAborted, EvaluationBudgetExceeded, EvaluationMeter, METER, isStackOverflow, meterStep } from './budget.ts';
 import { JsonataFailure, JsonataResultType, jsonTypeOf } from './failure.ts';
 import { CALL_CONTEXT, REMOVED_FUNCTIONS, registerAwsFunctions } from './functions.ts';
 import type { CallContext, JsonataEnv } from './functions.ts';
@@ -92,7 +92,8 @@ function toJson(value: unknown): JsonValue | undefined {
  * Throws {@link JsonataFailure} (naming `field`) when JSONata raises an error or the result is not
  * JSON (a function, a regex, a non-finite number), or when the expression spends `env.budget`
  * (too long, too many steps, too deep). With a budget the evaluation also lets the event loop run
- * every `sliceMs`, so an expression that never ends cannot starve other work.
+ * every `sliceMs`, so an expression that never ends cannot starve other work; once `env.signal`
+ * is aborted it stops early, rejecting with EvaluationAborted (not a JsonataFailure).
  *
  * @example
  * await evaluateJsonata('$sum($states.input.values) + $bonus',
@@ -117,9 +118,10 @@ export async function evaluateJsonata(
       ...bindings.variables,
       states,
       [CALL_CONTEXT]: context,
-      [METER]: env.budget === undefined ? undefined : new EvaluationMeter(env.budget),
+      [METER]: env.budget === undefined ? undefined : new EvaluationMeter(env.budget, env.signal),
     });
   } catch (error) {
+    if (error instanceof EvaluationAborted) throw error;
     if (error instanceof EvaluationBudgetExceeded) throw JsonataFailure.budgetExceeded(expression, field, error);
     if (isStackOverflow(error)) throw tooDeep(expression, field, error);
     throw JsonataFailure.evaluationError(expression, field, error);

@@ -25,6 +25,8 @@ export interface JsonataEnv {
   now?(): number;
   /** How much work each expression may do; without it an expression may run (and hold the event loop) forever. */
   budget?: EvaluationBudget;
+  /** Once aborted, a budgeted evaluation stops at its next clock check, rejecting with EvaluationAborted. */
+  signal?: AbortSignal;
 }
 
 /** Per-evaluation state the registered functions read. */

@@ -30,7 +30,7 @@ export {
   jsonataExpressionOf,
 } from './evaluate.ts';
 export type { JsonataBindings } from './evaluate.ts';
-export { BudgetLimit, DEFAULT_EVALUATION_LIMITS, EvaluationBudgetExceeded } from './budget.ts';
+export { BudgetLimit, DEFAULT_EVALUATION_LIMITS, EvaluationAborted, EvaluationBudgetExceeded } from './budget.ts';
 export type { EvaluationBudget, EvaluationLimits, EvaluationPacer } from './budget.ts';
 export { JsonataFailure, JsonataFailureReason, JsonataResultType, jsonataErrorText, jsonTypeOf } from './failure.ts';
 export type { JsonataFailureInit } from './failure.ts';
