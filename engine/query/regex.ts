@@ -40,9 +40,14 @@ function compile(source: string, flags: string): Compiled {
   let c = cache.get(key);
   if (c !== undefined) return c;
   if (flags.includes('y')) throw new UnsupportedRegex(source, 'the sticky flag y');
+  const plainFlags = flags.replace(/[gdy]/g, '');
   // the RegExp constructor's own SyntaxError for what is not a regular expression at all
-  new RegExp(source, flags);
-  const native = new RegExp(asInJavaScript(source, flags.includes('s')), flags.replace(/[gdy]/g, ''));
+  let native = new RegExp(source, plainFlags);
+  try {
+    native = new RegExp(asInJavaScript(source, flags.includes('s')), plainFlags);
+  } catch {
+    // a \s at a range's end inside a class (`[a-\s]`): RE2's ASCII \s, rather than no match at all
+  }
   let re: RE2JS;
   try {
     // translateRegExp turns JavaScript-only syntax into RE2's ((?<n> to (?P<n>, \u{..}, flags i/m/s)
@@ -72,7 +77,14 @@ function asInJavaScript(source: string, dotAll: boolean): string {
     if (c === '\\') {
       const next = source[i + 1] ?? '';
       i++;
-      if (next === 's') out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
+      if (next === 's' && inClass) {
+        out += JS_SPACE;
+        // `[\s-z]` is \s, '-' and 'z' in JavaScript: keep the '-' from closing a range on the last space
+        if (source[i + 1] === '-') {
+          out += '\\-';
+          i++;
+        }
+      } else if (next === 's') out += `[${JS_SPACE}]`;
       else if (next === 'S' && !inClass) out += `[^${JS_SPACE}]`;
       else out += c + next;
     } else if (inClass) {

@@ -131,9 +131,10 @@ describe('LinearRegExp', () => {
     ['a.b', ''],
     ['a.b', 's'],
     ['a[.]b', ''],
+    ['a[\\s-z]b', ''],
   ])('matches /%s/%s on the characters JavaScript means, not RE2', (pattern, flags) => {
     // Prepare: no-break space, vertical tab, carriage return, line separator, BOM, newline, tab
-    const inputs = ['a\u00a0b', 'a\vb', 'a\rb', 'a\u2028b', 'a\ufeffb', 'a\nb', 'a\tb', 'a b', 'a.b', 'axb'];
+    const inputs = ['a\u00a0b', 'a\vb', 'a\rb', 'a\u2028b', 'a\ufeffb', 'a\nb', 'a\tb', 'a b', 'a.b', 'axb', 'a-b', 'azb'];
     const linear = new LinearRegExp(pattern, flags);
 
     // Act
