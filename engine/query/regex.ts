@@ -15,7 +15,20 @@
  * (JavaScript also `\r`, `\u2028`, `\u2029`); case folding is Unicode's; `.` and classes read a
  * surrogate pair as one character. Indexes are UTF-16 offsets, as in JavaScript.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+let re2: typeof RE2JS | undefined;
+
+/**
+ * re2js, loaded with the first regular expression: merely loading it slows the engine's hot path
+ * by about a tenth (bench loop, a JSONPath workload without any regex), and most workflows never
+ * use a regular expression.
+ */
+function loadRe2(): typeof RE2JS {
+  re2 ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS;
+  return re2;
+}
 
 /** A pattern the linear-time engine cannot run (a backreference, a lookahead, ...). */
 export class UnsupportedRegex extends SyntaxError {
@@ -51,7 +64,8 @@ function compile(source: string, flags: string): Compiled {
   let re: RE2JS;
   try {
     // translateRegExp turns JavaScript-only syntax into RE2's ((?<n> to (?P<n>, \u{..}, flags i/m/s)
-    re = RE2JS.compile(RE2JS.translateRegExp(native), RE2JS.LOOKBEHINDS);
+    const RE2 = loadRe2();
+    re = RE2.compile(RE2.translateRegExp(native), RE2.LOOKBEHINDS);
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);
     throw new UnsupportedRegex(source, message, { cause: error });
