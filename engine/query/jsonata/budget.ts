@@ -98,9 +98,33 @@ export class EvaluationAborted extends Error {
   }
 }
 
+/** The symbol JSONata looks up before every evaluation step. */
+export const EVALUATE_ENTRY = Symbol.for('jsonata.__evaluate_entry');
+
+/**
+ * The parts of JSONata's per-evaluation root frame (`environment.base`) the meter uses. JSONata
+ * calls `guardrails()` synchronously before every step (a no-op unless its own `timeout`/`stack`
+ * options are set), then looks up and awaits the entry callback, walking the frames up to the
+ * compiled expression's.
+ */
+interface RootFrame {
+  depth: number;
+  guardrails(): void;
+  bind(name: string | symbol, value: unknown): void;
+}
+
+interface MeteredEnvironment extends jsonata.Environment {
+  base: RootFrame;
+}
+
 /**
  * One evaluation's spending. Created per evaluation: a compiled expression is shared by
  * concurrent evaluations, the meter is not.
+ *
+ * An awaited callback on every step would cost a microtask per step, so the meter counts in
+ * JSONata's synchronous `guardrails` instead, and binds an entry callback in the evaluation's
+ * root frame only for the step that must yield (`undefined` there otherwise, which hides the
+ * compiled expression's {@link meterStep}).
  */
 export class EvaluationMeter {
   private readonly limits: EvaluationLimits;
@@ -111,6 +135,7 @@ export class EvaluationMeter {
   private spentMs = 0;
   /** when the current slice began; read at the first clock check, so a short expression never reads the clock */
   private sliceStart = -1;
+  private root: RootFrame | undefined;
 
   /** `signal` stops the evaluation at its next clock check: a runaway need not spend its budget once nobody waits for it. */
   constructor(budget: EvaluationBudget, signal?: AbortSignal) {
@@ -119,54 +144,52 @@ export class EvaluationMeter {
     this.signal = signal;
   }
 
+  /** Takes over JSONata's per-step guardrails for the evaluation whose root frame this is. */
+  attach(root: RootFrame): void {
+    this.root = root;
+    root.guardrails = () => this.step(root.depth);
+    this.step(root.depth);
+  }
+
   /**
-   * Called before every step, `depth` being JSONata's nesting; returns a promise when the
-   * evaluation should let other work run first. Throws {@link EvaluationBudgetExceeded}.
+   * Called before every step, `depth` being JSONata's nesting. Throws
+   * {@link EvaluationBudgetExceeded}, or {@link EvaluationAborted} once the signal is aborted;
+   * when a slice is spent, makes this step await a yield to the event loop.
    */
-  step(depth: number): Promise<void> | undefined {
+  step(depth: number): void {
     if (++this.steps > this.limits.maxSteps) throw new EvaluationBudgetExceeded(BudgetLimit.Steps, this.limits);
     if (depth > this.limits.maxDepth) throw new EvaluationBudgetExceeded(BudgetLimit.Depth, this.limits);
-    if ((this.steps & (CLOCK_EVERY - 1)) !== 0) return undefined;
+    if ((this.steps & (CLOCK_EVERY - 1)) !== 0) return;
     if (this.signal?.aborted === true) throw new EvaluationAborted();
     const now = this.pacer.now();
     if (this.sliceStart < 0) this.sliceStart = now;
     const slice = now - this.sliceStart;
     if (this.spentMs + slice > this.limits.timeMs) throw new EvaluationBudgetExceeded(BudgetLimit.Time, this.limits);
-    if (slice < this.limits.sliceMs) return undefined;
+    if (slice < this.limits.sliceMs) return;
     this.spentMs += slice;
-    return this.pause();
+    // JSONata looks the entry callback up right after guardrails: this very step awaits it
+    this.root?.bind(EVALUATE_ENTRY, this.yieldOnce);
   }
 
-  private async pause(): Promise<void> {
+  private readonly yieldOnce = async (): Promise<void> => {
+    this.root?.bind(EVALUATE_ENTRY, undefined);
     await this.pacer.yield();
     this.sliceStart = this.pacer.now();
-  }
+  };
 }
 
 /** Where {@link meterStep} finds the evaluation's meter: a binding no expression can name (it holds a space). */
 export const METER = 'longhaul evaluation-meter';
 
-/** The symbol JSONata looks up before every evaluation step. */
-export const EVALUATE_ENTRY = Symbol.for('jsonata.__evaluate_entry');
-
-/** Where {@link meterStep} keeps the meter it found, on the evaluation's own root frame. */
-const METER_SLOT = Symbol('longhaul evaluation-meter');
-
-interface MeteredEnvironment extends jsonata.Environment {
-  /** the evaluation's root frame: one per evaluation, as JSONata sets it */
-  base: { depth: number; [METER_SLOT]?: EvaluationMeter | null };
-}
-
 /**
- * JSONata's entry callback, bound once on every compiled expression; it charges the meter of the
- * evaluation it runs in (none: the evaluation is not metered). The meter is looked up once per
- * evaluation, then read from the root frame: this runs before every step.
+ * JSONata's entry callback, bound once on every compiled expression, so it runs at the first
+ * step of every evaluation: it hands the evaluation to its meter (none: the evaluation is not
+ * metered) and hides itself for the rest of the evaluation.
  */
-export function meterStep(_expr: unknown, _input: unknown, environment: MeteredEnvironment): Promise<void> | undefined {
-  const base = environment.base;
-  let meter = base[METER_SLOT];
-  if (meter === undefined) meter = base[METER_SLOT] = (environment.lookup(METER) as EvaluationMeter | undefined) ?? null;
-  return meter?.step(base.depth);
+export function meterStep(_expr: unknown, _input: unknown, environment: MeteredEnvironment): void {
+  const root = environment.base;
+  root.bind(EVALUATE_ENTRY, undefined);
+  (environment.lookup(METER) as EvaluationMeter | undefined)?.attach(root);
 }
 
 /** True for the RangeError V8 throws when the stack overflows: JSONata recursed too deep synchronously. */
