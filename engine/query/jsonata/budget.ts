@@ -4,10 +4,11 @@
  * JSONata 2 evaluates with async/await, but an await of a settled value resumes as a microtask:
  * an expression that never ends (`($f := function(){ $f() }; $f())`) would keep the microtask
  * queue busy forever, and no timer, I/O callback or other execution would ever run again. JSONata
- * awaits the function bound to `Symbol.for('jsonata.__evaluate_entry')` before every evaluation
- * step (its own test-suite timeboxes expressions with it); {@link meterStep} is that function. It
- * counts steps, watches the nesting depth, hands the event loop back every few milliseconds, and
- * throws {@link EvaluationBudgetExceeded} once the expression has spent its budget.
+ * awaits the function bound to `Symbol.for('jsonata.__evaluate_entry')` before an evaluation step
+ * when there is one (its own test-suite timeboxes expressions with it): {@link meterStep} is bound
+ * there and hands each evaluation to its {@link EvaluationMeter}, which counts steps, watches the
+ * nesting depth, hands the event loop back every few milliseconds, and throws
+ * {@link EvaluationBudgetExceeded} once the expression has spent its budget.
  */
 import type jsonata from 'jsonata';
 
