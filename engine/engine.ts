@@ -25,6 +25,8 @@ import {
   type TokenRow, ExecutionStatus,
 } from './store/sqlite.ts';
 import { validateDefinition, parseDefinitionText } from './definition/validate.ts';
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './query/jsonata/index.ts';
+import { evaluationPacer } from './runtime/pacer.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -39,6 +41,8 @@ export interface EngineOptions {
   quarantine?: readonly string[];
   /** how often a commit the store refused is tried again (default 1000 ms) */
   commitRetryMs?: number;
+  /** How much work one JSONata expression may do; unset fields take {@link DEFAULT_EVALUATION_LIMITS}. */
+  evaluationLimits?: Partial<EvaluationLimits>;
 }
 
 /** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
@@ -119,6 +123,7 @@ export class Engine {
   readonly integrations = new IntegrationRegistry();
   readonly accountId: string;
   readonly region: string;
+  readonly evaluationLimits: EvaluationLimits;
   private readonly uuid: () => string;
   private readonly random: () => number;
   private readonly running = new Map<string, RunningExecution>();
@@ -160,12 +165,14 @@ export class Engine {
     this.region = opts.region ?? 'us-east-1';
     this.quarantine = new Set(opts.quarantine ?? []);
     this.commitRetryMs = opts.commitRetryMs ?? 1000;
+    this.evaluationLimits = { ...DEFAULT_EVALUATION_LIMITS, ...opts.evaluationLimits };
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
       integrations: this.integrations,
       uuid: () => this.uuid(),
       random: () => this.random(),
+      evaluationBudget: { limits: this.evaluationLimits, pacer: evaluationPacer(this.scheduler) },
       markDirty: (run) => this.markDirty(run.info.executionArn),
       commitNow: () => (this.flush() ? undefined : this.written()),
       tokenIssued: (run, token) => this.tokens.set(token, run.info.executionArn),

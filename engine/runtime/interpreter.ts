@@ -24,7 +24,7 @@ import { resolvePath, withInput, type PathRoots } from '../query/jsonpath/index.
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
 import { selectChoiceRule } from '../states/choice-rules.ts';
-import { evaluateTemplate } from '../query/jsonata/index.ts';
+import { evaluateTemplate, type EvaluationBudget } from '../query/jsonata/index.ts';
 
 /** 256 KiB: the largest payload a state may pass on. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -60,6 +60,8 @@ export interface InterpreterServices {
   /** called detached, as plain functions */
   uuid(): string;
   random(): number;
+  /** how much work each JSONata expression may do */
+  evaluationBudget?: EvaluationBudget;
   /** the interpreter changed state that must be committed before anything outside sees it */
   markDirty(run: ExecutionRun): void;
   /**
@@ -943,9 +945,11 @@ export class ExecutionRun {
       },
       variables: this.allVars(f),
     };
+    const signal = this.signalFor(f);
     try {
-      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random() }, field);
+      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random(), budget: this.svc.evaluationBudget, signal }, field);
     } catch (e) {
+      if (signal.aborted) throw new Aborted();
       throw this.jsonataError(f, e, field);
     }
   }

@@ -4,6 +4,8 @@
  */
 import jsonata from 'jsonata';
 import type { JsonObject, JsonValue } from '../../json.ts';
+import { LinearRegExp } from '../regex.ts';
+import { BudgetLimit, EVALUATE_ENTRY, EvaluationAborted, EvaluationBudgetExceeded, EvaluationMeter, METER, isStackOverflow, meterStep } from './budget.ts';
 import { JsonataFailure, JsonataResultType, jsonTypeOf } from './failure.ts';
 import { CALL_CONTEXT, REMOVED_FUNCTIONS, registerAwsFunctions } from './functions.ts';
 import type { CallContext, JsonataEnv } from './functions.ts';
@@ -27,15 +29,20 @@ export interface JsonataBindings {
 const cache = new Map<string, jsonata.Expression>();
 const CACHE_LIMIT = 10_000;
 
+/** JSONata's regex literals run on RE2: linear time, whatever the pattern and the input. */
+const JSONATA_OPTIONS: jsonata.JsonataOptions = { RegexEngine: LinearRegExp as unknown as RegExpConstructor };
+
 /**
  * The compiled expression, from cache; throws JSONata's syntax error (`S0203` ...) when it does not
- * parse.
+ * parse. Every compiled expression carries the step meter; it charges an evaluation only when
+ * that evaluation binds a meter.
  */
 export function compileJsonata(expression: string): jsonata.Expression {
   let compiled = cache.get(expression);
   if (compiled !== undefined) return compiled;
-  compiled = jsonata(expression);
+  compiled = jsonata(expression, JSONATA_OPTIONS);
   registerAwsFunctions(compiled);
+  compiled.assign(EVALUATE_ENTRY as unknown as string, meterStep);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(expression, compiled);
   return compiled;
@@ -83,7 +90,10 @@ function toJson(value: unknown): JsonValue | undefined {
  * whether that is an error ({@link evaluateTemplate} says it is).
  *
  * Throws {@link JsonataFailure} (naming `field`) when JSONata raises an error or the result is not
- * JSON (a function, a regex, a non-finite number).
+ * JSON (a function, a regex, a non-finite number), or when the expression spends `env.budget`
+ * (too long, too many steps, too deep). With a budget the evaluation also lets the event loop run
+ * every `sliceMs`, so an expression that never ends cannot starve other work; once `env.signal`
+ * is aborted it stops early, rejecting with EvaluationAborted (not a JsonataFailure).
  *
  * @example
  * await evaluateJsonata('$sum($states.input.values) + $bonus',
@@ -108,16 +118,30 @@ export async function evaluateJsonata(
       ...bindings.variables,
       states,
       [CALL_CONTEXT]: context,
+      [METER]: env.budget === undefined ? undefined : new EvaluationMeter(env.budget, env.signal),
     });
   } catch (error) {
+    if (error instanceof EvaluationAborted) throw error;
+    if (error instanceof EvaluationBudgetExceeded) throw JsonataFailure.budgetExceeded(expression, field, error);
+    if (isStackOverflow(error)) throw tooDeep(expression, field, error);
     throw JsonataFailure.evaluationError(expression, field, error);
   }
   try {
     return toJson(raw);
   } catch (error) {
     if (error instanceof NotJson) throw JsonataFailure.unsupportedResultType(expression, field);
+    if (isStackOverflow(error)) throw tooDeep(expression, field, error);
     throw error;
   }
+}
+
+/**
+ * A stack overflow (JSONata recursing synchronously, or a result nested deeper than the stack)
+ * fails as the depth limit does, never as a crash.
+ */
+function tooDeep(expression: string, field: string, overflow: unknown): JsonataFailure {
+  const limits = { timeMs: Infinity, maxSteps: Infinity, maxDepth: Infinity };
+  return JsonataFailure.budgetExceeded(expression, field, new EvaluationBudgetExceeded(BudgetLimit.Depth, limits, { cause: overflow }));
 }
 
 /**

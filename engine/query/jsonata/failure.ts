@@ -10,6 +10,7 @@
  */
 import { QueryEvaluationError } from '../../errors.ts';
 import type { JsonValue } from '../../json.ts';
+import type { EvaluationBudgetExceeded } from './budget.ts';
 
 /** Why a JSONata field failed. */
 export const JsonataFailureReason = {
@@ -23,6 +24,8 @@ export const JsonataFailureReason = {
   EvaluationError: 'evaluationError',
   /** The field's value, once evaluated, is invalid for the field (e.g. a Timestamp that is not ISO-8601). Recorded for Timestamp. */
   InvalidFieldValue: 'invalidFieldValue',
+  /** The expression spent its evaluation budget (time, steps or depth). Ours: AWS documents no such limit. */
+  BudgetExceeded: 'budgetExceeded',
 } as const;
 export type JsonataFailureReason = (typeof JsonataFailureReason)[keyof typeof JsonataFailureReason];
 
@@ -133,6 +136,24 @@ export class JsonataFailure extends QueryEvaluationError {
         field,
         expression,
         detail: `${prefix(expression, field)} threw an error during evaluation. ${jsonataErrorText(error)}`,
+      },
+      { cause: error },
+    );
+  }
+
+  /**
+   * "... exceeded its evaluation budget: it ran for more than 5000 ms."
+   *
+   * Caveat: the text is ours; AWS documents no such limit, so this keeps the framing of its other
+   * JSONata failures (the expression and the field first).
+   */
+  static budgetExceeded(expression: string, field: string, error: EvaluationBudgetExceeded): JsonataFailure {
+    return new JsonataFailure(
+      {
+        reason: JsonataFailureReason.BudgetExceeded,
+        field,
+        expression,
+        detail: `${prefix(expression, field)} exceeded its evaluation budget: ${error.message}.`,
       },
       { cause: error },
     );

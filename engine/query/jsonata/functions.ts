@@ -13,6 +13,7 @@
 import { HashAlgorithm } from '../intrinsics/functions/hash.ts';
 import { createHash } from 'node:crypto';
 import jsonata from 'jsonata';
+import type { EvaluationBudget } from './budget.ts';
 
 /** What a JSONata evaluation may not produce by itself: ids, randomness and (optionally) the time. */
 export interface JsonataEnv {
@@ -22,6 +23,10 @@ export interface JsonataEnv {
   random(): number;
   /** Epoch milliseconds for `$now()` / `$millis()`; without it JSONata reads the wall clock. */
   now?(): number;
+  /** How much work each expression may do; without it an expression may run (and hold the event loop) forever. */
+  budget?: EvaluationBudget;
+  /** Once aborted, a budgeted evaluation stops at its next clock check, rejecting with EvaluationAborted. */
+  signal?: AbortSignal;
 }
 
 /** Per-evaluation state the registered functions read. */

@@ -6,6 +6,8 @@
  * - `$states` (`input`, `context`, and where AWS offers them `result` and `errorOutput`) and every
  *   visible workflow variable are bound; AWS's `$partition`, `$range`, `$hash`, `$random(seed)`,
  *   `$uuid`, `$parse` are added, `$eval` is removed, `$now`/`$millis` read the injected clock.
+ * - Each expression runs within a budget (time, steps, depth) and hands the event loop back every
+ *   few milliseconds; regular expressions run on RE2, in linear time.
  * - Every failure is a `States.QueryEvaluationError` thrown as a {@link JsonataFailure}; the
  *   interpreter adds the state name and entered-event id with `toExecutionError`.
  *
@@ -28,6 +30,8 @@ export {
   jsonataExpressionOf,
 } from './evaluate.ts';
 export type { JsonataBindings } from './evaluate.ts';
+export { BudgetLimit, DEFAULT_EVALUATION_LIMITS, EvaluationAborted, EvaluationBudgetExceeded } from './budget.ts';
+export type { EvaluationBudget, EvaluationLimits, EvaluationPacer } from './budget.ts';
 export { JsonataFailure, JsonataFailureReason, JsonataResultType, jsonataErrorText, jsonTypeOf } from './failure.ts';
 export type { JsonataFailureInit } from './failure.ts';
 export { HASH_ALGORITHMS, JsonataFunctionError, hash, parseJson, partition, range, seededRandom } from './functions.ts';

@@ -15,6 +15,7 @@
 import type { JsonObject, JsonValue } from '../../json.ts';
 import { isJsonObject } from '../../json.ts';
 import { InvalidPathError, javaFlagsToJs, RelationalOperator, type CompiledJsonPath, type FilterExpression, type FilterValue, type PathToken } from './compile.ts';
+import { LinearRegExp } from '../regex.ts';
 
 export type JaywayResult = { found: true; value: JsonValue } | { found: false };
 
@@ -452,7 +453,8 @@ function regexMatch(left: Node, right: Node): boolean {
   if ((left.kind === 'pattern') === (right.kind === 'pattern')) return false;
   const pattern = (left.kind === 'pattern' ? left : right) as Extract<Node, { kind: 'pattern' }>;
   const other = left.kind === 'pattern' ? right : left;
-  const re = new RegExp(`^(?:${pattern.source})$`, javaFlagsToJs(pattern.flags));
+  // RE2: a filter's pattern comes with the workflow, and a backtracking one could block the event loop
+  const re = new LinearRegExp(`^(?:${pattern.source})$`, javaFlagsToJs(pattern.flags));
   if (other.kind === 'json' && Array.isArray(other.value)) return other.value.map(toNode).some((n) => re.test(regexInput(n)));
   return re.test(regexInput(other));
 }
