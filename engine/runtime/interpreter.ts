@@ -490,8 +490,9 @@ export class ExecutionRun {
     this.executionTimer?.cancel();
     for (const t of this.liveTimers) t.cancel();
     this.liveTimers.clear();
+    // unwinds every frame, a runaway expression's too, without recording anything: the run is halted
+    this.abortAll();
   }
-
 
   /** The execution's last event is an ExecutionFailed now; every frame unwinds silently. */
   private terminate(error: string, cause: string): void {

@@ -225,4 +225,32 @@ describe('a server running runaway expressions', () => {
     expect(outcome).toEqual({ status: 'ABORTED', error: 'Stopped', cause: 'by the test' });
     expect(types).toEqual(['ExecutionStarted', 'PassStateEntered', 'ExecutionAborted']);
   });
+
+  it('stops a runaway at once when the engine halts for a graceful stop, recording nothing', async () => {
+    // Prepare: a budget no test would wait for, on a file the next engine reopens
+    const dir = mkdtempSync(join(tmpdir(), 'longhaul-runaway-halt-'));
+    const database = join(dir, 'engine.db');
+    try {
+      const scheduler = new VirtualScheduler();
+      const engine = new Engine({ database, scheduler, evaluationLimits: { timeMs: 600_000, maxSteps: 1e12 } });
+      const sm = engine.createStateMachine({ name: 'spin', definition: JSON.stringify(RUNAWAYS['tail-loop']), roleArn: ROLE_ARN });
+      const { executionArn } = engine.startExecution({ stateMachineArn: sm.arn, input: '{}' });
+      await until(() => engine.history(executionArn).some((e) => e.type === 'PassStateEntered'), 'the runaway state to start');
+
+      // Act: the virtual clock jumps only once nothing runs: a runaway still evaluating would hold it
+      engine.halt();
+      await scheduler.sleepUntil(scheduler.now() + 60_000).promise;
+      engine.close();
+      const reopened = new Engine({ database, scheduler: new VirtualScheduler() });
+      const row = reopened.describeExecution(executionArn);
+      const types = reopened.history(executionArn).map((e) => e.type);
+      reopened.close();
+
+      // Assess: frozen at its last commit, to resume at the next start
+      expect(row.status).toBe('RUNNING');
+      expect(types).toEqual(['ExecutionStarted', 'PassStateEntered']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
