@@ -9,6 +9,9 @@
  */
 import type { JsonObject, JsonValue } from '../../engine/json.ts';
 import { isJsonObject } from '../../engine/json.ts';
+// the same wildcards as Step Functions' StringMatches, matched in linear time: a pattern with many
+// stars, turned into a backtracking regex, could stall on a long key
+import { wildcardMatches } from '../../engine/states/choice-rules.ts';
 
 export type EventPattern = JsonObject;
 
@@ -97,7 +100,7 @@ function matchOne(m: JsonValue, v: JsonValue): boolean {
     case 'equals-ignore-case':
       return typeof v === 'string' && typeof arg === 'string' && v.toLowerCase() === arg.toLowerCase();
     case 'wildcard':
-      return typeof v === 'string' && typeof arg === 'string' && wildcard(arg).test(v);
+      return typeof v === 'string' && typeof arg === 'string' && wildcardMatches(arg, v);
     case 'numeric':
       return typeof v === 'number' && Array.isArray(arg) && numeric(arg, v);
     case 'anything-but':
@@ -127,8 +130,4 @@ function numeric(conds: JsonValue[], v: number): boolean {
     if (!ok) return false;
   }
   return true;
-}
-
-function wildcard(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
 }

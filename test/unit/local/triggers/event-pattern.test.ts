@@ -50,6 +50,20 @@ describe('matchesEventPattern', () => {
   });
 });
 
+describe('wildcard matching', () => {
+  it('answers at once for a many-star pattern on a long key, where a backtracking regex would stall', () => {
+    // Prepare
+    const event = { ...EVENT, detail: { object: { key: 'a'.repeat(80) } } };
+    const pattern: EventPattern = { detail: { object: { key: [{ wildcard: `${'*a'.repeat(12)}*b` }] } } };
+
+    // Act
+    const matched = matchesEventPattern(pattern, event);
+
+    // Assess
+    expect(matched).toBe(false);
+  });
+});
+
 describe('checkEventPattern', () => {
   it.each<[string, EventPattern]>([
     ['a bare value instead of a list', { source: 'aws.s3' }],
