@@ -95,6 +95,13 @@ export class HeartbeatTimeout extends ExecutionError {
   }
 }
 
+/** Keeps an error as it is when it already is an execution error, or makes it States.Runtime. */
+export function asExecutionError(err: unknown): ExecutionError {
+  if (err instanceof ExecutionError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ExecutionError(StatesErrorName.Runtime, message, { cause: err });
+}
+
 /**
  * A definition AWS would refuse at CreateStateMachine; API code maps it to the
  * `InvalidDefinition` error shape (`__type`, `message`).

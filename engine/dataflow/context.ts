@@ -1,0 +1,90 @@
+/**
+ * What every dataflow step may read besides the state's fields and its input: the context object,
+ * the variables in scope, and what JSONata needs to draw ids and random numbers. Plain data:
+ * a test writes it as an object literal; the interpreter builds the context object and the merged
+ * variables lazily (getters), since most states read neither.
+ */
+import type { JsonObject, JsonValue } from '../json.ts';
+import { ExecutionError, QueryEvaluationError } from '../errors.ts';
+import type { PathRoots } from '../query/jsonpath/index.ts';
+
+/**
+ * A `States.*` error a dataflow step returns instead of a value. Every step returns
+ * `value | StatesError`; `isStatesError` tells them apart (no JSON value is an Error).
+ */
+export type StatesError = ExecutionError;
+
+/** A step's answer: the value, or the error the state fails with. */
+export type Flow<T> = T | StatesError;
+
+export function isStatesError(v: unknown): v is StatesError {
+  return v instanceof ExecutionError;
+}
+
+export interface DataflowContext {
+  /** The state's name and the id of its `*StateEntered` event: JSONata error causes name both. */
+  readonly stateName: string;
+  readonly enteredEventId: number;
+  /** The context object: `$$` in JSONPath, `$states.context` in JSONata. Read only when needed. */
+  readonly context: JsonObject;
+  /** Every variable visible from the state, inner scopes over outer ones. Read only when needed. */
+  readonly variables: JsonObject;
+  /** `$uuid()`, `States.UUID()`; called detached. */
+  uuid(): string;
+  /** `$random()`, `States.MathRandom()`; called detached. */
+  random(): number;
+  /** Epoch ms for JSONata's `$now()`/`$millis()`; without it JSONata reads the wall clock. */
+  now?(): number;
+}
+
+/** The same context with another context object (a Task's token, a Map item's `Map.Item`). */
+export function withContextObject(ctx: DataflowContext, context: JsonObject): DataflowContext {
+  return {
+    stateName: ctx.stateName,
+    enteredEventId: ctx.enteredEventId,
+    context,
+    get variables() {
+      return ctx.variables;
+    },
+    uuid: ctx.uuid,
+    random: ctx.random,
+    ...(ctx.now ? { now: ctx.now } : {}),
+  };
+}
+
+/** JSONPath's roots over `input`: `$`, `$$` and `$name`, read from the context when a path does. */
+export function pathRoots(input: JsonValue, ctx: DataflowContext): PathRoots {
+  return new ContextRoots(input, ctx);
+}
+
+class ContextRoots implements PathRoots {
+  readonly input: JsonValue;
+  private readonly ctx: DataflowContext;
+
+  constructor(input: JsonValue, ctx: DataflowContext) {
+    this.input = input;
+    this.ctx = ctx;
+  }
+
+  get context(): JsonValue {
+    return this.ctx.context;
+  }
+
+  variable(name: string): JsonValue | undefined {
+    const vars = this.ctx.variables;
+    return Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
+  }
+}
+
+/**
+ * `States.QueryEvaluationError` for a JSONata field whose value is wrong for the field, with the
+ * state prefix AWS writes and the field as the EvaluationFailed event's `location`.
+ */
+export function fieldError(ctx: DataflowContext, location: string, text: string): QueryEvaluationError {
+  return new QueryEvaluationError(`${statePrefix(ctx)} ${text}`, { location });
+}
+
+/** "An error occurred while executing the state 'X' (entered at the event id #N)." */
+export function statePrefix(ctx: Pick<DataflowContext, 'stateName' | 'enteredEventId'>): string {
+  return `An error occurred while executing the state '${ctx.stateName}' (entered at the event id #${ctx.enteredEventId}).`;
+}
