@@ -95,6 +95,14 @@ export class HeartbeatTimeout extends ExecutionError {
   }
 }
 
+/**
+ * The one place that writes how AWS opens the cause of an error raised while a state processes its
+ * data: "An error occurred while executing the state 'X' (entered at the event id #N). <detail>".
+ */
+export function stateErrorCause(stateName: string, enteredEventId: number, detail: string): string {
+  return `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). ${detail}`;
+}
+
 /** Keeps an error as it is when it already is an execution error, or makes it States.Runtime. */
 export function asExecutionError(err: unknown): ExecutionError {
   if (err instanceof ExecutionError) return err;

@@ -5,7 +5,7 @@
  * variables lazily (getters), since most states read neither.
  */
 import type { JsonObject, JsonValue } from '../json.ts';
-import { ExecutionError, QueryEvaluationError } from '../errors.ts';
+import { ExecutionError, QueryEvaluationError, stateErrorCause } from '../errors.ts';
 import type { PathRoots } from '../query/jsonpath/index.ts';
 
 /**
@@ -81,10 +81,5 @@ class ContextRoots implements PathRoots {
  * state prefix AWS writes and the field as the EvaluationFailed event's `location`.
  */
 export function fieldError(ctx: DataflowContext, location: string, text: string): QueryEvaluationError {
-  return new QueryEvaluationError(`${statePrefix(ctx)} ${text}`, { location });
-}
-
-/** "An error occurred while executing the state 'X' (entered at the event id #N)." */
-export function statePrefix(ctx: Pick<DataflowContext, 'stateName' | 'enteredEventId'>): string {
-  return `An error occurred while executing the state '${ctx.stateName}' (entered at the event id #${ctx.enteredEventId}).`;
+  return new QueryEvaluationError(stateErrorCause(ctx.stateName, ctx.enteredEventId, text), { location });
 }

@@ -14,7 +14,7 @@
  * if (isStatesError(params)) return { kind: 'fail', error: params };
  * const exit = processOutput.JSONPath(state, input, taskResult, ctx);
  */
-export { isStatesError, pathRoots, withContextObject, fieldError, statePrefix } from './context.ts';
+export { isStatesError, pathRoots, withContextObject, fieldError } from './context.ts';
 export type { DataflowContext, Flow, StatesError } from './context.ts';
 export { processInput, processItems, processItem, processBatches } from './input.ts';
 export { processOutput, processCatch } from './output.ts';

@@ -3,9 +3,9 @@
  * the `States.QueryEvaluationError` AWS records, its cause naming the state and its entered event.
  */
 import type { JsonValue } from '../json.ts';
-import { ExecutionError, QueryEvaluationError } from '../errors.ts';
+import { ExecutionError, QueryEvaluationError, stateErrorCause } from '../errors.ts';
 import { evaluateTemplate, type JsonataBindings } from '../query/jsonata/index.ts';
-import { statePrefix, type DataflowContext, type Flow, type StatesError } from './context.ts';
+import { type DataflowContext, type Flow, type StatesError } from './context.ts';
 
 /**
  * What `$states` holds besides `context`: the state's raw input always; `result` only in the
@@ -46,6 +46,6 @@ function jsonataError(ctx: DataflowContext, e: unknown, field: string): StatesEr
   const failure = e as { toExecutionError?: (state: string, enteredId: number) => ExecutionError };
   if (typeof failure.toExecutionError === 'function') return failure.toExecutionError(ctx.stateName, ctx.enteredEventId);
   if (e instanceof ExecutionError) return e;
-  return new QueryEvaluationError(`${statePrefix(ctx)} ${e instanceof Error ? e.message : String(e)}`, { cause: e, location: field });
+  return new QueryEvaluationError(stateErrorCause(ctx.stateName, ctx.enteredEventId, e instanceof Error ? e.message : String(e)), { cause: e, location: field });
 }
 

@@ -14,7 +14,7 @@ import type {
   SucceedState, TaskState, WaitState, QueryLanguage,
 } from '../definition/types.ts';
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
-import { ExecutionError, QueryEvaluationError, RuntimeError, StatesErrorName, asExecutionError } from '../errors.ts';
+import { ExecutionError, QueryEvaluationError, RuntimeError, StatesErrorName, asExecutionError, stateErrorCause } from '../errors.ts';
 import type { HistoryEvent } from '../history/events.ts';
 import { payload, payloadText, rememberedText } from '../history/events.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
@@ -891,7 +891,7 @@ export class ExecutionRun {
   /** Runtime errors raised while processing a state name the state and its entered event, as AWS does. */
   private withStatePrefix(f: Frame, err: ExecutionError): ExecutionError {
     if (!(err instanceof RuntimeError) || prefixed.has(err)) return err;
-    const text = `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). ${err.causeText ?? ''}`;
+    const text = stateErrorCause(f.state, f.enteredId, err.causeText ?? '');
     const out = new RuntimeError(text, { cause: err, location: err.location });
     prefixed.add(out);
     return out;
