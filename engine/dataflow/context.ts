@@ -29,9 +29,9 @@ export interface DataflowContext {
   readonly context: JsonObject;
   /** Every variable visible from the state, inner scopes over outer ones. Read only when needed. */
   readonly variables: JsonObject;
-  /** `$uuid()`, `States.UUID()`; called detached. */
+  /** `$uuid()`, `States.UUID()`; called as a method of the context. */
   uuid(): string;
-  /** `$random()`, `States.MathRandom()`; called detached. */
+  /** `$random()`, `States.MathRandom()`; called as a method of the context. */
   random(): number;
   /** Epoch ms for JSONata's `$now()`/`$millis()`; without it JSONata reads the wall clock. */
   now?(): number;
@@ -39,17 +39,42 @@ export interface DataflowContext {
 
 /** The same context with another context object (a Task's token, a Map item's `Map.Item`). */
 export function withContextObject(ctx: DataflowContext, context: JsonObject): DataflowContext {
-  return {
-    stateName: ctx.stateName,
-    enteredEventId: ctx.enteredEventId,
-    context,
-    get variables() {
-      return ctx.variables;
-    },
-    uuid: ctx.uuid,
-    random: ctx.random,
-    ...(ctx.now ? { now: ctx.now } : {}),
-  };
+  return new OtherContextObject(ctx, context);
+}
+
+class OtherContextObject implements DataflowContext {
+  readonly context: JsonObject;
+  private readonly base: DataflowContext;
+
+  constructor(base: DataflowContext, context: JsonObject) {
+    this.base = base;
+    this.context = context;
+  }
+
+  get stateName(): string {
+    return this.base.stateName;
+  }
+
+  get enteredEventId(): number {
+    return this.base.enteredEventId;
+  }
+
+  get variables(): JsonObject {
+    return this.base.variables;
+  }
+
+  uuid(): string {
+    return this.base.uuid();
+  }
+
+  random(): number {
+    return this.base.random();
+  }
+
+  get now(): (() => number) | undefined {
+    const base = this.base;
+    return base.now && (() => base.now!());
+  }
 }
 
 /** JSONPath's roots over `input`: `$`, `$$` and `$name`, read from the context when a path does. */

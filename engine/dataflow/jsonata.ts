@@ -35,7 +35,8 @@ export async function evaluateField(value: JsonValue, states: StatesValues, ctx:
     variables: ctx.variables,
   };
   try {
-    return await evaluateTemplate(value, bindings, ctx.now ? { uuid: ctx.uuid, random: ctx.random, now: ctx.now } : { uuid: ctx.uuid, random: ctx.random }, field);
+    // the context is the JSONata env: it calls uuid/random/now as the context's methods
+    return await evaluateTemplate(value, bindings, ctx, field);
   } catch (e) {
     return jsonataError(ctx, e, field);
   }

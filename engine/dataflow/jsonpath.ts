@@ -100,7 +100,7 @@ function evaluatePayloadTemplate(template: JsonValue, roots: PathRoots, ids: Ids
 }
 
 function evaluateDynamicValue(expr: string, roots: PathRoots, ids: Ids, key: string): JsonValue {
-  if (isIntrinsicExpression(expr)) return evaluateIntrinsic(expr, roots, { uuid: ids.uuid, random: ids.random });
+  if (isIntrinsicExpression(expr)) return evaluateIntrinsic(expr, roots, ids);
   const r = resolvePath(expr, roots);
   if (!r.found) {
     throw new RuntimeError(`The JSONPath '${expr}' specified for the field '${key}' could not be found in the input '${JSON.stringify(roots.input)}'`);

@@ -647,22 +647,7 @@ export class ExecutionRun {
    * variables are built the first time they are read, which most states never do.
    */
   private scope(f: Frame, state: State, token?: string): DataflowContext {
-    const run = this;
-    let context: JsonObject | undefined;
-    let variables: JsonObject | undefined;
-    return {
-      stateName: f.state,
-      enteredEventId: f.enteredId,
-      get context() {
-        return (context ??= run.context(f, state, token));
-      },
-      get variables() {
-        return (variables ??= run.allVars(f));
-      },
-      uuid: this.svc.uuid,
-      random: this.svc.random,
-      now: () => run.now(),
-    };
+    return new FrameScope(f.state, f.enteredId, this.svc, (vars) => (vars ? this.allVars(f) : this.context(f, state, token)));
   }
 
   /** The value of a JSONPath step, or its error thrown for Retry and Catch. */
@@ -1679,6 +1664,47 @@ class SparseMap<K, V> {
   }
   [Symbol.iterator](): Iterator<[K, V]> {
     return this.map ? this.map[Symbol.iterator]() : NO_ENTRIES[Symbol.iterator]();
+  }
+}
+
+/**
+ * A state's dataflow context: a class, not an object literal with getters, which V8 builds slowly
+ * and every state entered builds one. The context object and the variables are built when read.
+ */
+class FrameScope implements DataflowContext {
+  readonly stateName: string;
+  readonly enteredEventId: number;
+  private readonly svc: InterpreterServices;
+  /** builds the variables (true) or the context object (false) */
+  private readonly build: (vars: boolean) => JsonObject;
+  private builtContext: JsonObject | undefined;
+  private builtVariables: JsonObject | undefined;
+
+  constructor(stateName: string, enteredEventId: number, svc: InterpreterServices, build: (vars: boolean) => JsonObject) {
+    this.stateName = stateName;
+    this.enteredEventId = enteredEventId;
+    this.svc = svc;
+    this.build = build;
+  }
+
+  get context(): JsonObject {
+    return (this.builtContext ??= this.build(false));
+  }
+
+  get variables(): JsonObject {
+    return (this.builtVariables ??= this.build(true));
+  }
+
+  uuid(): string {
+    return this.svc.uuid();
+  }
+
+  random(): number {
+    return this.svc.random();
+  }
+
+  now(): number {
+    return this.svc.scheduler.now();
   }
 }
 
