@@ -25,6 +25,7 @@ import {
   processBatches, processCatch, processInput, processItem, processItems, processOutput,
   type DataflowContext, type Exit, type Flow, type StatesError,
 } from '../dataflow/index.ts';
+import { FrameScope } from './frame-scope.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
 import { selectChoiceRule } from '../states/choice-rules.ts';
@@ -1664,47 +1665,6 @@ class SparseMap<K, V> {
   }
   [Symbol.iterator](): Iterator<[K, V]> {
     return this.map ? this.map[Symbol.iterator]() : NO_ENTRIES[Symbol.iterator]();
-  }
-}
-
-/**
- * A state's dataflow context: a class, not an object literal with getters, which V8 builds slowly
- * and every state entered builds one. The context object and the variables are built when read.
- */
-class FrameScope implements DataflowContext {
-  readonly stateName: string;
-  readonly enteredEventId: number;
-  private readonly svc: InterpreterServices;
-  /** builds the variables (true) or the context object (false) */
-  private readonly build: (vars: boolean) => JsonObject;
-  private builtContext: JsonObject | undefined;
-  private builtVariables: JsonObject | undefined;
-
-  constructor(stateName: string, enteredEventId: number, svc: InterpreterServices, build: (vars: boolean) => JsonObject) {
-    this.stateName = stateName;
-    this.enteredEventId = enteredEventId;
-    this.svc = svc;
-    this.build = build;
-  }
-
-  get context(): JsonObject {
-    return (this.builtContext ??= this.build(false));
-  }
-
-  get variables(): JsonObject {
-    return (this.builtVariables ??= this.build(true));
-  }
-
-  uuid(): string {
-    return this.svc.uuid();
-  }
-
-  random(): number {
-    return this.svc.random();
-  }
-
-  now(): number {
-    return this.svc.scheduler.now();
   }
 }
 
