@@ -22,6 +22,7 @@ describe('processOutput.JSONPath', () => {
     ['makes {} of a null OutputPath', task({ OutputPath: null }), {}, 2, { output: {}, assigned: null }],
     ['evaluates Assign over the selected result, not the input', task({ ResultSelector: { 'v.$': '$.x' }, Assign: { 'got.$': '$.v', 'in.$': '$$.Execution.Name' } }), { v: 'input' }, { x: 'result' }, { output: { v: 'result' }, assigned: { got: 'result', in: 'run-1' } }],
     ["uses a Pass state's Result as the result", state({ Type: 'Pass', ResultPath: '$.p' }), { in: 1 }, 'R', { output: { in: 1, p: 'R' }, assigned: null }],
+    ["evaluates a Pass state's Assign over its result, not its raw input", state({ Type: 'Pass', ResultPath: '$.p', Assign: { 'r.$': '$' } }), { in: 1 }, { v: 'R' }, { output: { in: 1, p: { v: 'R' } }, assigned: { r: { v: 'R' } } }],
     ["evaluates a Wait's Assign over its effective input", state({ Type: 'Wait', Seconds: 1, Assign: { 'w.$': '$.in' } }), { in: 1 }, { in: 1 }, { output: { in: 1 }, assigned: { w: 1 } }],
     ['never assigns for a Succeed state', state({ Type: 'Succeed', Assign: { x: 1 } }), { in: 1 }, { in: 1 }, { output: { in: 1 }, assigned: null }],
   ])('%s', (_, s, input, result, expected) => {
@@ -75,6 +76,7 @@ describe('processOutput.JSONata', () => {
     ['reads variables and the context in Output', state({ Type: 'Wait', Seconds: 1, Output: '{% [$limit, $states.context.State.Name] %}' }), undefined, { output: [3, 'S'], assigned: null }],
     ['draws ids for Assign before Output', task({ Assign: { a: '{% $uuid() %}' }, Output: '{% $uuid() %}' }), 0, { output: 'uuid-2', assigned: { a: 'uuid-1' } }],
     ['keeps a null result as the output', task(), null, { output: null, assigned: null }],
+    ["reads the time for $millis() from the context's clock", task({ Output: '{% $millis() %}' }), 0, { output: Date.UTC(2026, 0, 1), assigned: null }],
     ['never assigns for a Succeed state', state({ Type: 'Succeed', Assign: { x: 1 } }), undefined, { output: { in: 1 }, assigned: null }],
   ])('%s', async (_, s, result, expected) => {
     // Act
