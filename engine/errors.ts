@@ -96,6 +96,21 @@ export class HeartbeatTimeout extends ExecutionError {
 }
 
 /**
+ * The one place that writes how AWS opens the cause of an error raised while a state processes its
+ * data: "An error occurred while executing the state 'X' (entered at the event id #N). <detail>".
+ */
+export function stateErrorCause(stateName: string, enteredEventId: number, detail: string): string {
+  return `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). ${detail}`;
+}
+
+/** Keeps an error as it is when it already is an execution error, or makes it States.Runtime. */
+export function asExecutionError(err: unknown): ExecutionError {
+  if (err instanceof ExecutionError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ExecutionError(StatesErrorName.Runtime, message, { cause: err });
+}
+
+/**
  * A definition AWS would refuse at CreateStateMachine; API code maps it to the
  * `InvalidDefinition` error shape (`__type`, `message`).
  */

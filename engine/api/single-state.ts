@@ -26,8 +26,7 @@ import { parseDefinitionText } from '../definition/validate.ts';
 import { VirtualScheduler, type Scheduler } from '../runtime/clock.ts';
 import { IntegrationPattern, parseResourceArn } from '../definition/resource-arn.ts';
 import { TaskFailure, flavorOfArn, type TaskFlavor, type TaskIntegration, type TaskRequest } from '../runtime/integrations.ts';
-import { applyResultPath, evaluatePayloadTemplate, selectPath } from '../runtime/payload.ts';
-import type { PathRoots } from '../query/jsonpath/index.ts';
+import { applyInputPath, applyResultPath, applyTemplate, isStatesError, type DataflowContext } from '../dataflow/index.ts';
 import { backoffMs, errorMatches, findRetrier } from '../states/retry.ts';
 import { validationError } from './protocol.ts';
 
@@ -275,38 +274,31 @@ async function runMachine(engine: Engine, definition: JsonObject, input: JsonVal
 /** DEBUG's view of the state's data flow, rebuilt from its fields and what the task received and answered. */
 function dataFlow(state: JsonObject, type: string, jsonata: boolean, input: JsonValue, variables: JsonObject, recorder: RecordingTask, ok: boolean): Record<string, string> {
   const out: Record<string, string> = {};
-  const text = (v: JsonValue | undefined) => (v === undefined ? undefined : JSON.stringify(v));
-  const roots = (data: JsonValue): PathRoots => ({ input: data, context: {}, variable: (n) => variables[n] });
-  const attempt = <T>(f: () => T): T | undefined => {
-    try {
-      return f();
-    } catch {
-      return undefined;
-    }
-  };
-  const env = (data: JsonValue) => ({ roots: roots(data), uuid: () => '', random: () => 0 });
+  const text = (v: JsonValue) => JSON.stringify(v);
+  // the scratch execution's context and ids are gone: paths into `$$` and ids read as empty
+  const ctx: DataflowContext = { stateName: DEFAULT_NAME, enteredEventId: 0, context: {}, variables, uuid: () => '', random: () => 0 };
   const called = recorder.request?.parameters;
   const answered = recorder.result;
   if (jsonata) {
-    if (called !== undefined) out.afterArguments = text(called)!;
-    if (answered !== undefined) out.result = text(answered)!;
+    if (called !== undefined) out.afterArguments = text(called);
+    if (answered !== undefined) out.result = text(answered);
     return out;
   }
-  const effective = attempt(() => selectPath(state.InputPath as string | null | undefined, input, roots(input), 'InputPath'));
-  if (effective === undefined) return out;
-  out.afterInputPath = text(effective)!;
+  const effective = applyInputPath(state.InputPath as string | null | undefined, input, ctx);
+  if (isStatesError(effective)) return out;
+  out.afterInputPath = text(effective);
   if (!['Task', 'Pass', 'Map', 'Parallel'].includes(type)) return out;
-  const parameters = called ?? (state.Parameters === undefined ? effective : attempt(() => evaluatePayloadTemplate(state.Parameters as JsonValue, env(effective), 'Parameters')));
-  if (parameters === undefined) return out;
-  out.afterParameters = text(parameters)!;
+  const parameters = called ?? (state.Parameters === undefined ? effective : applyTemplate(state.Parameters, effective, ctx, 'Parameters'));
+  if (isStatesError(parameters)) return out;
+  out.afterParameters = text(parameters);
   const raw = type === 'Pass' ? (state.Result ?? parameters) : answered;
   if (raw === undefined || !ok) return out;
-  out.result = text(raw)!;
-  const selected = state.ResultSelector === undefined ? raw : attempt(() => evaluatePayloadTemplate(state.ResultSelector as JsonValue, env(raw), 'ResultSelector'));
-  if (selected === undefined) return out;
-  if (state.ResultSelector !== undefined) out.afterResultSelector = text(selected)!;
-  const placed = attempt(() => applyResultPath(state.ResultPath as string | null | undefined, input, selected));
-  if (placed !== undefined) out.afterResultPath = text(placed)!;
+  out.result = text(raw);
+  const selected = state.ResultSelector === undefined ? raw : applyTemplate(state.ResultSelector, raw, ctx, 'ResultSelector');
+  if (isStatesError(selected)) return out;
+  if (state.ResultSelector !== undefined) out.afterResultSelector = text(selected);
+  const placed = applyResultPath(state.ResultPath as string | null | undefined, input, selected);
+  if (!isStatesError(placed)) out.afterResultPath = text(placed);
   return out;
 }
 

@@ -14,20 +14,23 @@ import type {
   SucceedState, TaskState, WaitState, QueryLanguage,
 } from '../definition/types.ts';
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
-import { ExecutionError, RuntimeError, StatesErrorName, DataLimitExceeded } from '../errors.ts';
+import { ExecutionError, QueryEvaluationError, RuntimeError, StatesErrorName, asExecutionError, stateErrorCause } from '../errors.ts';
 import type { HistoryEvent } from '../history/events.ts';
 import { payload, payloadText, rememberedText } from '../history/events.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { TaskFlavor, TaskIntegration } from './integrations.ts';
-import { applyResultPath, asExecutionError, evaluateDynamicValue, evaluatePayloadTemplate, selectPath } from './payload.ts';
-import { resolvePath, withInput, type PathRoots } from '../query/jsonpath/index.ts';
+import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
+import {
+  applyDynamicValue, evaluateField, fieldError, isStatesError, pathRoots, payloadSizeError,
+  processBatches, processCatch, processInput, processItem, processItems, processOutput,
+  type DataflowContext, type Exit, type Flow, type StatesError,
+} from '../dataflow/index.ts';
+import { FrameScope } from './frame-scope.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
 import { parseTimestamp } from '../states/wait.ts';
 import { selectChoiceRule } from '../states/choice-rules.ts';
-import { evaluateTemplate, type EvaluationBudget } from '../query/jsonata/index.ts';
+import { EvaluationAborted, type EvaluationBudget } from '../query/jsonata/index.ts';
 
-/** 256 KiB: the largest payload a state may pass on. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
 /** The largest history an execution may have: AWS's event 25,000 is the ExecutionFailed that ends it. */
 export const MAX_HISTORY_EVENTS = 25_000;
 /** AWS's cause when an execution reaches MAX_HISTORY_EVENTS. */
@@ -194,12 +197,12 @@ export interface PendingWork {
   tokens: PendingToken[];
 }
 
-/** Thrown through a frame's awaits when its branch is cancelled (a sibling failed, or StopExecution). */
-class Aborted extends Error {
-  constructor() {
-    super('aborted');
-  }
-}
+/**
+ * Thrown through a frame's awaits when its branch is cancelled (a sibling failed, or StopExecution);
+ * the same class JSONata's budget throws, so an expression cut short unwinds the frame alike.
+ */
+const Aborted = EvaluationAborted;
+type Aborted = EvaluationAborted;
 
 /** A failure that already produced its history events; handlers must not emit them again. */
 interface TaskErrorInfo {
@@ -601,13 +604,6 @@ export class ExecutionRun {
     return state.QueryLanguage ?? branch?.QueryLanguage ?? this.definition.QueryLanguage ?? 'JSONPath';
   }
 
-  private lookupVar(f: Frame, name: string): JsonValue | undefined {
-    for (let cur: Frame | undefined = f; cur; cur = cur.parent ? this.frames.get(cur.parent) : undefined) {
-      if (Object.prototype.hasOwnProperty.call(cur.vars, name)) return cur.vars[name];
-    }
-    return undefined;
-  }
-
   private allVars(f: Frame): JsonObject {
     const chain: Frame[] = [];
     for (let cur: Frame | undefined = f; cur; cur = cur.parent ? this.frames.get(cur.parent) : undefined) chain.push(cur);
@@ -633,7 +629,7 @@ export class ExecutionRun {
 
   private startTimeText: string | undefined;
 
-  private context(f: Frame, state: State, extra?: { token?: string }): JsonObject {
+  private context(f: Frame, state: State, token?: string): JsonObject {
     const ctx: JsonObject = {
       Execution: {
         Id: this.info.executionArn,
@@ -647,16 +643,34 @@ export class ExecutionRun {
       State: { Name: f.state, EnteredTime: new Date(f.enteredMs).toISOString() } as JsonObject,
     };
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') (ctx.State as JsonObject).RetryCount = f.retryTotal;
-    if (extra?.token) ctx.Task = { Token: extra.token };
+    if (token) ctx.Task = { Token: token };
     return ctx;
   }
 
   /**
-   * The roots of a JSONPath state's paths. The context object is built the first time a path reads
-   * `$$`, which most states never do.
+   * What the dataflow of a state in frame `f` reads besides its input. The context object and the
+   * variables are built the first time they are read, which most states never do.
    */
-  private roots(f: Frame, state: State, input: JsonValue, extra?: { token?: string; context?: JsonValue }): PathRoots {
-    return new StateRoots(input, () => extra?.context ?? this.context(f, state, extra), (name) => this.lookupVar(f, name));
+  private scope(f: Frame, state: State, token?: string): DataflowContext {
+    return new FrameScope(f.state, f.enteredId, this.svc, this.signalFor(f), (vars) => (vars ? this.allVars(f) : this.context(f, state, token)));
+  }
+
+  /** The value of a JSONPath step, or its error thrown for Retry and Catch. */
+  private ok<T>(v: Flow<T>): T {
+    if (isStatesError(v)) throw v;
+    return v;
+  }
+
+  /** The value of a JSONata step; its error also earns the state an EvaluationFailed event. */
+  private evaluated<T>(v: Flow<T>): T {
+    if (isStatesError(v)) throw this.evaluationFailed(v);
+    return v;
+  }
+
+  /** A JSONata field's error: the state fails with it after an EvaluationFailed event. */
+  private evaluationFailed(err: StatesError): StatesError {
+    if (err instanceof QueryEvaluationError) evaluationErrors.add(err);
+    return err;
   }
 
 
@@ -867,7 +881,7 @@ export class ExecutionRun {
   /** Runtime errors raised while processing a state name the state and its entered event, as AWS does. */
   private withStatePrefix(f: Frame, err: ExecutionError): ExecutionError {
     if (!(err instanceof RuntimeError) || prefixed.has(err)) return err;
-    const text = `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). ${err.causeText ?? ''}`;
+    const text = stateErrorCause(f.state, f.enteredId, err.causeText ?? '');
     const out = new RuntimeError(text, { cause: err, location: err.location });
     prefixed.add(out);
     return out;
@@ -898,7 +912,8 @@ export class ExecutionRun {
   /** Exits a state: the Exited event (with assigned variables), then next or end. */
   private exit(f: Frame, state: State, output: JsonValue, assigned: JsonObject | null, next?: string, prev?: number): StateOutcome {
     const json = JSON.stringify(output ?? null);
-    checkSizeText(json, f.state);
+    const tooLarge = payloadSizeError(json, f.state);
+    if (tooLarge) throw tooLarge;
     const text = rememberedText(output) ?? json;
     const details: Record<string, unknown> = { name: f.state, output: text, outputDetails: { truncated: false } };
     if (assigned && Object.keys(assigned).length > 0) {
@@ -915,105 +930,31 @@ export class ExecutionRun {
     return { kind: 'next', next: target, output, text };
   }
 
-  // ---- JSONPath helpers
-
-  private jpEnv(f: Frame, state: State, input: JsonValue, extra?: { token?: string; context?: JsonValue }) {
-    return { roots: this.roots(f, state, input, extra), uuid: this.svc.uuid, random: this.svc.random };
-  }
-
-  /** JSONPath Assign: `.$` values read `$` (the state's result) and `$$`. */
-  private jpAssign(f: Frame, state: State, result: JsonValue): JsonObject | null {
-    if (!state.Assign) return null;
-    const v = evaluatePayloadTemplate(state.Assign, this.jpEnv(f, state, result), 'Assign');
-    return v as JsonObject;
-  }
-
-  private jpOutput(f: Frame, state: State, afterResult: JsonValue): JsonValue {
-    if (state.OutputPath === undefined || state.OutputPath === '$') return afterResult;
-    return selectPath(state.OutputPath, afterResult, this.roots(f, state, afterResult), 'OutputPath');
-  }
-
-  // ---- JSONata helpers
-
-  private async jsonataValue(f: Frame, state: State, value: JsonValue, field: string, extra: { result?: JsonValue; errorOutput?: JsonValue; context?: JsonObject; input?: JsonValue } = {}): Promise<JsonValue> {
-    const context = extra.context ?? this.context(f, state);
-    const bindings = {
-      states: {
-        input: extra.input ?? f.input,
-        context,
-        ...(extra.result !== undefined ? { result: extra.result } : {}),
-        ...(extra.errorOutput !== undefined ? { errorOutput: extra.errorOutput } : {}),
-      },
-      variables: this.allVars(f),
-    };
-    const signal = this.signalFor(f);
-    try {
-      return await evaluateTemplate(value, bindings as never, { uuid: () => this.svc.uuid(), random: () => this.svc.random(), budget: this.svc.evaluationBudget, signal }, field);
-    } catch (e) {
-      if (signal.aborted) throw new Aborted();
-      throw this.jsonataError(f, e, field);
-    }
-  }
-
-  private jsonataError(f: Frame, e: unknown, field: string): ExecutionError {
-    const failure = e as { toExecutionError?: (state: string, enteredId: number) => ExecutionError };
-    let err: ExecutionError;
-    if (typeof failure.toExecutionError === 'function') err = failure.toExecutionError(f.state, f.enteredId);
-    else if (e instanceof ExecutionError) err = e;
-    else {
-      err = new ExecutionError(
-        StatesErrorName.QueryEvaluationError,
-        `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). ${e instanceof Error ? e.message : String(e)}`,
-        { cause: e, location: field },
-      );
-    }
-    evaluationErrors.add(err);
-    return err;
-  }
-
-  /** JSONata Output (default: the result, or the input for states without one) and Assign. */
-  /**
-   * JSONata Output (default: `fallback`) and Assign. A catcher or a Choice rule brings its own
-   * (`own`): it never falls back to the state's, which may read `$states.result`.
-   */
-  private async jsonataExit(f: Frame, state: State, fallback: JsonValue, extra: { result?: JsonValue; errorOutput?: JsonValue; output?: JsonValue; assign?: JsonObject; own?: boolean } = {}): Promise<{ output: JsonValue; assigned: JsonObject | null }> {
-    const context = this.context(f, state);
-    const assignSpec = extra.own ? extra.assign : extra.assign ?? state.Assign;
-    let assigned: JsonObject | null = null;
-    if (assignSpec) assigned = (await this.jsonataValue(f, state, assignSpec, 'Assign', { ...extra, context })) as JsonObject;
-    const outSpec = extra.own || extra.output !== undefined ? extra.output : state.Output;
-    const output = outSpec !== undefined ? await this.jsonataValue(f, state, outSpec, 'Output', { ...extra, context }) : fallback;
-    return { output, assigned };
+  /** Exits through the dataflow's answer: the output, and the variables to assign. */
+  private exitWith(f: Frame, state: State, exit: Exit, next?: string): StateOutcome {
+    return this.exit(f, state, exit.output, exit.assigned, next);
   }
 
   // ---- Pass
 
   private passJsonPath(f: Frame, state: PassState): StateOutcome {
-    const raw = f.input;
-    const env = this.jpEnv(f, state, raw);
-    let eff = selectPath(state.InputPath, raw, env.roots, 'InputPath');
-    if (state.Parameters !== undefined) eff = evaluatePayloadTemplate(state.Parameters, { ...env, roots: withInput(env.roots, eff) }, 'Parameters');
-    const result = state.Result !== undefined ? state.Result : eff;
-    const assigned = this.jpAssign(f, state, result);
-    const out = this.jpOutput(f, state, applyResultPath(state.ResultPath, raw, result));
-    return this.exit(f, state, out, assigned);
+    const scope = this.scope(f, state);
+    const effective = this.ok(processInput.JSONPath(state, f.input, scope));
+    const result = state.Result !== undefined ? state.Result : effective;
+    return this.exitWith(f, state, this.ok(processOutput.JSONPath(state, f.input, result, scope)));
   }
 
   private async passJsonata(f: Frame, state: PassState): Promise<StateOutcome> {
-    const { output, assigned } = await this.jsonataExit(f, state, f.input);
-    return this.exit(f, state, output, assigned);
+    return this.exitWith(f, state, this.evaluated(await processOutput.JSONata(state, f.input, undefined, this.scope(f, state))));
   }
 
   // ---- Succeed / Fail
 
   private async succeed(f: Frame, state: SucceedState, jsonata: boolean): Promise<StateOutcome> {
+    const scope = this.scope(f, state);
     let output: JsonValue;
-    if (jsonata) output = (await this.jsonataExit(f, state, f.input)).output;
-    else {
-      const env = this.jpEnv(f, state, f.input);
-      const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-      output = this.jpOutput(f, state, eff);
-    }
+    if (jsonata) output = this.evaluated(await processOutput.JSONata(state, f.input, undefined, scope)).output;
+    else output = this.ok(processOutput.JSONPath(state, f.input, this.ok(processInput.JSONPath(state, f.input, scope)), scope)).output;
     this.exit(f, state, output, null);
     return { kind: 'end', output };
   }
@@ -1021,13 +962,13 @@ export class ExecutionRun {
   private async fail(f: Frame, state: FailState, jsonata: boolean): Promise<StateOutcome> {
     let error: JsonValue | undefined = state.Error;
     let cause: JsonValue | undefined = state.Cause;
+    const scope = this.scope(f, state);
     if (jsonata) {
-      if (error !== undefined) error = await this.jsonataValue(f, state, error, 'Error');
-      if (cause !== undefined) cause = await this.jsonataValue(f, state, cause, 'Cause');
+      if (error !== undefined) error = this.evaluated(await evaluateField(error, { input: f.input }, scope, 'Error'));
+      if (cause !== undefined) cause = this.evaluated(await evaluateField(cause, { input: f.input }, scope, 'Cause'));
     } else {
-      const env = this.jpEnv(f, state, f.input);
-      if (state.ErrorPath !== undefined) error = this.failPath(state.ErrorPath, env.roots, 'ErrorPath');
-      if (state.CausePath !== undefined) cause = this.failPath(state.CausePath, env.roots, 'CausePath');
+      if (state.ErrorPath !== undefined) error = this.ok(applyDynamicValue(state.ErrorPath, f.input, scope, 'ErrorPath'));
+      if (state.CausePath !== undefined) cause = this.ok(applyDynamicValue(state.CausePath, f.input, scope, 'CausePath'));
     }
     const err = new ExecutionError(
       error === undefined ? '' : typeof error === 'string' ? error : JSON.stringify(error),
@@ -1037,51 +978,32 @@ export class ExecutionRun {
     throw err;
   }
 
-  private failPath(path: string, roots: PathRoots, field: string): JsonValue {
-    return evaluateDynamicValue(path, { roots, uuid: () => this.svc.uuid(), random: () => this.svc.random() }, field);
-  }
-
   // ---- Choice
 
   private choiceJsonPath(f: Frame, state: ChoiceState): StateOutcome {
-    const env = this.jpEnv(f, state, f.input);
-    const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-    const rule = selectChoiceRule(state as never, withInput(env.roots, eff));
+    const scope = this.scope(f, state);
+    const effective = this.ok(processInput.JSONPath(state, f.input, scope));
+    const rule = selectChoiceRule(state as never, pathRoots(effective, scope));
     const next = rule ? (rule.Next as string) : state.Default;
     if (next === undefined) {
       throw new ExecutionError(StatesErrorName.NoChoiceMatched, `No Matches!`);
     }
     // the matched rule's Assign, else the state's (a Default transition)
-    const assignSpec = rule && rule.Assign !== undefined ? (rule.Assign as JsonObject) : state.Assign;
-    const assigned = assignSpec ? (evaluatePayloadTemplate(assignSpec, this.jpEnv(f, state, eff), 'Assign') as JsonObject) : null;
-    const out = this.jpOutput(f, state, eff);
-    return this.exit(f, state, out, assigned, next);
+    return this.exitWith(f, state, this.ok(processOutput.JSONPath(state, f.input, effective, scope, rule ?? undefined)), next);
   }
 
   private async choiceJsonata(f: Frame, state: ChoiceState): Promise<StateOutcome> {
+    const scope = this.scope(f, state);
     for (let i = 0; i < state.Choices.length; i++) {
-      const rule = state.Choices[i] as JsonObject;
-      const cond = await this.jsonataValue(f, state, rule.Condition, `Condition`);
+      const rule = state.Choices[i];
+      const cond = this.evaluated(await evaluateField(rule.Condition, { input: f.input }, scope, 'Condition'));
       if (typeof cond !== 'boolean') {
-        const err = new ExecutionError(
-          StatesErrorName.QueryEvaluationError,
-          `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). The Condition field evaluated to ${JSON.stringify(cond)}, but must evaluate to a boolean.`,
-          { location: 'Condition' },
-        );
-        evaluationErrors.add(err);
-        throw err;
+        throw this.evaluationFailed(fieldError(scope, 'Condition', `The Condition field evaluated to ${JSON.stringify(cond)}, but must evaluate to a boolean.`));
       }
-      if (cond) {
-        const { output, assigned } = await this.jsonataExit(f, state, f.input, {
-          output: rule.Output !== undefined ? rule.Output : undefined,
-          assign: rule.Assign as JsonObject | undefined,
-        });
-        return this.exit(f, state, output, assigned, rule.Next as string);
-      }
+      if (cond) return this.exitWith(f, state, this.evaluated(await processOutput.JSONata(state, f.input, undefined, scope, rule)), rule.Next as string);
     }
     if (state.Default === undefined) throw new ExecutionError(StatesErrorName.NoChoiceMatched, 'No Matches!');
-    const { output, assigned } = await this.jsonataExit(f, state, f.input);
-    return this.exit(f, state, output, assigned, state.Default);
+    return this.exitWith(f, state, this.evaluated(await processOutput.JSONata(state, f.input, undefined, scope)), state.Default);
   }
 
   // ---- Wait
@@ -1093,7 +1015,7 @@ export class ExecutionRun {
       let assigned: JsonObject | null = null;
       if (jsonata) {
         at = await this.waitUntilJsonata(f, state);
-        ({ output, assigned } = await this.jsonataExit(f, state, f.input));
+        ({ output, assigned } = this.evaluated(await processOutput.JSONata(state, f.input, undefined, this.scope(f, state))));
       } else {
         ({ at, output, assigned } = this.waitJsonPath(f, state));
       }
@@ -1107,15 +1029,13 @@ export class ExecutionRun {
 
   /** Out of line: the async wait() stays suspended for the whole wait, and would keep its locals. */
   private waitJsonPath(f: Frame, state: WaitState): { at: number; output: JsonValue; assigned: JsonObject | null } {
-    const env = this.jpEnv(f, state, f.input);
-    const eff = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-    const at = this.waitUntilJsonPath(f, state, withInput(env.roots, eff));
-    const assigned = this.jpAssign(f, state, eff);
-    const output = this.jpOutput(f, state, eff);
-    return { at, output, assigned };
+    const scope = this.scope(f, state);
+    const effective = this.ok(processInput.JSONPath(state, f.input, scope));
+    const at = this.waitUntilJsonPath(state, pathRoots(effective, scope));
+    return { at, ...this.ok(processOutput.JSONPath(state, f.input, effective, scope)) };
   }
 
-  private waitUntilJsonPath(f: Frame, state: WaitState, roots: PathRoots): number {
+  private waitUntilJsonPath(state: WaitState, roots: PathRoots): number {
     const now = this.now();
     if (state.Seconds !== undefined) return now + Number(state.Seconds) * 1000;
     if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp) ?? now;
@@ -1142,32 +1062,23 @@ export class ExecutionRun {
 
   private async waitUntilJsonata(f: Frame, state: WaitState): Promise<number> {
     const now = this.now();
+    const scope = this.scope(f, state);
     if (state.Seconds !== undefined) {
-      const v = await this.jsonataValue(f, state, state.Seconds, 'Seconds');
+      const v = this.evaluated(await evaluateField(state.Seconds, { input: f.input }, scope, 'Seconds'));
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw this.evalError(f, 'Seconds', `The Seconds field must be a non-negative integer, but was: ${JSON.stringify(v)}`);
+        throw this.evaluationFailed(fieldError(scope, 'Seconds', `The Seconds field must be a non-negative integer, but was: ${JSON.stringify(v)}`));
       }
       return now + v * 1000;
     }
     if (state.Timestamp !== undefined) {
-      const v = await this.jsonataValue(f, state, state.Timestamp, 'Timestamp');
+      const v = this.evaluated(await evaluateField(state.Timestamp, { input: f.input }, scope, 'Timestamp'));
       const at = typeof v === 'string' ? parseTimestamp(v) : undefined;
       if (at === undefined) {
-        throw this.evalError(f, 'Timestamp', `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+        throw this.evaluationFailed(fieldError(scope, 'Timestamp', `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
       }
       return at;
     }
     return now;
-  }
-
-  private evalError(f: Frame, location: string, text: string): ExecutionError {
-    const err = new ExecutionError(
-      StatesErrorName.QueryEvaluationError,
-      `An error occurred while executing the state '${f.state}' (entered at the event id #${f.enteredId}). ${text}`,
-      { location },
-    );
-    evaluationErrors.add(err);
-    return err;
   }
 
   // ---- Task
@@ -1176,7 +1087,7 @@ export class ExecutionRun {
     const state = this.branchOf(f).States[f.state] as TaskState;
     if (typeof state.HeartbeatSeconds === 'number') return state.HeartbeatSeconds;
     if (state.HeartbeatSecondsPath) {
-      const r = resolvePath(state.HeartbeatSecondsPath, this.roots(f, state, f.input));
+      const r = resolvePath(state.HeartbeatSecondsPath, pathRoots(f.input, this.scope(f, state)));
       if (r.found && typeof r.value === 'number') return r.value;
     }
     return undefined;
@@ -1187,14 +1098,15 @@ export class ExecutionRun {
     const path = state[`${field}Path`];
     if (v !== undefined) {
       if (jsonata && typeof v === 'string') {
-        const r = await this.jsonataValue(f, state, v, field);
-        if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw this.evalError(f, field, `The ${field} field must be a positive integer, but was: ${JSON.stringify(r)}`);
+        const scope = this.scope(f, state);
+        const r = this.evaluated(await evaluateField(v, { input: f.input }, scope, field));
+        if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw this.evaluationFailed(fieldError(scope, field, `The ${field} field must be a positive integer, but was: ${JSON.stringify(r)}`));
         return r;
       }
       return Number(v);
     }
     if (path !== undefined) {
-      const r = resolvePath(path, this.roots(f, state, f.input));
+      const r = resolvePath(path, pathRoots(f.input, this.scope(f, state)));
       if (!r.found || typeof r.value !== 'number' || !Number.isInteger(r.value) || r.value <= 0) {
         throw new RuntimeError(`The ${field}Path parameter does not reference a valid integer value: ${r.found ? JSON.stringify(r.value) : 'null'}`);
       }
@@ -1213,14 +1125,12 @@ export class ExecutionRun {
     if (!phase) {
       // the token exists before the parameters are built: they may carry it ($$.Task.Token)
       const token = flavor.kind === 'service' && flavor.pattern === 'waitForTaskToken' ? this.svc.uuid() + this.svc.uuid().replace(/-/g, '') : undefined;
-      const context = this.context(f, state, { token });
       let params: JsonValue;
       if (jsonata) {
-        params = state.Arguments !== undefined ? await this.jsonataValue(f, state, state.Arguments, 'Arguments', { context }) : f.input;
+        const args = processInput.JSONata(state, f.input, this.scope(f, state, token));
+        params = this.evaluated(args instanceof Promise ? await args : args);
       } else {
-        const env = this.jpEnv(f, state, f.input, { context });
-        params = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        if (state.Parameters !== undefined) params = evaluatePayloadTemplate(state.Parameters, { ...env, roots: withInput(env.roots, params) }, 'Parameters');
+        params = this.ok(processInput.JSONPath(state, f.input, this.scope(f, state, token)));
       }
       const now = this.now();
       phase = {
@@ -1249,7 +1159,7 @@ export class ExecutionRun {
       throw err;
     }
     f.phase = { k: 'run' };
-    return this.taskExit(f, state, result, jsonata);
+    return this.resultExit(f, state, result, jsonata);
   }
 
   private isAbortedByParent(f: Frame): boolean {
@@ -1334,7 +1244,8 @@ export class ExecutionRun {
       let output: JsonValue;
       try {
         output = await this.guard(f, Promise.race(races));
-        checkSize(output, flavor.kind === 'lambda' ? flavor.resource : flavor.resourceType);
+        const tooLarge = payloadSizeError(JSON.stringify(output ?? null), flavor.kind === 'lambda' ? flavor.resource : flavor.resourceType);
+        if (tooLarge) throw tooLarge;
       } catch (e) {
         controller.abort();
         if (e instanceof Aborted) throw e;
@@ -1389,16 +1300,11 @@ export class ExecutionRun {
     }
   }
 
-  private async taskExit(f: Frame, state: TaskState, result: JsonValue, jsonata: boolean): Promise<StateOutcome> {
-    if (jsonata) {
-      const { output, assigned } = await this.jsonataExit(f, state, result, { result });
-      return this.exit(f, state, output, assigned);
-    }
-    const env = this.jpEnv(f, state, result);
-    const selected = state.ResultSelector !== undefined ? evaluatePayloadTemplate(state.ResultSelector, env, 'ResultSelector') : result;
-    const assigned = this.jpAssign(f, state, selected);
-    const out = this.jpOutput(f, state, applyResultPath(state.ResultPath, f.input, selected));
-    return this.exit(f, state, out, assigned);
+  /** A Task's, Parallel's or Map's result through its result and output processing. */
+  private async resultExit(f: Frame, state: TaskState | ParallelState | MapState, result: JsonValue, jsonata: boolean): Promise<StateOutcome> {
+    const scope = this.scope(f, state);
+    if (jsonata) return this.exitWith(f, state, this.evaluated(await processOutput.JSONata(state, f.input, result, scope)));
+    return this.exitWith(f, state, this.ok(processOutput.JSONPath(state, f.input, result, scope)));
   }
 
   // ---- errors: Retry, then Catch
@@ -1446,23 +1352,10 @@ export class ExecutionRun {
     const errorOutput: JsonObject = { Error: err.error };
     if (err.causeText !== undefined) errorOutput.Cause = err.causeText;
     f.phase = { k: 'run' };
-    if (this.queryLanguage(state, branch) === 'JSONata') {
-      // the catcher's Output and Assign see $states.errorOutput
-      return this.jsonataCaught(f, state, errorOutput, c);
-    }
-    const out = applyResultPath(c.ResultPath, f.input, errorOutput);
-    const assigned = c.Assign ? (evaluatePayloadTemplate(c.Assign, this.jpEnv(f, state, errorOutput), 'Assign') as JsonObject) : null;
-    return this.exit(f, state, out, assigned, c.Next);
-  }
-
-  private async jsonataCaught(f: Frame, state: State, errorOutput: JsonObject, c: Catcher): Promise<StateOutcome> {
-    const { output, assigned } = await this.jsonataExit(f, state, errorOutput, {
-      errorOutput,
-      output: c.Output,
-      assign: c.Assign ?? undefined,
-      own: true,
-    });
-    return this.exit(f, state, output, assigned ?? null, c.Next);
+    const scope = this.scope(f, state);
+    // the catcher's Output and Assign see $states.errorOutput
+    if (this.queryLanguage(state, branch) === 'JSONata') return this.exitWith(f, state, this.evaluated(await processCatch.JSONata(c, f.input, errorOutput, scope)), c.Next);
+    return this.exitWith(f, state, this.ok(processCatch.JSONPath(c, f.input, errorOutput, scope)), c.Next);
   }
 
   // ---- Parallel
@@ -1470,12 +1363,10 @@ export class ExecutionRun {
   private async parallel(f: Frame, state: ParallelState, jsonata: boolean): Promise<StateOutcome> {
     if (f.phase.k !== 'parallel') {
       let input: JsonValue;
-      if (jsonata) input = state.Arguments !== undefined ? await this.jsonataValue(f, state, state.Arguments, 'Arguments') : f.input;
-      else {
-        const env = this.jpEnv(f, state, f.input);
-        input = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, { ...env, roots: withInput(env.roots, input) }, 'Parameters');
-      }
+      if (jsonata) {
+        const args = processInput.JSONata(state, f.input, this.scope(f, state));
+        input = this.evaluated(args instanceof Promise ? await args : args);
+      } else input = this.ok(processInput.JSONPath(state, f.input, this.scope(f, state)));
       this.emit(f, 'ParallelStateStarted');
       const attempt = f.retryTotal;
       const children = state.Branches.map((b, i) => {
@@ -1504,7 +1395,7 @@ export class ExecutionRun {
     const results = phase.results as JsonValue[];
     this.emit(f, 'ParallelStateSucceeded', {}, { keepLast: true });
     f.phase = { k: 'run' };
-    return this.aggregateExit(f, state, results, jsonata);
+    return this.resultExit(f, state, results, jsonata);
   }
 
   /** Runs child frames concurrently; the first failure aborts the others and is returned. */
@@ -1546,18 +1437,6 @@ export class ExecutionRun {
     }
   }
 
-  private async aggregateExit(f: Frame, state: ParallelState | MapState, results: JsonValue, jsonata: boolean): Promise<StateOutcome> {
-    if (jsonata) {
-      const { output, assigned } = await this.jsonataExit(f, state, results, { result: results });
-      return this.exit(f, state, output, assigned);
-    }
-    const env = this.jpEnv(f, state, results);
-    const selected = state.ResultSelector !== undefined ? evaluatePayloadTemplate(state.ResultSelector, env, 'ResultSelector') : results;
-    const assigned = this.jpAssign(f, state, selected);
-    const out = this.jpOutput(f, state, applyResultPath(state.ResultPath, f.input, selected));
-    return this.exit(f, state, out, assigned);
-  }
-
   // ---- Map
 
   private async mapNumber(f: Frame, state: MapState, jsonata: boolean, field: 'MaxConcurrency' | 'ToleratedFailureCount' | 'ToleratedFailurePercentage', input: JsonValue): Promise<number | undefined> {
@@ -1565,14 +1444,15 @@ export class ExecutionRun {
     const path = state[`${field}Path`];
     if (v !== undefined) {
       if (jsonata && typeof v === 'string') {
-        const r = await this.jsonataValue(f, state, v, field);
-        if (typeof r !== 'number') throw this.evalError(f, field, `The ${field} field must evaluate to a number, but was: ${JSON.stringify(r)}`);
+        const scope = this.scope(f, state);
+        const r = this.evaluated(await evaluateField(v, { input: f.input }, scope, field));
+        if (typeof r !== 'number') throw this.evaluationFailed(fieldError(scope, field, `The ${field} field must evaluate to a number, but was: ${JSON.stringify(r)}`));
         return checkMapNumber(field, r);
       }
       return checkMapNumber(field, Number(v));
     }
     if (path !== undefined) {
-      const r = resolvePath(path, this.roots(f, state, input));
+      const r = resolvePath(path, pathRoots(input, this.scope(f, state)));
       const value = r.found ? r.value : null;
       const isFloat = field === 'ToleratedFailurePercentage';
       if (typeof value !== 'number' || (!isFloat && !Number.isInteger(value))) {
@@ -1586,28 +1466,8 @@ export class ExecutionRun {
 
   private async map(f: Frame, state: MapState, jsonata: boolean): Promise<StateOutcome> {
     if (f.phase.k !== 'map') {
-      let input: JsonValue;
-      let items: JsonValue;
-      if (jsonata) {
-        input = f.input;
-        if (state.Items !== undefined) {
-          items = await this.jsonataValue(f, state, state.Items, 'Items');
-          if (!Array.isArray(items)) {
-            const t = items === null ? 'null' : typeof items === 'object' ? 'object' : typeof items;
-            const expr = typeof state.Items === 'string' ? state.Items.replace(/^\{%\s*/, '').replace(/\s*%\}$/, '') : JSON.stringify(state.Items);
-            throw this.evalError(f, 'Items', `The JSONata expression '${expr}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${t}' for value: ${JSON.stringify(items)}`);
-          }
-        } else items = input;
-      } else {
-        const env = this.jpEnv(f, state, f.input);
-        input = selectPath(state.InputPath, f.input, env.roots, 'InputPath');
-        items = state.ItemsPath !== undefined ? selectPath(state.ItemsPath, input, withInput(env.roots, input), 'ItemsPath') : input;
-      }
-      if (!Array.isArray(items)) {
-        throw new RuntimeError(`Map state input must be an array but was: ${typeof items === 'object' ? (items === null ? 'null' : 'object') : typeof items}`);
-      }
-      let effectiveItems: JsonValue[] = items;
-      if (state.ItemBatcher) effectiveItems = this.batchItems(f, state, items, input);
+      const { input, items } = await this.mapItems(f, state, jsonata);
+      const effectiveItems = state.ItemBatcher ? this.ok(processBatches(state, items, input, this.scope(f, state))) : items;
       // AWS reads MaxConcurrency before the Map starts, the tolerated failures after
       const maxConcurrency = (await this.mapNumber(f, state, jsonata, 'MaxConcurrency', input)) ?? 0;
       this.emit(f, 'MapStateStarted', { mapStateStartedEventDetails: { length: effectiveItems.length } });
@@ -1640,40 +1500,25 @@ export class ExecutionRun {
     // tolerated failures leave frames behind; the Map is done with them
     this.dropChildren(f);
     f.phase = { k: 'run' };
-    return this.aggregateExit(f, state, results, jsonata);
+    return this.resultExit(f, state, results, jsonata);
   }
 
-  private batchItems(f: Frame, state: MapState, items: JsonValue[], input: JsonValue): JsonValue[] {
-    const b = state.ItemBatcher!;
-    const maxItems = typeof b.MaxItemsPerBatch === 'number' ? b.MaxItemsPerBatch : undefined;
-    const maxBytes = typeof b.MaxInputBytesPerBatch === 'number' ? b.MaxInputBytesPerBatch : undefined;
-    let batchInput: JsonValue | undefined;
-    if (b.BatchInput !== undefined) batchInput = evaluatePayloadTemplate(b.BatchInput, this.jpEnv(f, state, input), 'BatchInput');
-    const batches: JsonValue[] = [];
-    let cur: JsonValue[] = [];
-    let bytes = 0;
-    for (const item of items) {
-      const size = Buffer.byteLength(JSON.stringify(item));
-      if (cur.length > 0 && ((maxItems !== undefined && cur.length >= maxItems) || (maxBytes !== undefined && bytes + size > maxBytes))) {
-        batches.push(cur);
-        cur = [];
-        bytes = 0;
-      }
-      cur.push(item);
-      bytes += size;
+  /** The Map's effective input (ItemSelector reads it) and its items. */
+  private async mapItems(f: Frame, state: MapState, jsonata: boolean): Promise<{ input: JsonValue; items: JsonValue[] }> {
+    const scope = this.scope(f, state);
+    if (jsonata) {
+      const items = processItems.JSONata(state, f.input, scope);
+      return { input: f.input, items: items instanceof Promise ? this.evaluated(await items) : this.ok(items) };
     }
-    if (cur.length > 0) batches.push(cur);
-    return batches.map((items): JsonValue => (batchInput !== undefined ? { BatchInput: batchInput, Items: items } : { Items: items }));
+    const input = this.ok(processInput.JSONPath(state, f.input, scope));
+    return { input, items: this.ok(processItems.JSONPath(state, input, scope)) };
   }
 
   private async iterationInput(f: Frame, state: MapState, phase: MapPhase, index: number, jsonata: boolean): Promise<JsonValue> {
-    const value = phase.items[index];
-    const selector = state.ItemSelector ?? state.Parameters;
-    if (selector === undefined) return value;
-    const context = this.context(f, state);
-    context.Map = { Item: { Index: index, Value: value } };
-    if (jsonata) return this.jsonataValue(f, state, selector, 'ItemSelector', { context, input: phase.input });
-    return evaluatePayloadTemplate(selector, this.jpEnv(f, state, phase.input, { context }), 'ItemSelector');
+    const scope = this.scope(f, state);
+    if (!jsonata) return this.ok(processItem.JSONPath(state, phase.input, index, phase.items[index], scope));
+    const input = processItem.JSONata(state, phase.input, index, phase.items[index], scope);
+    return input instanceof Promise ? this.evaluated(await input) : this.ok(input);
   }
 
   private async runIterations(f: Frame, state: MapState, phase: MapPhase, jsonata: boolean, distributed: boolean): Promise<ExecutionError | undefined> {
@@ -1827,28 +1672,6 @@ class SparseMap<K, V> {
   }
 }
 
-/** Path roots whose context object is built the first time it is read. */
-class StateRoots implements PathRoots {
-  readonly input: JsonValue;
-  private built: JsonValue | undefined;
-  private readonly build: () => JsonValue;
-  private readonly lookup: (name: string) => JsonValue | undefined;
-
-  constructor(input: JsonValue, build: () => JsonValue, lookup: (name: string) => JsonValue | undefined) {
-    this.input = input;
-    this.build = build;
-    this.lookup = lookup;
-  }
-
-  get context(): JsonValue {
-    return (this.built ??= this.build());
-  }
-
-  variable(name: string): JsonValue | undefined {
-    return this.lookup(name);
-  }
-}
-
 const ENTERED = stateEventTypes('StateEntered');
 const EXITED = stateEventTypes('StateExited');
 
@@ -1873,15 +1696,3 @@ function cleanStop(s: { error?: string; cause?: string }): { error?: string; cau
   if (s.cause !== undefined) out.cause = s.cause;
   return out;
 }
-
-function checkSize(value: JsonValue, what: string): void {
-  checkSizeText(JSON.stringify(value ?? null), what);
-}
-
-/** `text` is the value's JSON.stringify text. */
-function checkSizeText(text: string, what: string): void {
-  if (text.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-    throw new DataLimitExceeded(`The state/task '${what}' returned a result with a size exceeding the maximum number of bytes service limit.`);
-  }
-}
-

@@ -8,7 +8,7 @@
  * of the EvaluationFailed event); the interpreter completes it with {@link JsonataFailure.toCause}
  * or {@link JsonataFailure.toExecutionError}.
  */
-import { QueryEvaluationError } from '../../errors.ts';
+import { QueryEvaluationError, stateErrorCause } from '../../errors.ts';
 import type { JsonValue } from '../../json.ts';
 import type { EvaluationBudgetExceeded } from './budget.ts';
 
@@ -83,7 +83,7 @@ export class JsonataFailure extends QueryEvaluationError {
 
   /** AWS's cause text, once the state and the id of its `*StateEntered` event are known. */
   toCause(stateName: string, enteredEventId: number): string {
-    return `An error occurred while executing the state '${stateName}' (entered at the event id #${enteredEventId}). ${this.detail}`;
+    return stateErrorCause(stateName, enteredEventId, this.detail);
   }
 
   /** The error to fail the state with: `States.QueryEvaluationError`, full cause, `location` = the field. */

@@ -1,0 +1,53 @@
+/** What a state's input and output processing reads from the execution running it. */
+import type { JsonObject } from '../json.ts';
+import type { DataflowContext } from '../dataflow/index.ts';
+import type { EvaluationBudget } from '../query/jsonata/index.ts';
+import type { InterpreterServices } from './interpreter.ts';
+
+/**
+ * A state's dataflow context: a class, not an object literal with getters, which V8 builds slowly
+ * and every state entered builds one. The context object and the variables are built when read.
+ */
+export class FrameScope implements DataflowContext {
+  readonly stateName: string;
+  readonly enteredEventId: number;
+  /** the frame's: once aborted (StopExecution, a failed sibling), an expression stops at its next clock check */
+  readonly signal: AbortSignal;
+  private readonly svc: InterpreterServices;
+  /** builds the variables (true) or the context object (false) */
+  private readonly build: (vars: boolean) => JsonObject;
+  private builtContext: JsonObject | undefined;
+  private builtVariables: JsonObject | undefined;
+
+  constructor(stateName: string, enteredEventId: number, svc: InterpreterServices, signal: AbortSignal, build: (vars: boolean) => JsonObject) {
+    this.stateName = stateName;
+    this.enteredEventId = enteredEventId;
+    this.svc = svc;
+    this.signal = signal;
+    this.build = build;
+  }
+
+  get budget(): EvaluationBudget | undefined {
+    return this.svc.evaluationBudget;
+  }
+
+  get context(): JsonObject {
+    return (this.builtContext ??= this.build(false));
+  }
+
+  get variables(): JsonObject {
+    return (this.builtVariables ??= this.build(true));
+  }
+
+  uuid(): string {
+    return this.svc.uuid();
+  }
+
+  random(): number {
+    return this.svc.random();
+  }
+
+  now(): number {
+    return this.svc.scheduler.now();
+  }
+}
