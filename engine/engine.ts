@@ -39,6 +39,11 @@ export interface EngineOptions {
   quarantine?: readonly string[];
   /** how often a commit the store refused is tried again (default 1000 ms) */
   commitRetryMs?: number;
+  /**
+   * Called after each commit the store took, before anything waiting on it goes on: the crash
+   * test halts the engine here to stop it at every commit point in turn.
+   */
+  onCommit?: () => void;
 }
 
 /** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
@@ -144,6 +149,7 @@ export class Engine {
   private fault: StoreError | undefined;
   private retryTimer: TimerHandle | undefined;
   private readonly commitRetryMs: number;
+  private readonly onCommit: (() => void) | undefined;
   private readonly wallClock = new RealScheduler();
   /** held open while paused, so that a virtual clock does not jump past waits meanwhile */
   private releaseClock: (() => void) | undefined;
@@ -160,6 +166,7 @@ export class Engine {
     this.region = opts.region ?? 'us-east-1';
     this.quarantine = new Set(opts.quarantine ?? []);
     this.commitRetryMs = opts.commitRetryMs ?? 1000;
+    this.onCommit = opts.onCommit;
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
@@ -664,7 +671,8 @@ export class Engine {
       return false;
     }
     if (this.unwritten) batch = mergeBatches(this.unwritten, batch);
-    if (batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0) {
+    const writes = batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0;
+    if (writes) {
       try {
         this.store.commit(batch);
         this.afterWrite(batch);
@@ -680,6 +688,7 @@ export class Engine {
     }
     this.unwritten = undefined;
     if (this.fault) this.resume();
+    if (writes) this.onCommit?.();
     return true;
   }
 
