@@ -1271,9 +1271,9 @@ export class ExecutionRun {
       phase.started = true;
       if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionStarted');
       else this.emit(f, 'TaskStarted', { taskStartedEventDetails: res });
-    } else if (phase.token) {
-      this.svc.tokenIssued(this, phase.token, undefined);
     }
+    // a resumed task's token answers SendTask* again, even when the commit it resumed from came before its Started event
+    if (phase.token) this.svc.tokenIssued(this, phase.token, undefined);
     if (this.halted || this.outcome || this.stopRequest) await this.checkpoint();
     const controller = new AbortController();
     const onAbort = () => controller.abort();
