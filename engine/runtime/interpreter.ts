@@ -63,8 +63,8 @@ export interface InterpreterServices {
   /** the interpreter changed state that must be committed before anything outside sees it */
   markDirty(run: ExecutionRun): void;
   /**
-   * Commit now: called before a task invocation or a token is handed out. Returns a promise when
-   * the store could not take the commit yet (a full disk): the task waits until it has.
+   * Called before a task invocation or a token is handed out: the promise resolves once what is
+   * pending is committed (at the end of the turn; later while the store refuses commits).
    */
   commitNow(): Promise<void> | undefined;
   /** a task token was issued (registered for SendTask* calls) or settled */
