@@ -4,8 +4,10 @@
  *
  * Commits: the interpreter marks executions dirty as it steps; the engine commits every dirty
  * execution (snapshot, new events, tokens) in one transaction at the end of the current event-loop
- * turn, and at once before anything outside the engine may see a step (a task invocation, a
- * token handed out, an execution's end reported).
+ * turn. A task is invoked, or its token handed out, only once that commit is written; an API call
+ * that changes state commits at once. Never in the middle of a turn on the interpreter's behalf:
+ * a frame may then sit between an event it emitted and the phase change that goes with it (a state
+ * exited, its frame not yet moved on), and a restart from that commit would run the state again.
  *
  * Failure boundaries: an execution whose state cannot be serialized, or whose stepping throws,
  * ends FAILED (States.Runtime) on its own; the commit writes the others. When the store refuses a
@@ -43,6 +45,11 @@ export interface EngineOptions {
   commitRetryMs?: number;
   /** How much work one JSONata expression may do; unset fields take {@link DEFAULT_EVALUATION_LIMITS}. */
   evaluationLimits?: Partial<EvaluationLimits>;
+  /**
+   * Called after each commit the store took, before anything waiting on it goes on: the crash
+   * test halts the engine here to stop it at every commit point in turn.
+   */
+  onCommit?: () => void;
 }
 
 /** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
@@ -149,10 +156,13 @@ export class Engine {
   private fault: StoreError | undefined;
   private retryTimer: TimerHandle | undefined;
   private readonly commitRetryMs: number;
+  private readonly onCommit: (() => void) | undefined;
   private readonly wallClock = new RealScheduler();
   /** held open while paused, so that a virtual clock does not jump past waits meanwhile */
   private releaseClock: (() => void) | undefined;
   private writtenWaiters: (() => void)[] = [];
+  /** tasks waiting for the end-of-turn commit before they are invoked */
+  private turnWaiters: (() => void)[] = [];
   /** runs whose state could not be serialized: they are written without a snapshot from then on */
   private readonly unsaveable = new WeakSet<ExecutionRun>();
 
@@ -166,6 +176,7 @@ export class Engine {
     this.quarantine = new Set(opts.quarantine ?? []);
     this.commitRetryMs = opts.commitRetryMs ?? 1000;
     this.evaluationLimits = { ...DEFAULT_EVALUATION_LIMITS, ...opts.evaluationLimits };
+    this.onCommit = opts.onCommit;
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
@@ -174,7 +185,7 @@ export class Engine {
       random: () => this.random(),
       evaluationBudget: { limits: this.evaluationLimits, pacer: evaluationPacer(this.scheduler) },
       markDirty: (run) => this.markDirty(run.info.executionArn),
-      commitNow: () => (this.flush() ? undefined : this.written()),
+      commitNow: () => this.endOfTurnCommit(),
       tokenIssued: (run, token) => this.tokens.set(token, run.info.executionArn),
       tokenClosed: (token) => this.tokens.delete(token),
       storedTokenOutcome: (token) => {
@@ -623,6 +634,18 @@ export class Engine {
     this.scheduleCommit();
   }
 
+  /**
+   * Resolves once the commit at the end of this turn has written what is pending (while the
+   * engine is paused, once the store takes commits again; never, once it has halted).
+   */
+  private endOfTurnCommit(): Promise<void> {
+    if (this.fault) return this.written();
+    return new Promise<void>((resolve) => {
+      this.turnWaiters.push(resolve);
+      this.scheduleCommit();
+    });
+  }
+
   /** A commit at the end of this event-loop turn. */
   private scheduleCommit(): void {
     // while paused, the retry timer and the next acknowledged call commit, not every step
@@ -632,7 +655,9 @@ export class Engine {
     setImmediate(() => {
       this.commitScheduled = false;
       try {
-        this.flush();
+        const waiters = this.turnWaiters.splice(0);
+        if (this.flush()) for (const w of waiters) w();
+        else this.writtenWaiters.push(...waiters);
       } finally {
         done();
       }
@@ -671,7 +696,8 @@ export class Engine {
       return false;
     }
     if (this.unwritten) batch = mergeBatches(this.unwritten, batch);
-    if (batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0) {
+    const writes = batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0;
+    if (writes) {
       try {
         this.store.commit(batch);
         this.afterWrite(batch);
@@ -687,6 +713,7 @@ export class Engine {
     }
     this.unwritten = undefined;
     if (this.fault) this.resume();
+    if (writes) this.onCommit?.();
     return true;
   }
 

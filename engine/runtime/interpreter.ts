@@ -68,8 +68,8 @@ export interface InterpreterServices {
   /** the interpreter changed state that must be committed before anything outside sees it */
   markDirty(run: ExecutionRun): void;
   /**
-   * Commit now: called before a task invocation or a token is handed out. Returns a promise when
-   * the store could not take the commit yet (a full disk): the task waits until it has.
+   * Called before a task invocation or a token is handed out: the promise resolves once what is
+   * pending is committed (at the end of the turn; later while the store refuses commits).
    */
   commitNow(): Promise<void> | undefined;
   /** a task token was issued (registered for SendTask* calls) or settled */
@@ -1186,9 +1186,9 @@ export class ExecutionRun {
       phase.started = true;
       if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionStarted');
       else this.emit(f, 'TaskStarted', { taskStartedEventDetails: res });
-    } else if (phase.token) {
-      this.svc.tokenIssued(this, phase.token, undefined);
     }
+    // a resumed task's token answers SendTask* again, even when the commit it resumed from came before its Started event
+    if (phase.token) this.svc.tokenIssued(this, phase.token, undefined);
     if (this.halted || this.outcome || this.stopRequest) await this.checkpoint();
     const controller = new AbortController();
     const onAbort = () => controller.abort();
