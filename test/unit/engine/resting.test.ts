@@ -4,7 +4,7 @@
  * stops it, skips its timers or asks what it waits on.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -355,7 +355,35 @@ describe('the store format', () => {
     db.close();
   }
 
-  it('upgrades a data folder written by the previous release, and resumes its executions', async () => {
+  it('upgrades the data folder the previous release wrote (a committed fixture), and runs its executions on', async () => {
+    // Prepare: test/unit/store/fixtures/store-format-2.db was written by the engine of commit bd25b76
+    // (make-store-format-2.ts.txt): a Wait of an hour, a token task waiting, and a finished execution
+    const database = tempDb();
+    copyFileSync(join(import.meta.dirname, '../store/fixtures/store-format-2.db'), database);
+    const callbacks = new SilentCallbacks();
+    const clock = new VirtualScheduler();
+
+    // Act
+    const engine = engineOn({ database, scheduler: clock, callbacks });
+    const resumed = engine.resumeAll();
+    const arns = Object.fromEntries(engine.listExecutions({}).map((r) => [r.name, r.arn]));
+    const scheduled = engine.history(arns['old-ask']).find((e) => e.type === 'TaskScheduled') as unknown as { taskScheduledEventDetails: { parameters: string } };
+    const { token } = JSON.parse(scheduled.taskScheduledEventDetails.parameters) as { token: string };
+    // the previous release had not recorded that the send went out: it goes out again, then the task rests on its token
+    await until(() => callbacks.sent.length === 1 && engine.store.restingDue(arns['old-ask']) !== undefined);
+    engine.sendTaskSuccess(token, '"answered after the upgrade"');
+
+    // Assess
+    expect(resumed).toBe(2);
+    await expect(engine.waitFor(arns['old-nap'])).resolves.toEqual({ status: 'SUCCEEDED', output: 'rested' });
+    await expect(engine.waitFor(arns['old-ask'])).resolves.toEqual({ status: 'SUCCEEDED', output: 'answered after the upgrade' });
+    expect(engine.describeExecution(arns['old-done'])).toMatchObject({ status: 'SUCCEEDED', output: '{"done":true}' });
+    const db = new DatabaseSync(database, { readOnly: true });
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('upgrades a data folder of the previous format, and resumes its executions', async () => {
     const database = tempDb();
     previousRelease(database);
 
