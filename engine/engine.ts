@@ -448,7 +448,8 @@ export class Engine {
     // executions that rest in the store stay there: the wake-up window loads them when due
     for (const row of this.store.activeExecutions()) {
       if (this.running.has(row.arn) || skip.has(row.arn)) continue;
-      if (this.load(row)) n++;
+      // an active execution has no resting row to clear
+      if (this.load(row, undefined, false, true)) n++;
     }
     this.flush();
     this.refillWindow();

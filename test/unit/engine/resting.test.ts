@@ -84,9 +84,10 @@ async function until(check: () => boolean): Promise<void> {
  * Resolves the first time a virtual clock finds nothing to run, with what `look` saw then; the
  * clock jumps only after the caller's next steps (it holds the jump for one more idle check).
  */
-function whenIdle<T>(scheduler: VirtualScheduler, look: () => T): Promise<T> {
+function whenIdle<T>(scheduler: VirtualScheduler, look: () => T, notBefore = Number.NEGATIVE_INFINITY): Promise<T> {
   return new Promise<T>((resolve) => {
     scheduler.onIdle = () => {
+      if (scheduler.now() < notBefore) return false;
       scheduler.onIdle = undefined;
       resolve(look());
       return true;
@@ -164,21 +165,36 @@ describe('an execution that waits', () => {
   });
 
   it('times out on its heartbeat while it rests, and a heartbeat sent while it rests pushes the deadline', async () => {
+    // Prepare: a branch that waits 300 s beside the task wakes the execution once before its heartbeat is due
     const clock = new VirtualScheduler();
     const callbacks = new SilentCallbacks();
     const engine = engineOn({ database: tempDb(), callbacks, scheduler: clock });
     const arn = engine.startExecution({
-      stateMachineArn: machine(engine, { Ask: { ...askThenDone.Ask, HeartbeatSeconds: 600 } }, 'Ask'), input: '{}',
+      stateMachineArn: machine(engine, {
+        Both: {
+          Type: 'Parallel', End: true,
+          Branches: [
+            { StartAt: 'Ask', States: { Ask: { ...askThenDone.Ask, HeartbeatSeconds: 600 } } },
+            { StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 300, End: true } } },
+          ],
+        },
+      }, 'Both'),
+      input: '{}',
     }).executionArn;
     const t0 = clock.now();
     expect(await whenIdle(clock, () => engine.residentCount())).toBe(0);
+    // the Nap branch ends at t0 + 300 s; the execution rests again on its token
+    expect(await whenIdle(clock, () => clock.now() - t0, t0 + 1)).toBe(300_000);
+    expect(engine.residentCount()).toBe(0);
 
+    // Act: a heartbeat at t0 + 300 s moves the deadline from t0 + 600 s to t0 + 900 s
     engine.sendTaskHeartbeat(callbacks.tokens()[0]);
-    expect(await whenIdle(clock, () => engine.residentCount())).toBe(0);
-    await expect(engine.waitFor(arn)).resolves.toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+    const outcome = await engine.waitFor(arn);
 
-    expect(engine.history(arn).map((e) => e.type)).toContain('TaskTimedOut');
-    expect(clock.now() - t0).toBe(600_000);
+    // Assess
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+    const timedOut = engine.history(arn).find((e) => e.type === 'TaskTimedOut')!;
+    expect(timedOut.timestamp - t0).toBe(900_000);
     expect(callbacks.sent).toHaveLength(1);
   });
 
