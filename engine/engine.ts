@@ -566,10 +566,12 @@ export class Engine {
     if (this.closed || this.halted) return;
     const now = this.scheduler.now();
     this.windowEnd = now + WINDOW_MS;
-    this.dueIndex = this.store.dueWindow(this.windowEnd, WINDOW_LIMIT);
-    this.dueHead = 0;
+    const read = this.store.dueWindow(this.windowEnd, WINDOW_LIMIT);
     // a full read may leave wake-ups at its last instant unread: the window ends before them
-    if (this.dueIndex.length === WINDOW_LIMIT) this.windowEnd = this.dueIndex[WINDOW_LIMIT - 1].dueMs;
+    if (read.length === WINDOW_LIMIT) this.windowEnd = read[WINDOW_LIMIT - 1].dueMs;
+    // quarantined executions stay where they are, due or not
+    this.dueIndex = this.quarantine.size > 0 ? read.filter((d) => !this.quarantine.has(d.arn)) : read;
+    this.dueHead = 0;
     const next = this.dueIndex[0]?.dueMs ?? this.store.nextDue(this.windowEnd);
     if (next !== undefined) this.armWake(next);
   }

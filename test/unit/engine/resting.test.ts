@@ -429,3 +429,27 @@ describe('the store format', () => {
     after.close();
   });
 });
+
+describe('a quarantined execution that rests', () => {
+  it('stays in the store when due, and StopExecution aborts it there', async () => {
+    const database = tempDb();
+    const first = engineOn({ database });
+    const sm = machine(first, { Nap: { Type: 'Wait', Seconds: 2, Next: 'Done' }, Done: { Type: 'Pass', End: true } }, 'Nap');
+    const kept = first.startExecution({ stateMachineArn: sm, name: 'kept', input: '{}' }).executionArn;
+    const runs = first.startExecution({ stateMachineArn: sm, name: 'runs', input: '{}' }).executionArn;
+    await until(() => first.residentCount() === 0);
+    first.close();
+
+    const clock = new VirtualScheduler();
+    const second = new Engine({ database, scheduler: clock, quarantine: [kept] });
+    engines.push(second);
+    second.resumeAll();
+
+    await expect(second.waitFor(runs)).resolves.toMatchObject({ status: 'SUCCEEDED' });
+    expect(second.describeExecution(kept).status).toBe('RUNNING');
+    expect(second.loadedCount).toBe(1);
+    second.stopExecution(kept, 'Quarantined');
+    expect(second.describeExecution(kept)).toMatchObject({ status: 'ABORTED', error: 'Quarantined' });
+    expect(second.store.restingCount()).toBe(0);
+  });
+});
