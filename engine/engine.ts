@@ -18,6 +18,7 @@ import type { StateMachineDefinition } from './definition/types.ts';
 import { ExecutionError, InvalidDefinition } from './errors.ts';
 import { detailsKey, rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler, type TimerHandle } from './runtime/clock.ts';
+import { WakeUps } from './runtime/wake-ups.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
 import {
@@ -46,11 +47,6 @@ export interface EngineOptions {
   restAfterMs?: number;
 }
 
-/** How far ahead the engine reads resting executions' wake-ups from the store, and at most how many at once. */
-const WINDOW_MS = 60_000;
-const WINDOW_LIMIT = 10_000;
-/** Executions loaded per wake-up turn, so that a crowd due at one instant does not hold the event loop. */
-const WAKE_BATCH = 1_000;
 
 /** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
 export class ApiError extends Error {
@@ -169,11 +165,8 @@ export class Engine {
   private readonly restAfterMs: number;
   /** waitFor() callers of executions that may rest meanwhile */
   private readonly endWaiters = new Map<string, { promise: Promise<ExecutionOutcome>; resolve: (o: ExecutionOutcome) => void }>();
-  /** wake-ups of resting executions up to windowEnd, earliest first, from `dueHead` on */
-  private dueIndex: { dueMs: number; arn: string }[] = [];
-  private dueHead = 0;
-  private windowEnd = Number.NEGATIVE_INFINITY;
-  private wakeTimer: TimerHandle | undefined;
+  /** the wake-ups of resting executions due soon */
+  private readonly wakeUps: WakeUps;
   private loads = 0;
 
   constructor(opts: EngineOptions = {}) {
@@ -186,6 +179,7 @@ export class Engine {
     this.quarantine = new Set(opts.quarantine ?? []);
     this.commitRetryMs = opts.commitRetryMs ?? 1000;
     this.restAfterMs = opts.restAfterMs ?? 1000;
+    this.wakeUps = new WakeUps(this.scheduler, this.store, (arns, now) => this.loadDue(arns, now), (arn) => this.quarantine.has(arn));
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
@@ -452,7 +446,7 @@ export class Engine {
       if (this.load(row, undefined, false, true)) n++;
     }
     this.flush();
-    this.refillWindow();
+    this.wakeUps.refill();
     return n;
   }
 
@@ -540,79 +534,24 @@ export class Engine {
       for (const t of r.run.pendingWork().tokens) this.tokens.delete(t.taskToken);
       r.run.halt();
       this.running.delete(r.row.arn);
-      this.indexDue(r.row.arn, dueMs);
+      this.wakeUps.rested(r.row.arn, dueMs);
     }
   }
 
-  /** A resting execution's wake-up: in the window's index when it falls inside it; the timer moves earlier if needed. */
-  private indexDue(arn: string, dueMs: number | null): void {
-    if (dueMs === null) return;
-    if (dueMs <= this.windowEnd) {
-      const idx = this.dueIndex;
-      let lo = this.dueHead;
-      let hi = idx.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (idx[mid].dueMs <= dueMs) lo = mid + 1;
-        else hi = mid;
-      }
-      idx.splice(lo, 0, { dueMs, arn });
-    }
-    this.armWake(dueMs);
-  }
-
-  /** Reads the wake-ups due within the next window from the store. */
-  private refillWindow(): void {
+  /** Loads the resting executions whose wake-up has come, as the store has them now. */
+  private loadDue(arns: string[], now: number): void {
     if (this.closed || this.halted) return;
-    const now = this.scheduler.now();
-    this.windowEnd = now + WINDOW_MS;
-    const read = this.store.dueWindow(this.windowEnd, WINDOW_LIMIT);
-    // a full read may leave wake-ups at its last instant unread: the window ends before them
-    if (read.length === WINDOW_LIMIT) this.windowEnd = read[WINDOW_LIMIT - 1].dueMs;
-    // quarantined executions stay where they are, due or not
-    this.dueIndex = this.quarantine.size > 0 ? read.filter((d) => !this.quarantine.has(d.arn)) : read;
-    this.dueHead = 0;
-    const next = this.dueIndex[0]?.dueMs ?? this.store.nextDue(this.windowEnd);
-    if (next !== undefined) this.armWake(next);
-  }
-
-  /** One timer, for the earliest wake-up known; a virtual clock jumps to it like to any other timer. */
-  private armWake(at: number): void {
-    if (this.closed || this.halted) return;
-    if (this.wakeTimer && this.wakeTimer.at <= at) return;
-    this.wakeTimer?.cancel();
-    this.wakeTimer = this.scheduler.setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wake();
-    }, at - this.scheduler.now());
-  }
-
-  /** Loads the resting executions that are due; the next window is read once this one is spent. */
-  private wake(): void {
-    if (this.closed || this.halted) return;
-    const now = this.scheduler.now();
-    if (this.dueHead >= this.dueIndex.length || now > this.windowEnd) this.refillWindow();
     const due: ExecutionRow[] = [];
-    const seen = new Set<string>();
-    while (this.dueHead < this.dueIndex.length && this.dueIndex[this.dueHead].dueMs <= now && due.length < WAKE_BATCH) {
-      const { arn } = this.dueIndex[this.dueHead++];
-      if (this.running.has(arn) || this.quarantine.has(arn)) continue;
+    for (const arn of arns) {
+      if (this.running.has(arn)) continue;
       // the index may be stale: the store says whether it still rests, and until when
       const resting = this.store.restingDue(arn);
       if (!resting || resting.dueMs === null || resting.dueMs > now) continue;
       const row = this.store.getExecution(arn);
-      if (!row || row.status !== ExecutionStatus.Running || seen.has(arn)) continue;
-      seen.add(arn);
-      due.push(row);
+      if (row && row.status === ExecutionStatus.Running) due.push(row);
     }
     this.unrest(due.map((r) => r.id!));
     for (const row of due) this.load(row, undefined, false, true);
-    if (this.dueHead > 4096 && this.dueHead * 2 > this.dueIndex.length) {
-      this.dueIndex = this.dueIndex.slice(this.dueHead);
-      this.dueHead = 0;
-    }
-    const next = this.dueHead < this.dueIndex.length ? this.dueIndex[this.dueHead].dueMs : this.store.nextDue(this.windowEnd);
-    if (next !== undefined) this.armWake(Math.max(next, now));
   }
 
   /**
@@ -1210,8 +1149,7 @@ export class Engine {
     this.flush();
     this.halted = true;
     for (const r of this.running.values()) r.run.halt();
-    this.wakeTimer?.cancel();
-    this.wakeTimer = undefined;
+    this.wakeUps.stop();
     this.retryTimer?.cancel();
     this.retryTimer = undefined;
     this.releaseClock?.();
