@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: Longhaul (durable) next to aws-local-stepfunctions (in memory) on the same
- * definitions, and the memory and restart cost of 10,000 waiting executions. Prints figures and
+ * definitions, and the memory and restart cost of 100,000 waiting executions (BENCH_WAITING=n for another count). Prints figures and
  * ratios, never a verdict; bench/README.md says what each figure means.
  *
  * Every sample runs in a child process of its own (`process.execPath`, so the Node that runs this
@@ -15,7 +15,7 @@ import { TargetName, type RunResult } from './targets.ts';
 import { WorkloadName } from './workloads.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const WAITING = 10_000;
+const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
 const here = import.meta.dirname;
 
 interface Sample extends RunResult {
@@ -78,10 +78,13 @@ for (const w of Object.values(WorkloadName)) {
   }
 }
 
-// ---- (c) 10,000 waiting executions: memory, then a restart in a new process
+// ---- (c) 100,000 waiting executions: memory, then a restart in a new process
 const dir = mkdtempSync(join(tmpdir(), 'longhaul-bench-wait-'));
-let waiting: { rssMiB: number; heapMiB: number; startedMs: number; waitingMs: number; timers: number; dbMiB: number };
-let resumed: { rssMiB: number; heapMiB: number; openedMs: number; resumeAllMs: number; resumedMs: number; resumed: number; timers: number; waiting: number };
+let waiting: { rssMiB: number; rssPlainGcMiB: number; heapMiB: number; startedMs: number; waitingMs: number; timers: number; dbMiB: number; resident: number; resting: number };
+let resumed: {
+  rssMiB: number; heapMiB: number; openedMs: number; resumeAllMs: number; resumedMs: number; resumed: number; timers: number; waiting: number;
+  resident: number; loaded: number; resting: number;
+};
 try {
   const db = join(dir, 'waiting.db');
   waiting = child('waiting.ts', ['start', db, String(WAITING)], ['--expose-gc']);
@@ -90,10 +93,10 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`\n${fmt(WAITING)} executions waiting ${'1 hour'} (RealScheduler, SQLite file):`);
-console.log(`  started and all committed waiting in ${fmt(waiting.waitingMs / 1000, 2)} s; ${fmt(waiting.timers)} timers armed; database ${fmt(waiting.dbMiB, 1)} MiB`);
-console.log(`  memory: RSS +${fmt(waiting.rssMiB, 1)} MiB, heap +${fmt(waiting.heapMiB, 1)} MiB (${fmt((waiting.rssMiB * 1024) / WAITING, 1)} KiB RSS per execution)`);
+console.log(`  started and all committed waiting in ${fmt(waiting.waitingMs / 1000, 2)} s; ${fmt(waiting.resident)} resident, ${fmt(waiting.resting)} resting in the store; ${fmt(waiting.timers)} timers armed; database ${fmt(waiting.dbMiB, 1)} MiB`);
+console.log(`  memory: RSS +${fmt(waiting.rssMiB, 1)} MiB, heap +${fmt(waiting.heapMiB, 1)} MiB (${fmt((waiting.rssMiB * 1024) / WAITING, 1)} KiB RSS per execution); RSS +${fmt(waiting.rssPlainGcMiB, 1)} MiB after plain gc() only (heap pages V8 keeps from the burst of starts)`);
 console.log(`  restart in a new process: Engine opened in ${fmt(resumed.openedMs)} ms, resumeAll() returned ${fmt(resumed.resumed)} after ${fmt(resumed.resumeAllMs)} ms, next event-loop turn at ${fmt(resumed.resumedMs)} ms`);
-console.log(`  after resume: ${fmt(resumed.timers)} timers armed, ${fmt(resumed.waiting)} committed waiting; RSS +${fmt(resumed.rssMiB, 1)} MiB, heap +${fmt(resumed.heapMiB, 1)} MiB`);
+console.log(`  after resume: ${fmt(resumed.loaded)} loaded, ${fmt(resumed.resident)} resident, ${fmt(resumed.resting)} resting; ${fmt(resumed.timers)} timers armed, ${fmt(resumed.waiting)} committed waiting; RSS +${fmt(resumed.rssMiB, 1)} MiB, heap +${fmt(resumed.heapMiB, 1)} MiB`);
 
 console.log('');
 console.log(`bench loop: ${Math.round(figures.loop.rate)} transitions/s (${figures.loop.ratio.toFixed(2)} x aws-local-stepfunctions)`);

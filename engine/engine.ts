@@ -20,6 +20,7 @@ import type { StateMachineDefinition } from './definition/types.ts';
 import { ExecutionError, InvalidDefinition } from './errors.ts';
 import { detailsKey, rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler, type TimerHandle } from './runtime/clock.ts';
+import { WakeUps } from './runtime/wake-ups.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
 import {
@@ -50,7 +51,13 @@ export interface EngineOptions {
    * test halts the engine here to stop it at every commit point in turn.
    */
   onCommit?: () => void;
+  /**
+   * an execution whose every frame waits rests in the store (is not resident) when its next
+   * wake-up is at least this far ahead on the engine's clock, or only a token can wake it (default 1000 ms)
+   */
+  restAfterMs?: number;
 }
+
 
 /** An API-level error in AWS's shape: `__type` is the name, `message` the text. */
 export class ApiError extends Error {
@@ -165,6 +172,17 @@ export class Engine {
   private turnWaiters: (() => void)[] = [];
   /** runs whose state could not be serialized: they are written without a snapshot from then on */
   private readonly unsaveable = new WeakSet<ExecutionRun>();
+  /** tokens handed out and tokens closed since the last commit */
+  private pendingOpenTokens: { token: string; executionArn: string }[] = [];
+  private pendingClosedTokens: string[] = [];
+  /** executions committed since the last rest pass: each may rest now */
+  private readonly restCandidates = new Set<string>();
+  private readonly restAfterMs: number;
+  /** waitFor() callers of executions that may rest meanwhile */
+  private readonly endWaiters = new Map<string, { promise: Promise<ExecutionOutcome>; resolve: (o: ExecutionOutcome) => void }>();
+  /** the wake-ups of resting executions due soon */
+  private readonly wakeUps: WakeUps;
+  private loads = 0;
 
   constructor(opts: EngineOptions = {}) {
     this.store = new Store(opts.database ?? ':memory:');
@@ -177,6 +195,8 @@ export class Engine {
     this.commitRetryMs = opts.commitRetryMs ?? 1000;
     this.evaluationLimits = { ...DEFAULT_EVALUATION_LIMITS, ...opts.evaluationLimits };
     this.onCommit = opts.onCommit;
+    this.restAfterMs = opts.restAfterMs ?? 1000;
+    this.wakeUps = new WakeUps(this.scheduler, this.store, (arns, now) => this.loadDue(arns, now), (arn) => this.quarantine.has(arn));
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
@@ -186,8 +206,15 @@ export class Engine {
       evaluationBudget: { limits: this.evaluationLimits, pacer: evaluationPacer(this.scheduler) },
       markDirty: (run) => this.markDirty(run.info.executionArn),
       commitNow: () => this.endOfTurnCommit(),
-      tokenIssued: (run, token) => this.tokens.set(token, run.info.executionArn),
-      tokenClosed: (token) => this.tokens.delete(token),
+      tokenIssued: (run, token) => {
+        this.tokens.set(token, run.info.executionArn);
+        // the store knows whose token it is: SendTask* finds an execution that rests
+        this.pendingOpenTokens.push({ token, executionArn: run.info.executionArn });
+      },
+      tokenClosed: (token) => {
+        this.tokens.delete(token);
+        this.pendingClosedTokens.push(token);
+      },
       storedTokenOutcome: (token) => {
         const row = this.store.getToken(token);
         return row?.outcome ? (JSON.parse(row.outcome) as { output: JsonValue } | { error: string; cause?: string }) : undefined;
@@ -388,6 +415,8 @@ export class Engine {
     entry.done = run.run().then((outcome) => {
       const ended = () => {
         if (this.running.get(row.arn) === entry) this.running.delete(row.arn);
+        this.endWaiters.get(row.arn)?.resolve(outcome);
+        this.endWaiters.delete(row.arn);
         return outcome;
       };
       return this.flush() ? ended() : this.written().then(ended);
@@ -428,23 +457,119 @@ export class Engine {
   resumeAll(opts: { skip?: Iterable<string> } = {}): number {
     const skip = new Set([...this.quarantine, ...(opts.skip ?? [])]);
     let n = 0;
-    for (const row of this.store.runningExecutions()) {
+    // executions that rest in the store stay there: the wake-up window loads them when due
+    for (const row of this.store.activeExecutions()) {
       if (this.running.has(row.arn) || skip.has(row.arn)) continue;
-      let run: ExecutionRun | undefined;
-      try {
-        run = this.rehydrate(row);
-        if (!run) throw new Error(row.snapshot ? 'its definition is missing from the store' : 'it has no saved state');
-      } catch (err) {
-        process.emitWarning(`Longhaul: execution ${row.arn} could not be resumed: ${err instanceof Error ? err.stack : String(err)}`);
-        this.endStored(row, ExecutionStatus.Failed, 'States.Runtime', `The execution could not be resumed: ${err instanceof Error ? err.message : String(err)}`);
-        continue;
-      }
-      this.launch(run, row, true);
-      n++;
+      // an active execution has no resting row to clear
+      if (this.load(row, undefined, false, true)) n++;
     }
     this.flush();
-    // tokens of resumed executions: the snapshot holds them; re-register for SendTask* lookups
+    this.wakeUps.refill();
     return n;
+  }
+
+  /**
+   * Loads a RUNNING execution from its committed snapshot, as a restart does, and starts it
+   * (`started`: already dirty, so that its next commit carries a change made to it). An execution
+   * that cannot be loaded ends FAILED with States.Runtime.
+   */
+  private load(row: ExecutionRow, run?: ExecutionRun, started = false, unrested = false): RunningExecution | undefined {
+    if (!unrested && row.id !== undefined) this.unrest([row.id]);
+    try {
+      run ??= this.rehydrate(row);
+      if (!run) throw new Error(row.snapshot ? 'its definition is missing from the store' : 'it has no saved state');
+    } catch (err) {
+      process.emitWarning(`Longhaul: execution ${row.arn} could not be resumed: ${err instanceof Error ? err.stack : String(err)}`);
+      this.endStored(row, ExecutionStatus.Failed, 'States.Runtime', `The execution could not be resumed: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    this.loads++;
+    // SendTask* finds it before its tasks have registered their tokens again
+    for (const token of run.tokensAwaited()) this.tokens.set(token, row.arn);
+    const entry = this.launch(run, row, !started);
+    // a loaded execution that only re-arms its timers rests again at the next pass
+    this.restCandidates.add(row.arn);
+    this.scheduleCommit();
+    return entry;
+  }
+
+  /** Clears the resting rows of executions being loaded; a failure costs nothing but a stale row (see Store.unrest). */
+  private unrest(ids: number[]): void {
+    if (ids.length === 0) return;
+    try {
+      this.store.unrest(ids);
+    } catch {
+      // the execution's next commit clears it
+    }
+  }
+
+  /** A RUNNING execution that rests in the store, loaded from its snapshot without being started. */
+  private restingRun(executionArn: string): { row: ExecutionRow; run: ExecutionRun } | undefined {
+    if (this.running.has(executionArn) || this.quarantine.has(executionArn)) return undefined;
+    if (!this.store.restingDue(executionArn)) return undefined;
+    const row = this.store.getExecution(executionArn);
+    if (!row || row.status !== ExecutionStatus.Running) return undefined;
+    const run = this.rehydrate(row);
+    return run && { row, run };
+  }
+
+  /** How many executions are resident (held as a live run), the others rest in the store. */
+  residentCount(): number {
+    return this.running.size;
+  }
+
+  /** How many executions this engine loaded from the store (at resumeAll, when due, for a token, to stop them). */
+  get loadedCount(): number {
+    return this.loads;
+  }
+
+  // ---- resting executions
+
+  /**
+   * Lets every committed execution whose frames all wait rest in the store: its snapshot is
+   * committed; this records its earliest wake-up in `timers`, cancels its timers and drops the run.
+   */
+  private restQuiescent(): void {
+    if (this.closed || this.halted || this.fault || this.restCandidates.size === 0) return;
+    const now = this.scheduler.now();
+    const resting: { r: RunningExecution; dueMs: number | null }[] = [];
+    for (const arn of this.restCandidates) {
+      const r = this.running.get(arn);
+      if (!r || this.dirty.has(arn) || r.row.id === undefined || this.unsaveable.has(r.run)) continue;
+      const due = r.run.restingDue();
+      if (due === undefined || (due !== null && due - now < this.restAfterMs)) continue;
+      resting.push({ r, dueMs: due });
+    }
+    this.restCandidates.clear();
+    if (resting.length === 0) return;
+    try {
+      this.store.rest(resting.map(({ r, dueMs }) => ({ executionId: r.row.id!, dueMs })));
+    } catch {
+      // they stay resident: nothing is lost, they only hold memory
+      return;
+    }
+    for (const { r, dueMs } of resting) {
+      for (const t of r.run.pendingWork().tokens) this.tokens.delete(t.taskToken);
+      r.run.halt();
+      this.running.delete(r.row.arn);
+      this.wakeUps.rested(r.row.arn, dueMs);
+    }
+  }
+
+  /** Loads the resting executions whose wake-up has come, as the store has them now. */
+  private loadDue(arns: string[], now: number): void {
+    if (this.closed || this.halted) return;
+    const due: ExecutionRow[] = [];
+    for (const arn of arns) {
+      if (this.running.has(arn)) continue;
+      // the index may be stale: the store says whether it still rests, and until when
+      const resting = this.store.restingDue(arn);
+      if (!resting || resting.dueMs === null || resting.dueMs > now) continue;
+      const row = this.store.getExecution(arn);
+      if (row && row.status === ExecutionStatus.Running) due.push(row);
+    }
+    this.unrest(due.map((r) => r.id!));
+    for (const row of due) this.load(row, undefined, false, true);
   }
 
   /**
@@ -477,10 +602,24 @@ export class Engine {
   /** Resolves when the execution ends (at once if it has). */
   async waitFor(executionArn: string): Promise<ExecutionOutcome> {
     const r = this.running.get(executionArn);
-    if (r) return r.done;
+    // a resident execution may rest before it ends, and a resting one ends in another run
+    if (r || this.store.restingDue(executionArn)) return this.ending(executionArn);
     const row = this.store.getExecution(executionArn);
     if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return rowOutcome(row);
+  }
+
+  private ending(executionArn: string): Promise<ExecutionOutcome> {
+    let w = this.endWaiters.get(executionArn);
+    if (!w) {
+      let resolve!: (o: ExecutionOutcome) => void;
+      const promise = new Promise<ExecutionOutcome>((res) => {
+        resolve = res;
+      });
+      w = { promise, resolve };
+      this.endWaiters.set(executionArn, w);
+    }
+    return w.promise;
   }
 
   describeExecution(executionArn: string): ExecutionRow {
@@ -528,7 +667,8 @@ export class Engine {
     const row = this.describeExecution(executionArn);
     if (row.status !== ExecutionStatus.Running) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
     this.durable();
-    const r = this.running.get(executionArn);
+    const resting = this.restingRun(executionArn);
+    const r = this.running.get(executionArn) ?? (resting && this.load(resting.row, resting.run));
     if (r) {
       // the stop request is durable before the caller hears back; the execution then ends ABORTED
       r.run.stop(error, cause);
@@ -554,7 +694,10 @@ export class Engine {
    */
   pendingWork(executionArn: string): PendingWork {
     this.describeExecution(executionArn);
-    return this.running.get(executionArn)?.run.pendingWork() ?? { timers: [], tokens: [] };
+    const r = this.running.get(executionArn);
+    if (r) return r.run.pendingWork();
+    // a resting execution's snapshot says what it waits on
+    return this.restingRun(executionArn)?.run.pendingWork(true) ?? { timers: [], tokens: [] };
   }
 
   /**
@@ -573,9 +716,20 @@ export class Engine {
       throw new ApiError('ValidationException', 'The engine runs on a virtual clock, which skips every wait by itself: there is no wait to skip');
     }
     const r = this.running.get(executionArn);
-    if (row.status !== ExecutionStatus.Running || !r) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
+    const resting = r || row.status !== ExecutionStatus.Running ? undefined : this.restingRun(executionArn);
+    if (row.status !== ExecutionStatus.Running || !(r || resting)) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
     this.durable();
-    const fired = r.run.skipTimers(timerId);
+    if (resting) {
+      const fired = resting.run.skipStoredTimers(timerId);
+      if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${executionArn}'`);
+      // its new due times are in the snapshot the next commit writes; it runs on from there
+      if (fired.length > 0) {
+        this.load(resting.row, resting.run, true);
+        this.commit();
+      }
+      return fired;
+    }
+    const fired = r!.run.skipTimers(timerId);
     if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${executionArn}'`);
     this.commit();
     return fired;
@@ -600,22 +754,37 @@ export class Engine {
 
   sendTaskHeartbeat(token: string): void {
     this.assertRunning();
-    const run = this.runForToken(token);
-    run.heartbeat(token);
+    const found = this.runForToken(token);
+    if ('run' in found) {
+      // a run just loaded has not reached its task again: the new deadline waits in its frame
+      if (!found.run.heartbeat(token) && found.run.heartbeatStored(token)) this.markDirty(found.run.info.executionArn);
+      return;
+    }
+    // a resting execution: the new deadline goes into its snapshot, and it rests again with it
+    if (!found.resting.run.heartbeatStored(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
+    this.load(found.resting.row, found.resting.run, true);
+    this.commit();
   }
 
-  /** The execution waiting on `token`: InvalidToken when it is not one the engine could have issued. */
-  private runForToken(token: string): ExecutionRun {
+  /**
+   * The execution waiting on `token`, resident or resting in the store: InvalidToken when it is
+   * not one the engine could have issued, TaskDoesNotExist when no running task waits on it.
+   */
+  private runForToken(token: string): { run: ExecutionRun } | { resting: { row: ExecutionRow; run: ExecutionRun } } {
     if (!/^[A-Za-z0-9-]{10,1024}$/.test(token)) throw new ApiError('InvalidToken', `Invalid Token: '${token}'`);
     const arn = this.tokens.get(token);
     const r = arn ? this.running.get(arn) : undefined;
-    if (!r) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
-    return r.run;
+    if (r) return { run: r.run };
+    const stored = this.store.getToken(token);
+    const resting = stored?.status === 'OPEN' ? this.restingRun(stored.executionArn) : undefined;
+    if (!resting || !resting.run.awaitsToken(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
+    return { resting };
   }
 
   private settle(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): void {
     this.assertRunning();
-    const run = this.runForToken(token);
+    const found = this.runForToken(token);
+    const run = 'run' in found ? found.run : found.resting.run;
     // the outcome is durable before the caller hears back: a restart right after still delivers it
     const row: TokenRow = { token, executionArn: run.info.executionArn, status: 'DONE', outcome: JSON.stringify(outcome), heartbeatMs: null };
     this.pendingTokens.push(row);
@@ -624,7 +793,10 @@ export class Engine {
       if (this.unwritten) this.unwritten.tokens = this.unwritten.tokens.filter((t) => t !== row);
       throw this.unavailable();
     }
-    if (!run.settleToken(token, outcome)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
+    // a resting execution, once loaded, finds the stored outcome where its task waits
+    if (!('run' in found)) this.load(found.resting.row, found.resting.run);
+    // a run just loaded has not reached its task again: it finds the stored outcome when it does
+    else if (!run.settleToken(token, outcome) && !run.awaitsToken(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
   }
 
   // ---- commits
@@ -656,8 +828,10 @@ export class Engine {
       this.commitScheduled = false;
       try {
         const waiters = this.turnWaiters.splice(0);
-        if (this.flush()) for (const w of waiters) w();
-        else this.writtenWaiters.push(...waiters);
+        if (this.flush()) {
+          for (const w of waiters) w();
+          this.restQuiescent();
+        } else this.writtenWaiters.push(...waiters);
       } finally {
         done();
       }
@@ -696,7 +870,7 @@ export class Engine {
       return false;
     }
     if (this.unwritten) batch = mergeBatches(this.unwritten, batch);
-    const writes = batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0;
+    const writes = batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0 || !!batch.openTokens?.length || !!batch.closedTokens?.length;
     if (writes) {
       try {
         this.store.commit(batch);
@@ -724,7 +898,14 @@ export class Engine {
       if (shared) shared.stored = true;
     }
     // the run holds the state itself
-    for (const row of batch.executions) row.snapshot = null;
+    for (const row of batch.executions) {
+      row.snapshot = null;
+      // an execution ended in the store (no run holds it): its waiters hear it now
+      if (row.status !== ExecutionStatus.Running && !this.running.has(row.arn)) {
+        this.endWaiters.get(row.arn)?.resolve(rowOutcome(row));
+        this.endWaiters.delete(row.arn);
+      }
+    }
   }
 
   /**
@@ -735,7 +916,7 @@ export class Engine {
    */
   private isolate(batch: CommitBatch): boolean {
     const parts: CommitBatch[] = [
-      { executions: [], events: [], tokens: batch.tokens, definitions: batch.definitions, snapshotParts: [] },
+      { executions: [], events: [], tokens: batch.tokens, definitions: batch.definitions, snapshotParts: [], openTokens: batch.openTokens, closedTokens: batch.closedTokens },
       ...batch.executions.map((row) => ({
         executions: [row],
         events: batch.events.filter((e) => e.executionArn === row.arn),
@@ -801,6 +982,10 @@ export class Engine {
     this.pendingDefinitions.clear();
     batch.tokens = this.pendingTokens;
     this.pendingTokens = [];
+    batch.openTokens = this.pendingOpenTokens;
+    this.pendingOpenTokens = [];
+    batch.closedTokens = this.pendingClosedTokens;
+    this.pendingClosedTokens = [];
     return batch;
   }
 
@@ -836,6 +1021,7 @@ export class Engine {
     }
     batch.executions.push(row);
     if (written.chunks.length) batch.events.push({ executionArn: row.arn, chunks: written.chunks });
+    if (!r.run.ended) this.restCandidates.add(row.arn);
   }
 
   /** Copies a run's outcome, once it has one, into its row. */
@@ -999,6 +1185,7 @@ export class Engine {
     this.flush();
     this.halted = true;
     for (const r of this.running.values()) r.run.halt();
+    this.wakeUps.stop();
     this.retryTimer?.cancel();
     this.retryTimer = undefined;
     this.releaseClock?.();
@@ -1029,6 +1216,8 @@ function mergeBatches(earlier: CommitBatch, later: CommitBatch): CommitBatch {
     tokens: [...earlier.tokens, ...later.tokens],
     definitions: [...earlier.definitions, ...later.definitions],
     snapshotParts: parts,
+    openTokens: [...(earlier.openTokens ?? []), ...(later.openTokens ?? [])],
+    closedTokens: [...(earlier.closedTokens ?? []), ...(later.closedTokens ?? [])],
   };
 }
 

@@ -84,6 +84,8 @@ export class VirtualScheduler implements Scheduler {
   private timers: VirtualTimer[] = [];
   private openWork = 0;
   private checkScheduled = false;
+  /** cancelled timers still in the heap: dropped in one sweep once they are most of it */
+  private cancelled = 0;
 
   constructor(start: number = Date.now()) {
     this.current = start;
@@ -108,9 +110,19 @@ export class VirtualScheduler implements Scheduler {
     return {
       at: timer.at,
       cancel: () => {
+        if (timer.cancelled) return;
         timer.cancelled = true;
+        // an execution that rests in the store cancels its timers: they must not hold it in memory
+        if (++this.cancelled > 1024 && this.cancelled * 2 > this.timers.length) this.sweep();
       },
     };
+  }
+
+  private sweep(): void {
+    const live = this.timers.filter((t) => !t.cancelled);
+    this.timers = [];
+    this.cancelled = 0;
+    for (const t of live) this.push(t);
   }
 
   beginWork(): () => void {
@@ -150,16 +162,26 @@ export class VirtualScheduler implements Scheduler {
       this.scheduleCheck();
       return;
     }
-    while (this.timers.length > 0 && this.timers[0].cancelled) this.pop();
+    while (this.timers.length > 0 && this.timers[0].cancelled) this.dropCancelled();
     const next = this.timers[0];
     if (!next) return;
     if (next.at > this.current) this.current = next.at;
     // fire every timer due at this instant, in order of creation
     while (this.timers.length > 0 && (this.timers[0].cancelled || this.timers[0].at <= this.current)) {
       const t = this.pop()!;
-      if (!t.cancelled) t.fn();
+      if (t.cancelled) this.cancelled--;
+      else {
+        // a fired timer's handle may still be cancelled later: it no longer counts
+        t.cancelled = true;
+        t.fn();
+      }
     }
     this.scheduleCheck();
+  }
+
+  private dropCancelled(): void {
+    this.pop();
+    this.cancelled--;
   }
 
   private push(t: VirtualTimer): void {

@@ -84,7 +84,11 @@ type Phase =
   | { k: 'run' }
   | { k: 'backoff'; at: number }
   | { k: 'wait'; at: number; output: JsonValue; assign: JsonObject | null }
-  | { k: 'task'; params: JsonValue; token?: string; timeoutAt?: number; heartbeatAt?: number; started?: boolean; submitted?: boolean }
+  | {
+    k: 'task'; params: JsonValue; token?: string; timeoutAt?: number; heartbeatAt?: number; started?: boolean; submitted?: boolean;
+    /** a token task whose integration returned: only the token (or a timeout) moves it now, and a resume does not invoke it again */
+    invoked?: boolean;
+  }
   | { k: 'parallel'; input: JsonValue; results: (JsonValue | null)[]; done: boolean[]; children: string[] }
   | MapPhase;
 
@@ -754,19 +758,121 @@ export class ExecutionRun {
     }
   }
 
-  /** Wait-state and retry timers in flight, and the tokens the execution waits on: what is pending now. */
-  pendingWork(): PendingWork {
+  /**
+   * Wait-state and retry timers in flight, and the tokens the execution waits on: what is pending now.
+   * `stored`: read from the frames alone, for a run loaded from a resting execution's snapshot and
+   * not started (every frame of a resting execution waits).
+   */
+  pendingWork(stored = false): PendingWork {
     const timers: PendingTimer[] = [];
     const tokens: PendingToken[] = [];
     for (const f of this.frames.values()) {
+      if (stored && f.ended) continue;
       const mapIndex = f.mapItem === undefined ? {} : { mapIndex: f.mapItem.index };
-      if ((f.phase.k === 'wait' || f.phase.k === 'backoff') && this.sleepers.has(f.id)) {
+      if ((f.phase.k === 'wait' || f.phase.k === 'backoff') && (stored || this.sleepers.has(f.id))) {
         timers.push({ id: f.id, stateName: f.state, kind: f.phase.k === 'wait' ? 'Wait' : 'Retry', fireMs: f.phase.at, ...mapIndex });
-      } else if (f.phase.k === 'task' && f.phase.token !== undefined && this.tokenWaiters.has(f.phase.token)) {
+      } else if (f.phase.k === 'task' && f.phase.token !== undefined && (stored ? f.phase.invoked === true : this.tokenWaiters.has(f.phase.token))) {
         tokens.push({ id: f.id, stateName: f.state, taskToken: f.phase.token, ...mapIndex });
       }
     }
     return { timers, tokens };
+  }
+
+  /**
+   * Whether the execution can rest in the store: it has not ended, is not being stopped, and every
+   * frame waits on a timer (a Wait, a retry back-off) or on a task token whose task was handed out,
+   * with no task in flight and no Map iteration left to start. Returns its earliest wake-up (null
+   * when only a token can wake it), or undefined when it cannot rest. The caller makes sure that
+   * nothing of it is uncommitted.
+   */
+  restingDue(): number | null | undefined {
+    if (this.outcome || this.halted || this.stopRequest || this.redriving || this.pending.length > 0) return undefined;
+    let due: number | null = null;
+    const earliest = (at: number | undefined) => {
+      if (at !== undefined && (due === null || at < due)) due = at;
+    };
+    let waiting = 0;
+    const maps: MapPhase[] = [];
+    for (const f of this.frames.values()) {
+      if (f.ended) continue;
+      const phase = f.phase;
+      switch (phase.k) {
+        case 'wait':
+        case 'backoff':
+          if (!this.sleepers.has(f.id)) return undefined;
+          earliest(phase.at);
+          waiting++;
+          break;
+        case 'task':
+          if (phase.token === undefined || !phase.invoked || !this.tokenWaiters.has(phase.token)) return undefined;
+          earliest(phase.timeoutAt);
+          earliest(phase.heartbeatAt);
+          waiting++;
+          break;
+        case 'parallel':
+          break;
+        case 'map':
+          maps.push(phase);
+          break;
+        default:
+          return undefined;
+      }
+    }
+    if (waiting === 0) return undefined;
+    // a Map still starting iterations is busy; one at its concurrency limit waits on its iterations
+    for (const phase of maps) {
+      let running = 0;
+      let pending = 0;
+      for (const st of phase.status) {
+        if (st === 'running') running++;
+        else if (st === 'pending') pending++;
+      }
+      if (pending > 0 && !(phase.maxConcurrency > 0 && running >= phase.maxConcurrency)) return undefined;
+    }
+    const t = this.definition.TimeoutSeconds;
+    if (t !== undefined) earliest(this.info.startMs + t * 1000);
+    return due;
+  }
+
+  /** Whether a frame of this run waits on `token`, read from its frames (true before a loaded run has reached the task again). */
+  awaitsToken(token: string): boolean {
+    return this.tokensAwaited().includes(token);
+  }
+
+  /** The tokens this run's frames wait on, read from its frames alone. */
+  tokensAwaited(): string[] {
+    const out: string[] = [];
+    for (const f of this.frames.values()) {
+      if (!f.ended && f.phase.k === 'task' && f.phase.token !== undefined) out.push(f.phase.token);
+    }
+    return out;
+  }
+
+  /**
+   * SendTaskHeartbeat for a run loaded from the store and not started: pushes the heartbeat
+   * deadline in its frames, which the next commit makes durable.
+   */
+  heartbeatStored(token: string): boolean {
+    for (const f of this.frames.values()) {
+      if (f.ended || f.phase.k !== 'task' || f.phase.token !== token) continue;
+      if (f.phase.heartbeatAt !== undefined) {
+        const hb = this.heartbeatSeconds(f);
+        if (hb !== undefined) f.phase.heartbeatAt = this.now() + hb * 1000;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** skipTimers for a run loaded from the store and not started: its waits are due now once it starts. */
+  skipStoredTimers(id?: string): PendingTimer[] {
+    const now = this.now();
+    const fired = this.pendingWork(true).timers.filter((t) => id === undefined || t.id === id);
+    for (const t of fired) {
+      const f = this.frames.get(t.id)!;
+      if (f.phase.k === 'wait' || f.phase.k === 'backoff') f.phase.at = Math.min(f.phase.at, now);
+    }
+    return fired;
   }
 
   /**
@@ -1208,6 +1314,7 @@ export class ExecutionRun {
         if (stored) this.settleToken(token, stored);
       }
       const work = (async () => {
+        if (tokenOutcome !== undefined && phase.invoked) return await tokenOutcome;
         const output = await this.svc.integrations.invoke({
           resource: state.Resource, parameters: phase.params, region, accountId: this.info.accountId,
           executionArn: this.info.executionArn, stateMachineName: this.info.stateMachineName, stateName: f.state,
@@ -1226,6 +1333,10 @@ export class ExecutionRun {
           signal: controller.signal,
         });
         if (tokenOutcome === undefined) return output;
+        if (!controller.signal.aborted && !this.halted) {
+          phase.invoked = true;
+          this.svc.markDirty(this);
+        }
         if (flavor.kind === 'service' && !phase.submitted) {
           phase.submitted = true;
           this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });

@@ -87,6 +87,20 @@ export interface CommitBatch {
   tokens: TokenRow[];
   definitions: { hash: string; text: string }[];
   snapshotParts?: SnapshotParts[];
+  /** tokens handed out: written OPEN unless a row exists (an answer already stored stays) */
+  openTokens?: { token: string; executionArn: string }[];
+  /** tokens no task waits on any more: their OPEN rows go (answered rows stay) */
+  closedTokens?: string[];
+}
+
+/**
+ * An execution that rests in the store: every frame waits on a timer or a task token. `dueMs` is
+ * its earliest wake-up (a Wait, a retry back-off, a task or heartbeat timeout, the execution's
+ * TimeoutSeconds), null when only a token can wake it.
+ */
+export interface RestingRow {
+  executionId: number;
+  dueMs: number | null;
 }
 
 /**
@@ -155,9 +169,10 @@ export function definitionHash(text: string): string {
 
 /**
  * `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text;
- * version 1 had no snapshot parts.
+ * version 1 had no snapshot parts; version 2 had no `timers` table (every running execution was
+ * resident) and wrote only answered task tokens.
  */
-const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS state_machines (
@@ -184,6 +199,8 @@ CREATE TABLE IF NOT EXISTS task_tokens (
   token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, heartbeat_ms INTEGER
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS timers (execution_id INTEGER PRIMARY KEY, due_ms INTEGER);
+CREATE INDEX IF NOT EXISTS timers_due ON timers (due_ms) WHERE due_ms IS NOT NULL;
 `;
 
 const EXEC_COLUMNS = `state_machine_arn, name, status, definition_hash, input, output, error, cause, start_ms, stop_ms,
@@ -271,6 +288,19 @@ export class Store {
       putToken: p(`INSERT INTO task_tokens (token, execution_arn, status, outcome, heartbeat_ms) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(token) DO UPDATE SET status = excluded.status, outcome = excluded.outcome, heartbeat_ms = excluded.heartbeat_ms`),
       getToken: p('SELECT * FROM task_tokens WHERE token = ?'),
+      openToken: p(`INSERT INTO task_tokens (token, execution_arn, status, outcome, heartbeat_ms) VALUES (?, ?, 'OPEN', NULL, NULL)
+        ON CONFLICT(token) DO NOTHING`),
+      closeToken: p(`DELETE FROM task_tokens WHERE token = ? AND status = 'OPEN'`),
+      putTimer: p('INSERT OR REPLACE INTO timers (execution_id, due_ms) VALUES (?, ?)'),
+      delTimer: p('DELETE FROM timers WHERE execution_id = ?'),
+      // RUNNING executions that do not rest: they had work in flight at their last commit
+      active: p(`${EXEC_SELECT} WHERE e.status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM timers t WHERE t.execution_id = e.id)
+        ORDER BY e.start_ms`),
+      dueWindow: p(`SELECT t.due_ms, e.arn FROM timers t JOIN executions e ON e.id = t.execution_id
+        WHERE t.due_ms IS NOT NULL AND t.due_ms <= ? ORDER BY t.due_ms LIMIT ?`),
+      nextDue: p('SELECT min(due_ms) AS due FROM timers WHERE due_ms IS NOT NULL AND due_ms > ?'),
+      resting: p(`SELECT t.due_ms FROM timers t JOIN executions e ON e.id = t.execution_id WHERE e.arn = ?`),
+      restingCount: p('SELECT count(*) AS n FROM timers'),
       getKv: p('SELECT value FROM kv WHERE key = ?'),
       putKv: p('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
@@ -288,7 +318,14 @@ export class Store {
   /** Creates the schema, or brings a file written by an older version up to it in one transaction. */
   private migrate(): void {
     const version = Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-    if (version >= SCHEMA_VERSION) return;
+    if (version === SCHEMA_VERSION) return;
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(
+        `Cannot open the data store '${this.path}': it was written by a newer Longhaul (store format ${version}; this one reads formats up to ${SCHEMA_VERSION}). `
+          + 'Run the newer Longhaul on it, or point this one at another data folder; the file is left as it is.',
+        'SQLITE_NEWER_FORMAT', this.path,
+      );
+    }
     // version 1 lacks only tables that SCHEMA creates; version 0 is rebuilt
     const legacy = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'`).get() !== undefined;
     this.db.exec('BEGIN IMMEDIATE');
@@ -299,6 +336,8 @@ export class Store {
       }
       this.db.exec(SCHEMA);
       if (legacy) this.migrateV0();
+      // before version 3 every running execution was resident: none rests, so a restart resumes them all,
+      // and each rests again (with its tokens written) once it waits
       this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
       this.db.exec('COMMIT');
     } catch (err) {
@@ -349,7 +388,9 @@ export class Store {
         for (const group of drop) this.st.dropParts.run(id, group, group);
         for (const part of put) this.st.putPart.run(id, part.key, part.body);
       }
+      for (const t of batch.openTokens ?? []) this.st.openToken.run(t.token, t.executionArn);
       for (const t of batch.tokens) this.st.putToken.run(t.token, t.executionArn, t.status, t.outcome, t.heartbeatMs);
+      for (const t of batch.closedTokens ?? []) this.st.closeToken.run(t);
       this.db.exec('COMMIT');
       // only a committed insert's id is the row's for good
       for (const e of batch.executions) e.id ??= ids.get(e.arn);
@@ -379,6 +420,8 @@ export class Store {
     } else {
       this.st.updateExec.run(e.status, e.output, e.error, e.cause, e.stopMs, e.redriveCount, e.redriveMs, e.meta, id);
     }
+    // an execution that moved no longer rests: a restart resumes it until it rests again
+    this.st.delTimer.run(id);
     if (e.snapshot === null) {
       this.st.delSnapshot.run(id);
       this.st.delParts.run(id);
@@ -463,6 +506,71 @@ export class Store {
       outcome: (r.outcome as string | null) ?? null,
       heartbeatMs: (r.heartbeat_ms as number | null) ?? null,
     };
+  }
+
+  /** Marks executions as resting in the store, in one transaction (their snapshots are committed already). */
+  rest(rows: readonly RestingRow[]): void {
+    this.timerWrite(() => {
+      for (const r of rows) this.st.putTimer.run(r.executionId, r.dueMs);
+    });
+  }
+
+  /**
+   * Executions loaded from the store no longer rest there. Losing this write is harmless: the
+   * execution's next commit clears its row too, and a restart before it loads the execution anyway.
+   */
+  unrest(executionIds: readonly number[]): void {
+    this.timerWrite(() => {
+      for (const id of executionIds) this.st.delTimer.run(id);
+    });
+  }
+
+  private timerWrite(write: () => void): void {
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw storeError(err, this.path, 'write to');
+    }
+    try {
+      write();
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // the write's own error is the one to report
+        }
+      }
+      throw storeError(err, this.path, 'write to');
+    }
+  }
+
+  /** RUNNING executions that do not rest in the store: what a restart resumes at once. */
+  activeExecutions(): ExecutionRow[] {
+    return (this.st.active.all() as Record<string, unknown>[]).map(toExec);
+  }
+
+  /** Resting executions due at or before `untilMs`, earliest first, at most `limit`. */
+  dueWindow(untilMs: number, limit: number): { dueMs: number; arn: string }[] {
+    return (this.st.dueWindow.all(untilMs, limit) as { due_ms: number; arn: string }[]).map((r) => ({ dueMs: Number(r.due_ms), arn: r.arn }));
+  }
+
+  /** The earliest wake-up after `afterMs` among resting executions. */
+  nextDue(afterMs: number): number | undefined {
+    const r = this.st.nextDue.get(afterMs) as { due: number | null };
+    return r.due == null ? undefined : Number(r.due);
+  }
+
+  /** Whether the execution rests in the store, and when it is due (null: only a token wakes it). */
+  restingDue(arn: string): { dueMs: number | null } | undefined {
+    const r = this.st.resting.get(arn) as { due_ms: number | null } | undefined;
+    return r && { dueMs: r.due_ms == null ? null : Number(r.due_ms) };
+  }
+
+  /** How many executions rest in the store. */
+  restingCount(): number {
+    return Number((this.st.restingCount.get() as { n: number }).n);
   }
 
   getKv(key: string): string | undefined {

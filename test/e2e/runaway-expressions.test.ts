@@ -156,7 +156,8 @@ describe('a server running runaway expressions', () => {
     // Act: a second life on the same data folder, as after a crash
     await first.close();
     const second = await serve(database);
-    const resumed = second.engine.resumeAll();
+    // the sleeper rests in the store on its Wait: the restart loads it when its wake-up comes
+    second.engine.resumeAll();
     const servedAfterRestart = await Promise.all(runaways.map((arn) => describeExecution(second.sfn, arn)));
     await until(() => second.engine.history(sleeper).some((e) => e.type === 'PassStateEntered'), 'the resumed execution to reach its runaway state');
     const duringResumedRunaway = await describeExecution(second.sfn, sleeper);
@@ -165,7 +166,6 @@ describe('a server running runaway expressions', () => {
     const listedAfterRestart = await second.sfn.send(new ListStateMachinesCommand({}));
 
     // Assess: the failed runaways read back as they ended; the resumed one fails the same way
-    expect(resumed).toBe(1);
     for (const [i, described] of servedAfterRestart.entries()) {
       expect(described).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError', cause: causeOf(runawayOutcomes[i]) });
     }

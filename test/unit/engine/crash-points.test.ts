@@ -446,7 +446,8 @@ describe('an engine halted right after a commit and reopened from the store', ()
       for (const [key, n] of r.invocations) if (n > 1) reinvoked.add(key);
     }
 
-    // Assess: among them a Map item's task, a callback task and a retried attempt
-    expect([...reinvoked].sort()).toEqual(expect.arrayContaining(['Approve#attempt0', 'Double#attempt0/item0', 'Double#attempt1/item1']));
+    // Assess: among them a Map item's task and a retried attempt (a callback task whose send was
+    // committed as returned only waits for its token again: it is not sent twice)
+    expect([...reinvoked].sort()).toEqual(expect.arrayContaining(['Double#attempt0/item0', 'Double#attempt1/item1']));
   });
 });
