@@ -170,7 +170,8 @@ interface Snapshot {
 
 /** `text`, when known, is the output's payload text as history shows it, for the next Entered event. */
 type StateOutcome = { kind: 'next'; next: string; output: JsonValue; text?: string } | { kind: 'end'; output: JsonValue; text?: string };
-type BranchResult = { ok: true; output: JsonValue } | { ok: false; error: ExecutionError };
+/** taskAborted: the branch ended on a Task's own uncaught failure, which AWS records as TaskStateAborted */
+type BranchResult = { ok: true; output: JsonValue } | { ok: false; error: ExecutionError; taskAborted?: boolean };
 
 /** A Wait state or retry back-off timer an execution is asleep on. */
 export interface PendingTimer {
@@ -862,7 +863,8 @@ export class ExecutionRun {
         if (handled === 'retry') continue;
         if (handled === undefined) {
           f.ended = true;
-          return { ok: false, error: err };
+          const taskAborted = state.Type === 'Task' && f.parent !== null && err.error !== StatesErrorName.Runtime;
+          return { ok: false, error: err, taskAborted };
         }
         outcome = handled;
       }
@@ -1383,7 +1385,11 @@ export class ExecutionRun {
       const child = this.frames.get(phase.children[i]);
       if (child) f.last = child.last;
       // a failed branch keeps its frame: a redrive runs it again from the state that failed
-      if (!r.ok) return;
+      if (!r.ok) {
+        // recorded on AWS: TaskFailed, TaskStateAborted, then ParallelStateFailed; the abort is no step of the thread
+        if (r.taskAborted && child) this.emit(child, 'TaskStateAborted', {}, { keepLast: true });
+        return;
+      }
       phase.done[i] = true;
       phase.results[i] = r.output;
       if (child) this.dropFrame(child.id);
@@ -1567,6 +1573,8 @@ export class ExecutionRun {
           phase.failures++;
           if (!distributed) {
             this.emit(f, 'MapIterationFailed', { mapIterationFailedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+            // recorded on AWS: MapIterationFailed, then the failed Task's TaskStateAborted (same previousEventId)
+            if (r.taskAborted) this.emit(child, 'TaskStateAborted', {}, { keepLast: true });
           }
           phase.iterPrev = child.last;
           f.last = child.last;

@@ -161,6 +161,18 @@ describe('Map state', () => {
     expect(eventsOf(history, 'MapIterationStarted').map((e) => detailsOf(e).index)).toEqual([0, 1]);
   });
 
+  // Recorded on AWS (timeouts/test_timeouts, test_service_lambda_map_timeout): the failed iteration's
+  // MapIterationFailed comes first, then its Task's TaskStateAborted, both after the task's failure event.
+  it('records TaskStateAborted for the failed Task after MapIterationFailed', async () => {
+    const env = testEngine({ tasks: processItem() });
+
+    const { history } = await env.run(map({ MaxConcurrency: 1 }, { Work: { Type: 'Task', Resource: PROCESS, End: true } }), [{ n: 1, fail: true }]);
+
+    expect(eventTypes(history).slice(-5)).toEqual(['LambdaFunctionFailed', 'MapIterationFailed', 'TaskStateAborted', 'MapStateFailed', 'ExecutionFailed']);
+    const [failed] = eventsOf(history, 'LambdaFunctionFailed');
+    expect(eventsOf(history, 'TaskStateAborted')[0].previousEventId).toBe(failed.id);
+  });
+
   it('routes an iteration failure to a Catch on the Map state', async () => {
     const env = testEngine({ tasks: processItem() });
     const definition = {

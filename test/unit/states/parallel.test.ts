@@ -94,6 +94,42 @@ describe('Parallel state', () => {
     expect(eventTypes(history).slice(-2)).toEqual(['ParallelStateFailed', 'ExecutionFailed']);
   });
 
+  // Recorded on AWS (states_variables/test_error_output, PARALLEL_CATCH_ERROR_*): a Task that fails
+  // without a catcher inside a branch records TaskFailed, then TaskStateAborted, then ParallelStateFailed.
+  it('records TaskStateAborted for a branch Task whose failure ends the branch, before ParallelStateFailed', async () => {
+    const tasks = fakeTasks({
+      [lambdaArn('broken')]: () => {
+        throw taskError('Broken', 'no');
+      },
+    });
+    const env = testEngine({ tasks });
+    const definition = parallel([branch({ T: { Type: 'Task', Resource: lambdaArn('broken'), End: true } })]);
+
+    const { outcome, history } = await env.run(definition, {});
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'Broken' });
+    expect(eventTypes(history).slice(-4)).toEqual(['LambdaFunctionFailed', 'TaskStateAborted', 'ParallelStateFailed', 'ExecutionFailed']);
+    const failed = eventsOf(history, 'LambdaFunctionFailed')[0];
+    expect(eventsOf(history, 'TaskStateAborted')[0].previousEventId).toBe(failed.id);
+  });
+
+  it('records no TaskStateAborted for a branch Task whose failure a catcher in the branch handles', async () => {
+    const tasks = fakeTasks({
+      [lambdaArn('broken')]: () => {
+        throw taskError('Broken', 'no');
+      },
+    });
+    const env = testEngine({ tasks });
+    const definition = parallel([
+      branch({ T: { Type: 'Task', Resource: lambdaArn('broken'), Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Ok' }], End: true }, Ok: { Type: 'Pass', End: true } }),
+    ]);
+
+    const { outcome, history } = await env.run(definition, {});
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(eventsOf(history, 'TaskStateAborted')).toEqual([]);
+  });
+
   it('runs every branch again when a Retry on the state matches a branch failure', async () => {
     const tasks = fakeTasks({
       [lambdaArn('flaky')]: () => {
