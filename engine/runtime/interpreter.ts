@@ -16,7 +16,7 @@ import type {
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
 import { ExecutionError, QueryEvaluationError, RuntimeError, StatesErrorName, asExecutionError, stateErrorCause } from '../errors.ts';
 import type { HistoryEvent } from '../history/events.ts';
-import { payload, payloadText, rememberedText } from '../history/events.ts';
+import { payload, payloadText, rememberText, rememberedText } from '../history/events.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { TaskFlavor, TaskIntegration } from './integrations.ts';
 import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
@@ -1399,6 +1399,9 @@ export class ExecutionRun {
       throw failure;
     }
     const results = phase.results as JsonValue[];
+    // AWS joins the branch outputs' own texts (recorded: a branch passing "[[1, 2, 3], [4, 5, 6]]"
+    // through gives "[[[1, 2, 3], [4, 5, 6]]]"); the separator between branches is not recorded
+    if (results.some((r) => rememberedText(r) !== undefined)) rememberText(results, `[${results.map(payloadText).join(',')}]`);
     this.emit(f, 'ParallelStateSucceeded', {}, { keepLast: true });
     f.phase = { k: 'run' };
     return this.resultExit(f, state, results, jsonata);

@@ -33,6 +33,20 @@ describe('Parallel state', () => {
     expect(secondsAfterStart(history, 'ExecutionSucceeded')).toEqual([20]);
   });
 
+  // Recorded on AWS (scenarios/test_parallel_state_nested): branches that pass the client's text
+  // "[[1, 2, 3], [4, 5, 6]]" through unchanged give the Parallel output text "[[[1, 2, 3], [4, 5, 6]]]".
+  it('records its output with the branch outputs in the texts the branches kept', async () => {
+    const env = testEngine();
+    const arn = env.create(parallel([branch({ A: { Type: 'Pass', End: true } })]));
+    const executionArn = env.engine.startExecution({ stateMachineArn: arn, name: 'spaced', input: '[[1, 2, 3], [4, 5, 6]]' }).executionArn;
+
+    const { outcome, history } = await env.finish(executionArn);
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: [[[1, 2, 3], [4, 5, 6]]] });
+    const [exited] = eventsOf(history, 'ParallelStateExited');
+    expect((exited.stateExitedEventDetails as { output: string }).output).toBe('[[[1, 2, 3], [4, 5, 6]]]');
+  });
+
   it('gives every branch the same input', async () => {
     const env = testEngine();
     const definition = parallel([
