@@ -27,7 +27,7 @@ import {
 } from '../dataflow/index.ts';
 import { FrameScope } from './frame-scope.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
-import { parseTimestamp } from '../states/wait.ts';
+import { isLongSeconds, isWaitSeconds, parseTimestamp, waitEnd } from '../states/wait.ts';
 import { selectChoiceRule } from '../states/choice-rules.ts';
 import { EvaluationAborted, type EvaluationBudget } from '../query/jsonata/index.ts';
 
@@ -1039,16 +1039,16 @@ export class ExecutionRun {
 
   private waitUntilJsonPath(state: WaitState, roots: PathRoots): number {
     const now = this.now();
-    if (state.Seconds !== undefined) return now + Number(state.Seconds) * 1000;
+    if (state.Seconds !== undefined) return waitEnd(now, Number(state.Seconds));
     if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp) ?? now;
     if (state.SecondsPath !== undefined) {
       const r = resolvePath(state.SecondsPath, roots);
       if (!r.found) throw new RuntimeError(`The SecondsPath parameter does not reference an input value: ${state.SecondsPath}`);
       const v = r.value;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new RuntimeError(Number.isInteger(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
+      if (!isLongSeconds(v) || v < 0) {
+        throw new RuntimeError(isLongSeconds(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
       }
-      return now + v * 1000;
+      return waitEnd(now, v);
     }
     if (state.TimestampPath !== undefined) {
       const r = resolvePath(state.TimestampPath, roots);
@@ -1067,10 +1067,10 @@ export class ExecutionRun {
     const scope = this.scope(f, state);
     if (state.Seconds !== undefined) {
       const v = this.evaluated(await evaluateField(state.Seconds, { input: f.input }, scope, 'Seconds'));
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw this.evaluationFailed(fieldError(scope, 'Seconds', `The Seconds field must be a non-negative integer, but was: ${JSON.stringify(v)}`));
+      if (!isWaitSeconds(v)) {
+        throw this.evaluationFailed(fieldError(scope, 'Seconds', `The Seconds field must be an integer between 0 and 99999999, but was: ${JSON.stringify(v)}`));
       }
-      return now + v * 1000;
+      return waitEnd(now, v);
     }
     if (state.Timestamp !== undefined) {
       const v = this.evaluated(await evaluateField(state.Timestamp, { input: f.input }, scope, 'Timestamp'));
