@@ -211,6 +211,8 @@ interface TaskErrorInfo {
 }
 
 const taskErrors = new WeakMap<ExecutionError, TaskErrorInfo>();
+/** Map iterations cut while in a Task: the Map records their TaskStateAborted after its MapIterationAborted */
+const cutInTask = new WeakSet<Frame>();
 
 /**
  * One execution. `run()` starts it, or resumes it from a snapshot, and resolves with its outcome.
@@ -1152,7 +1154,11 @@ export class ExecutionRun {
       result = await this.invokeTask(f, state, flavor, phase, resourceRegion);
     } catch (e) {
       if (e instanceof Aborted) {
-        if (this.stopRequest || this.isAbortedByParent(f)) this.emit(f, 'TaskStateAborted');
+        if (this.stopRequest) this.emit(f, 'TaskStateAborted');
+        else if (this.isAbortedByParent(f)) {
+          if (f.mapItem) cutInTask.add(f);
+          else this.emit(f, 'TaskStateAborted');
+        }
         throw e;
       }
       const err = asExecutionError(e);
@@ -1536,6 +1542,8 @@ export class ExecutionRun {
     const processor = mapProcessor(state);
     const procKey = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
     let failure: ExecutionError | undefined;
+    /** the failed iteration's last event: what it cuts in the others is chained to it */
+    let failedLast: number | undefined;
     let running = 0;
     let nextIndex = 0;
     const inflight = new Set<Promise<void>>();
@@ -1558,13 +1566,27 @@ export class ExecutionRun {
           r = await this.runBranch(child);
         } catch (e) {
           if (!(e instanceof Aborted)) throw e;
-          if (!distributed) {
+          const inTask = cutInTask.delete(child);
+          if (!distributed && failedLast !== undefined && !this.stopRequest) {
+            // cut by a failed iteration, as recorded on AWS (test_service_lambda_map_timeout): each cut
+            // iteration's MapIterationAborted, then its Task's TaskStateAborted, all after the failure's event
+            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: failedLast, keepLast: true });
+            if (inTask) this.emit(child, 'TaskStateAborted', {}, { prev: failedLast, keepLast: true });
+          } else if (!distributed) {
+            if (inTask) this.emit(child, 'TaskStateAborted');
             this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
           }
           this.setItem(phase, index, 'failed');
           return;
         }
-        if (failure) return;
+        if (failure) {
+          // an iteration whose Task failed after another iteration failed the Map is cut all the same
+          if (!r.ok && r.taskAborted && !distributed && failedLast !== undefined && !this.stopRequest) {
+            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: failedLast, keepLast: true });
+            this.emit(child, 'TaskStateAborted', {}, { prev: failedLast, keepLast: true });
+          }
+          return;
+        }
         if (r.ok) {
           this.setItem(phase, index, 'ok', r.output);
           if (!distributed) {
@@ -1582,6 +1604,7 @@ export class ExecutionRun {
           phase.iterPrev = child.last;
           f.last = child.last;
           if (!tolerated()) {
+            failedLast = child.last;
             failure = distributed
               ? new ExecutionError(StatesErrorName.ExceedToleratedFailureThreshold, 'The specified tolerated failure threshold was exceeded')
               : r.error;
