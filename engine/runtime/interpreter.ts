@@ -16,7 +16,7 @@ import type {
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
 import { ExecutionError, QueryEvaluationError, RuntimeError, StatesErrorName, asExecutionError, stateErrorCause } from '../errors.ts';
 import type { HistoryEvent } from '../history/events.ts';
-import { payload, payloadText, rememberedText } from '../history/events.ts';
+import { payload, payloadText, rememberText, rememberedText } from '../history/events.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { TaskFlavor, TaskIntegration } from './integrations.ts';
 import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
@@ -27,7 +27,7 @@ import {
 } from '../dataflow/index.ts';
 import { FrameScope } from './frame-scope.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
-import { parseTimestamp } from '../states/wait.ts';
+import { isLongSeconds, isWaitSeconds, parseTimestamp, waitEnd } from '../states/wait.ts';
 import { selectChoiceRule } from '../states/choice-rules.ts';
 import { EvaluationAborted, type EvaluationBudget } from '../query/jsonata/index.ts';
 
@@ -174,7 +174,8 @@ interface Snapshot {
 
 /** `text`, when known, is the output's payload text as history shows it, for the next Entered event. */
 type StateOutcome = { kind: 'next'; next: string; output: JsonValue; text?: string } | { kind: 'end'; output: JsonValue; text?: string };
-type BranchResult = { ok: true; output: JsonValue } | { ok: false; error: ExecutionError };
+/** taskAborted: the branch ended on a Task's own uncaught failure, which AWS records as TaskStateAborted */
+type BranchResult = { ok: true; output: JsonValue } | { ok: false; error: ExecutionError; taskAborted?: boolean };
 
 /** A Wait state or retry back-off timer an execution is asleep on. */
 export interface PendingTimer {
@@ -214,6 +215,8 @@ interface TaskErrorInfo {
 }
 
 const taskErrors = new WeakMap<ExecutionError, TaskErrorInfo>();
+/** Map iterations cut while in a Task: the Map records their TaskStateAborted after its MapIterationAborted */
+const cutInTask = new WeakSet<Frame>();
 
 /**
  * One execution. `run()` starts it, or resumes it from a snapshot, and resolves with its outcome.
@@ -968,7 +971,8 @@ export class ExecutionRun {
         if (handled === 'retry') continue;
         if (handled === undefined) {
           f.ended = true;
-          return { ok: false, error: err };
+          const taskAborted = state.Type === 'Task' && f.parent !== null && err.error !== StatesErrorName.Runtime;
+          return { ok: false, error: err, taskAborted };
         }
         outcome = handled;
       }
@@ -1143,16 +1147,16 @@ export class ExecutionRun {
 
   private waitUntilJsonPath(state: WaitState, roots: PathRoots): number {
     const now = this.now();
-    if (state.Seconds !== undefined) return now + Number(state.Seconds) * 1000;
+    if (state.Seconds !== undefined) return waitEnd(now, Number(state.Seconds));
     if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp) ?? now;
     if (state.SecondsPath !== undefined) {
       const r = resolvePath(state.SecondsPath, roots);
       if (!r.found) throw new RuntimeError(`The SecondsPath parameter does not reference an input value: ${state.SecondsPath}`);
       const v = r.value;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new RuntimeError(Number.isInteger(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
+      if (!isLongSeconds(v) || v < 0) {
+        throw new RuntimeError(isLongSeconds(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
       }
-      return now + v * 1000;
+      return waitEnd(now, v);
     }
     if (state.TimestampPath !== undefined) {
       const r = resolvePath(state.TimestampPath, roots);
@@ -1171,10 +1175,10 @@ export class ExecutionRun {
     const scope = this.scope(f, state);
     if (state.Seconds !== undefined) {
       const v = this.evaluated(await evaluateField(state.Seconds, { input: f.input }, scope, 'Seconds'));
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw this.evaluationFailed(fieldError(scope, 'Seconds', `The Seconds field must be a non-negative integer, but was: ${JSON.stringify(v)}`));
+      if (!isWaitSeconds(v)) {
+        throw this.evaluationFailed(fieldError(scope, 'Seconds', `The Seconds field must be an integer between 0 and 99999999, but was: ${JSON.stringify(v)}`));
       }
-      return now + v * 1000;
+      return waitEnd(now, v);
     }
     if (state.Timestamp !== undefined) {
       const v = this.evaluated(await evaluateField(state.Timestamp, { input: f.input }, scope, 'Timestamp'));
@@ -1256,7 +1260,11 @@ export class ExecutionRun {
       result = await this.invokeTask(f, state, flavor, phase, resourceRegion);
     } catch (e) {
       if (e instanceof Aborted) {
-        if (this.stopRequest || this.isAbortedByParent(f)) this.emit(f, 'TaskStateAborted');
+        if (this.stopRequest) this.emit(f, 'TaskStateAborted');
+        else if (this.isAbortedByParent(f)) {
+          if (f.mapItem) cutInTask.add(f);
+          else this.emit(f, 'TaskStateAborted');
+        }
         throw e;
       }
       const err = asExecutionError(e);
@@ -1494,7 +1502,11 @@ export class ExecutionRun {
       const child = this.frames.get(phase.children[i]);
       if (child) f.last = child.last;
       // a failed branch keeps its frame: a redrive runs it again from the state that failed
-      if (!r.ok) return;
+      if (!r.ok) {
+        // recorded on AWS: TaskFailed, TaskStateAborted, then ParallelStateFailed; the abort is no step of the thread
+        if (r.taskAborted && child) this.emit(child, 'TaskStateAborted', {}, { keepLast: true });
+        return;
+      }
       phase.done[i] = true;
       phase.results[i] = r.output;
       if (child) this.dropFrame(child.id);
@@ -1504,6 +1516,9 @@ export class ExecutionRun {
       throw failure;
     }
     const results = phase.results as JsonValue[];
+    // AWS joins the branch outputs' own texts (recorded: a branch passing "[[1, 2, 3], [4, 5, 6]]"
+    // through gives "[[[1, 2, 3], [4, 5, 6]]]"); the separator between branches is not recorded
+    if (results.some((r) => rememberedText(r) !== undefined)) rememberText(results, `[${results.map(payloadText).join(',')}]`);
     this.emit(f, 'ParallelStateSucceeded', {}, { keepLast: true });
     f.phase = { k: 'run' };
     return this.resultExit(f, state, results, jsonata);
@@ -1638,6 +1653,8 @@ export class ExecutionRun {
     const processor = mapProcessor(state);
     const procKey = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
     let failure: ExecutionError | undefined;
+    /** the failed iteration's last event: what it cuts in the others is chained to it */
+    let failedLast: number | undefined;
     let running = 0;
     let nextIndex = 0;
     const inflight = new Set<Promise<void>>();
@@ -1660,13 +1677,27 @@ export class ExecutionRun {
           r = await this.runBranch(child);
         } catch (e) {
           if (!(e instanceof Aborted)) throw e;
-          if (!distributed) {
+          const inTask = cutInTask.delete(child);
+          if (!distributed && failedLast !== undefined && !this.stopRequest) {
+            // cut by a failed iteration, as recorded on AWS (test_service_lambda_map_timeout): each cut
+            // iteration's MapIterationAborted, then its Task's TaskStateAborted, all after the failure's event
+            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: failedLast, keepLast: true });
+            if (inTask) this.emit(child, 'TaskStateAborted', {}, { prev: failedLast, keepLast: true });
+          } else if (!distributed) {
+            if (inTask) this.emit(child, 'TaskStateAborted');
             this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
           }
           this.setItem(phase, index, 'failed');
           return;
         }
-        if (failure) return;
+        if (failure) {
+          // an iteration whose Task failed after another iteration failed the Map is cut all the same
+          if (!r.ok && r.taskAborted && !distributed && failedLast !== undefined && !this.stopRequest) {
+            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: failedLast, keepLast: true });
+            this.emit(child, 'TaskStateAborted', {}, { prev: failedLast, keepLast: true });
+          }
+          return;
+        }
         if (r.ok) {
           this.setItem(phase, index, 'ok', r.output);
           if (!distributed) {
@@ -1678,10 +1709,13 @@ export class ExecutionRun {
           phase.failures++;
           if (!distributed) {
             this.emit(f, 'MapIterationFailed', { mapIterationFailedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+            // recorded on AWS: MapIterationFailed, then the failed Task's TaskStateAborted (same previousEventId)
+            if (r.taskAborted) this.emit(child, 'TaskStateAborted', {}, { keepLast: true });
           }
           phase.iterPrev = child.last;
           f.last = child.last;
           if (!tolerated()) {
+            failedLast = child.last;
             failure = distributed
               ? new ExecutionError(StatesErrorName.ExceedToleratedFailureThreshold, 'The specified tolerated failure threshold was exceeded')
               : r.error;

@@ -177,7 +177,7 @@ export async function runLambdaTask(req: TaskRequest, invoker: LambdaInvoker, de
   const type = params.InvocationType;
   const result = await invokeForTask(invoker, {
     ...ref,
-    payload: JSON.stringify(params.Payload === undefined ? {} : params.Payload),
+    payload: invokePayload(params.Payload),
     invocationType: type === InvocationType.Event || type === InvocationType.DryRun ? type : InvocationType.RequestResponse,
     region: req.region,
     accountId: req.accountId,
@@ -186,6 +186,25 @@ export async function runLambdaTask(req: TaskRequest, invoker: LambdaInvoker, de
   if (result.functionError) throw functionFailure(result.payload);
   const payload = result.statusCode === 200 ? parseResponse(result.payload, 'lambda') : '';
   return invokeApiOutput(result, payload, deps);
+}
+
+/**
+ * The request body of `lambda:invoke`. A string Payload that holds JSON text is sent as that text,
+ * not encoded again: recorded on AWS, Payload "\"HelloWorld\"", "true", "0", "{}" reach the
+ * function as "HelloWorld", true, 0, {} (Content-Length 12, 4, 1, 2). Any other string is
+ * encoded, as before: no recording shows what AWS does with a string that is not JSON.
+ */
+export function invokePayload(payload: JsonValue | undefined): string {
+  if (payload === undefined) return '{}';
+  if (typeof payload === 'string') {
+    try {
+      JSON.parse(payload);
+      return payload;
+    } catch {
+      // not JSON text: fall through
+    }
+  }
+  return JSON.stringify(payload);
 }
 
 /** The `lambda:invoke` task result: the Invoke API's response with the SDK's HTTP metadata. */

@@ -7,7 +7,7 @@ import { describe, it, expect } from '@jest/globals';
 import type { JsonValue } from '../../../engine/json.ts';
 import { TaskFailure } from '../../../engine/runtime/integrations.ts';
 import { parseFunctionRef } from '../../../local/lambda/arn.ts';
-import { functionFailure, invokeApiOutput, lambdaTaskFlavor, parseResponse } from '../../../local/lambda/task.ts';
+import { functionFailure, invokeApiOutput, invokePayload, lambdaTaskFlavor, parseResponse } from '../../../local/lambda/task.ts';
 
 function failureOf(act: () => unknown): { error: string; cause: string | undefined } {
   try {
@@ -85,6 +85,22 @@ describe('a function response as a task result', () => {
     expect(output).toMatchObject(expected);
     expect('ExecutedVersion' in output).toBe(statusCode === 200);
     expect(output.SdkHttpMetadata).toMatchObject({ HttpStatusCode: statusCode, HttpHeaders: { Date: 'Mon, 01 Jan 2024 00:00:00 GMT', 'x-amzn-RequestId': 'r-1' } });
+  });
+});
+
+describe('the lambda:invoke request body', () => {
+  // Recorded on AWS (services/test_lambda_task_service, test_invoke_json_values): a string Payload
+  // holding JSON text reaches the function as that JSON, not as a string (Content-Length 12 for "\"HelloWorld\"").
+  it.each<[string, JsonValue | undefined, string]>([
+    ['a string holding a JSON string is sent as its text', '"HelloWorld"', '"HelloWorld"'],
+    ['a string holding a JSON number is sent as the number', '0', '0'],
+    ['a string holding JSON true is sent as true', 'true', 'true'],
+    ['a string holding an empty object is sent as the object', '{}', '{}'],
+    ['a string that is not JSON text is encoded as a string', 'hello', '"hello"'],
+    ['an object is encoded', { a: 1 }, '{"a":1}'],
+    ['no Payload sends an empty object', undefined, '{}'],
+  ])('%s', (_behaviour, payload, body) => {
+    expect(invokePayload(payload)).toBe(body);
   });
 });
 

@@ -161,6 +161,55 @@ describe('Map state', () => {
     expect(eventsOf(history, 'MapIterationStarted').map((e) => detailsOf(e).index)).toEqual([0, 1]);
   });
 
+  // Recorded on AWS (timeouts/test_timeouts, test_service_lambda_map_timeout): the failed iteration's
+  // MapIterationFailed comes first, then its Task's TaskStateAborted, both after the task's failure event.
+  it('records TaskStateAborted for the failed Task after MapIterationFailed', async () => {
+    const env = testEngine({ tasks: processItem() });
+
+    const { history } = await env.run(map({ MaxConcurrency: 1 }, { Work: { Type: 'Task', Resource: PROCESS, End: true } }), [{ n: 1, fail: true }]);
+
+    expect(eventTypes(history).slice(-5)).toEqual(['LambdaFunctionFailed', 'MapIterationFailed', 'TaskStateAborted', 'MapStateFailed', 'ExecutionFailed']);
+    const [failed] = eventsOf(history, 'LambdaFunctionFailed');
+    expect(eventsOf(history, 'TaskStateAborted')[0].previousEventId).toBe(failed.id);
+  });
+
+  // Recorded on AWS (timeouts/test_service_lambda_map_timeout): after MapIterationFailed and the failed
+  // Task's TaskStateAborted, each iteration it cuts records MapIterationAborted, then its Task's
+  // TaskStateAborted, every one chained to the failure's event.
+  it('records each iteration a failure cuts as MapIterationAborted, then its TaskStateAborted, after the failure', async () => {
+    const slow = lambdaArn('slow');
+    const tasks = fakeTasks({
+      [PROCESS]: async (_p, ctx) => {
+        await ctx.sleep(1);
+        throw taskError('ItemFailed', 'first');
+      },
+      [slow]: async (_p, ctx) => {
+        await ctx.sleep(60);
+        return 'late';
+      },
+    });
+    const env = testEngine({ tasks });
+    const processor = {
+      Route: { Type: 'Choice', Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Fails' }], Default: 'Slow' },
+      Fails: { Type: 'Task', Resource: PROCESS, End: true },
+      Slow: { Type: 'Task', Resource: slow, End: true },
+    };
+
+    const { outcome, history } = await env.run(map({}, processor), [{ fail: true }, { fail: false }, { fail: false }]);
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'ItemFailed' });
+    const [failed] = eventsOf(history, 'LambdaFunctionFailed');
+    const tail = history.slice(history.indexOf(failed) + 1);
+    expect(tail.map((e) => e.type)).toEqual([
+      'MapIterationFailed', 'TaskStateAborted',
+      'MapIterationAborted', 'TaskStateAborted',
+      'MapIterationAborted', 'TaskStateAborted',
+      'MapStateFailed', 'ExecutionFailed',
+    ]);
+    expect(tail.slice(0, 7).map((e) => e.previousEventId)).toEqual(Array(7).fill(failed.id));
+    expect(eventsOf(history, 'MapIterationAborted').map((e) => detailsOf(e).index)).toEqual([1, 2]);
+  });
+
   it('routes an iteration failure to a Catch on the Map state', async () => {
     const env = testEngine({ tasks: processItem() });
     const definition = {

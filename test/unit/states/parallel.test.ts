@@ -33,6 +33,20 @@ describe('Parallel state', () => {
     expect(secondsAfterStart(history, 'ExecutionSucceeded')).toEqual([20]);
   });
 
+  // Recorded on AWS (scenarios/test_parallel_state_nested): branches that pass the client's text
+  // "[[1, 2, 3], [4, 5, 6]]" through unchanged give the Parallel output text "[[[1, 2, 3], [4, 5, 6]]]".
+  it('records its output with the branch outputs in the texts the branches kept', async () => {
+    const env = testEngine();
+    const arn = env.create(parallel([branch({ A: { Type: 'Pass', End: true } })]));
+    const executionArn = env.engine.startExecution({ stateMachineArn: arn, name: 'spaced', input: '[[1, 2, 3], [4, 5, 6]]' }).executionArn;
+
+    const { outcome, history } = await env.finish(executionArn);
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: [[[1, 2, 3], [4, 5, 6]]] });
+    const [exited] = eventsOf(history, 'ParallelStateExited');
+    expect((exited.stateExitedEventDetails as { output: string }).output).toBe('[[[1, 2, 3], [4, 5, 6]]]');
+  });
+
   it('gives every branch the same input', async () => {
     const env = testEngine();
     const definition = parallel([
@@ -92,6 +106,42 @@ describe('Parallel state', () => {
     expect(secondsAfterStart(history, 'ExecutionFailed')).toEqual([5]);
     expect(eventsOf(history, 'PassStateEntered')).toEqual([]);
     expect(eventTypes(history).slice(-2)).toEqual(['ParallelStateFailed', 'ExecutionFailed']);
+  });
+
+  // Recorded on AWS (states_variables/test_error_output, PARALLEL_CATCH_ERROR_*): a Task that fails
+  // without a catcher inside a branch records TaskFailed, then TaskStateAborted, then ParallelStateFailed.
+  it('records TaskStateAborted for a branch Task whose failure ends the branch, before ParallelStateFailed', async () => {
+    const tasks = fakeTasks({
+      [lambdaArn('broken')]: () => {
+        throw taskError('Broken', 'no');
+      },
+    });
+    const env = testEngine({ tasks });
+    const definition = parallel([branch({ T: { Type: 'Task', Resource: lambdaArn('broken'), End: true } })]);
+
+    const { outcome, history } = await env.run(definition, {});
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'Broken' });
+    expect(eventTypes(history).slice(-4)).toEqual(['LambdaFunctionFailed', 'TaskStateAborted', 'ParallelStateFailed', 'ExecutionFailed']);
+    const failed = eventsOf(history, 'LambdaFunctionFailed')[0];
+    expect(eventsOf(history, 'TaskStateAborted')[0].previousEventId).toBe(failed.id);
+  });
+
+  it('records no TaskStateAborted for a branch Task whose failure a catcher in the branch handles', async () => {
+    const tasks = fakeTasks({
+      [lambdaArn('broken')]: () => {
+        throw taskError('Broken', 'no');
+      },
+    });
+    const env = testEngine({ tasks });
+    const definition = parallel([
+      branch({ T: { Type: 'Task', Resource: lambdaArn('broken'), Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Ok' }], End: true }, Ok: { Type: 'Pass', End: true } }),
+    ]);
+
+    const { outcome, history } = await env.run(definition, {});
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(eventsOf(history, 'TaskStateAborted')).toEqual([]);
   });
 
   it('runs every branch again when a Retry on the state matches a branch failure', async () => {

@@ -6,6 +6,7 @@
 import { describe, it, expect } from '@jest/globals';
 import type { JsonValue } from '../../../engine/json.ts';
 import { apiError, START_MS, eventTypes, eventsOf, secondsAfterStart, testEngines } from '../../support/engine-env.ts';
+import { LATEST_WAIT_END_MS, isLongSeconds, isWaitSeconds, parseTimestamp, waitEnd } from '../../../engine/states/wait.ts';
 
 const testEngine = testEngines();
 
@@ -121,6 +122,37 @@ describe('Wait state', () => {
     expect(eventTypes(history)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionFailed']);
   });
 
+  // "Currently, if you specify the wait time as a timestamp, Step Functions considers the time
+  // value up to seconds and truncates milliseconds." (developer guide, Wait state)
+  it.each<[string, object, JsonValue]>([
+    ['Timestamp', { Timestamp: '2024-01-01T00:00:10.900Z' }, {}],
+    ['TimestampPath', { TimestampPath: '$.at' }, { at: '2024-01-01T00:00:10.999999Z' }],
+  ])('drops the fraction of a second of a %s', async (_field, fields, input) => {
+    const env = testEngine();
+
+    const { outcome } = await env.run(wait(fields), input);
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(env.now() - START_MS).toBe(10_000);
+  });
+
+  it('fails with States.Runtime when SecondsPath holds a number no long holds', async () => {
+    const env = testEngine();
+
+    const { outcome } = await env.run(wait({ SecondsPath: '$.s' }), { s: 1e300 });
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringContaining('The SecondsPath parameter cannot be parsed as a long value: $.s == 1e+300') });
+  });
+
+  it('waits as long as a clock can hold when SecondsPath asks for more, instead of breaking the timer', async () => {
+    const env = testEngine();
+    const execution = env.start(wait({ SecondsPath: '$.s' }), { s: 1e18 });
+
+    await env.idle();
+
+    expect(env.engine.pendingWork(execution).timers.map((t) => t.fireMs)).toEqual([LATEST_WAIT_END_MS]);
+  });
+
   describe('in JSONata', () => {
     it('waits for the number of seconds an expression computes', async () => {
       const env = testEngine();
@@ -151,6 +183,16 @@ describe('Wait state', () => {
       expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
       expect(eventsOf(history, 'EvaluationFailed')).toHaveLength(1);
     });
+
+    // "You must specify time as an integer value from 0 up to 99999999. In JSONata states, you can
+    // alternatively specify a JSONata expression which must evaluate to an integer within the stated range."
+    it('fails with States.QueryEvaluationError when Seconds evaluates past 99999999', async () => {
+      const env = testEngine();
+
+      const { outcome } = await env.run(wait({ Seconds: '{% 100000000 %}' }, 'JSONata'), {});
+
+      expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError', cause: expect.stringContaining('The Seconds field must be an integer between 0 and 99999999, but was: 100000000') });
+    });
   });
 });
 
@@ -166,5 +208,42 @@ describe('Wait definitions CreateStateMachine refuses', () => {
     const refusal = apiError(() => env.create(definition));
 
     expect(refusal).toEqual({ type: 'InvalidDefinition', message: expect.stringContaining(diagnostic) });
+  });
+});
+
+describe('Wait helpers', () => {
+  it.each<[string, string, number | undefined]>([
+    ['a whole second', '2024-01-01T00:00:10Z', Date.UTC(2024, 0, 1, 0, 0, 10)],
+    ['milliseconds dropped', '2024-01-01T00:00:10.999Z', Date.UTC(2024, 0, 1, 0, 0, 10)],
+    ['nanoseconds dropped', '2024-01-01T00:00:10.123456789Z', Date.UTC(2024, 0, 1, 0, 0, 10)],
+    ['a fraction before 1970 rounds down to its second', '1969-12-31T23:59:59.500Z', -1000],
+    ['an offset', '2024-01-01T01:00:10.5+01:00', Date.UTC(2024, 0, 1, 0, 0, 10)],
+    ['text that is no timestamp', 'tomorrow', undefined],
+  ])('parseTimestamp: %s', (_case, text, ms) => {
+    expect(parseTimestamp(text)).toBe(ms);
+  });
+
+  it('parseTimestamp keeps the year 9999 as it is', () => {
+    expect(parseTimestamp('9999-12-31T23:59:59Z')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
+  });
+
+  it.each<[number, number, number]>([
+    [0, 60, 60_000],
+    [1_000, 0, 1_000],
+    [0, 1e18, LATEST_WAIT_END_MS],
+  ])('waitEnd(%d, %d) is %d', (now, seconds, end) => {
+    expect(waitEnd(now, seconds)).toBe(end);
+  });
+
+  it.each<[unknown, boolean]>([
+    [0, true], [5, true], [-1, true], [1e18, true], [1.5, false], [1e300, false], ['5', false], [null, false],
+  ])('isLongSeconds(%p) is %p', (v, ok) => {
+    expect(isLongSeconds(v)).toBe(ok);
+  });
+
+  it.each<[unknown, boolean]>([
+    [0, true], [99_999_999, true], [100_000_000, false], [-1, false], [1.5, false], ['5', false],
+  ])('isWaitSeconds(%p) is %p', (v, ok) => {
+    expect(isWaitSeconds(v)).toBe(ok);
   });
 });
