@@ -54,7 +54,10 @@ export class RealScheduler implements Scheduler {
       if (left <= 0) return fn();
       t = setTimeout(arm, Math.min(left, 2 ** 31 - 1));
     };
-    arm();
+    // never fire during the call, even when the time has passed: a caller that keeps the handle
+    // (the wake-up index) would otherwise store the handle of a timer that already fired, over the
+    // one its callback armed, and nothing would wake the executions resting in the store
+    t = setTimeout(arm, Math.max(0, Math.min(at - Date.now(), 2 ** 31 - 1)));
     return {
       at,
       cancel: () => {
