@@ -212,6 +212,19 @@ export type HistoryEventBody = { [K in HistoryEventType]: { type: K } & DetailsO
 /** The body of one event type. */
 export type HistoryEventOf<K extends HistoryEventType> = Extract<HistoryEventBody, { type: K }>;
 
+/**
+ * The details of a `*StateEntered` event, else undefined. A stored event is trusted to carry the
+ * shape its builder gave it: the store writes only built events and refuses folders it cannot read.
+ */
+export function enteredDetails(e: HistoryEvent): StateEnteredEventDetails | undefined {
+  return e.type.endsWith('StateEntered') ? (e.stateEnteredEventDetails as StateEnteredEventDetails) : undefined;
+}
+
+/** The details of a `*StateExited` event, else undefined (trusted as {@link enteredDetails} is). */
+export function exitedDetails(e: HistoryEvent): StateExitedEventDetails | undefined {
+  return e.type.endsWith('StateExited') ? (e.stateExitedEventDetails as StateExitedEventDetails) : undefined;
+}
+
 /** Where the texts of payloads that passed through unchanged are kept, so history shows them as the client sent them. */
 const originalText = new WeakMap<object, string>();
 

@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import * as events from '../../../engine/history/builders.ts';
-import { HistoryEventType, type HistoryEventBody } from '../../../engine/history/events.ts';
+import { HistoryEventType, enteredDetails, exitedDetails, type HistoryEvent, type HistoryEventBody } from '../../../engine/history/events.ts';
 
 const none = { truncated: false };
 const lambdaTask = { resourceType: 'lambda', resource: 'invoke' };
@@ -133,3 +133,18 @@ export function typeLevelChecks(): HistoryEventBody[] {
     events.taskFailed(lambdaTask, { cause: 'c' }),
   ];
 }
+
+describe('reading state events back', () => {
+  const stored = (body: HistoryEventBody): HistoryEvent => ({ timestamp: 0, id: 2, previousEventId: 1, ...body });
+
+  it('reads an Entered event of any state type, and nothing from another event', () => {
+    expect(enteredDetails(stored(events.stateEntered('Map', { name: 'M', input: '[]' })))?.name).toBe('M');
+    expect(enteredDetails(stored(events.stateExited('Map', { name: 'M', output: '[]' })))).toBeUndefined();
+  });
+
+  it('reads an Exited event with its assigned variables', () => {
+    const exited = stored(events.stateExited('Task', { name: 'T', output: '1', assignedVariables: { v: '2' } }));
+    expect(exitedDetails(exited)?.assignedVariables).toEqual({ v: '2' });
+    expect(exitedDetails(stored(events.taskStateAborted()))).toBeUndefined();
+  });
+});
