@@ -72,7 +72,8 @@ export function executionRedriven(d: { redriveCount: number }): HistoryEventOf<'
 // ---- every state: entered and exited share one details shape per family
 
 export function stateEntered<T extends StateTypeName>(stateType: T, d: { name: string; input: string }): HistoryEventOf<`${T}StateEntered`> {
-  const event = { type: `${stateType}StateEntered`, stateEnteredEventDetails: { name: d.name, ...inputPayload(d.input) } };
+  // members written out, not spread: these two builders run for every state of every execution
+  const event = { type: `${stateType}StateEntered`, stateEnteredEventDetails: { name: d.name, input: d.input, inputDetails: { truncated: false } } };
   // a template literal over a type parameter does not narrow to the union member; the shape is one for all T
   return event as HistoryEventOf<`${T}StateEntered`>;
 }
@@ -81,7 +82,7 @@ export function stateEntered<T extends StateTypeName>(stateType: T, d: { name: s
 export function stateExited<T extends ExitingStateTypeName>(
   stateType: T, d: { name: string; output: string; assignedVariables?: Record<string, string> },
 ): HistoryEventOf<`${T}StateExited`> {
-  const details: HistoryEventOf<'PassStateExited'>['stateExitedEventDetails'] = { name: d.name, ...outputPayload(d.output) };
+  const details: HistoryEventOf<'PassStateExited'>['stateExitedEventDetails'] = { name: d.name, output: d.output, outputDetails: { truncated: false } };
   if (d.assignedVariables !== undefined) {
     details.assignedVariables = d.assignedVariables;
     details.assignedVariablesDetails = { truncated: false };
