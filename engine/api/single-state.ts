@@ -21,7 +21,7 @@ import { ApiError, Engine } from '../engine.ts';
 import type { JsonObject, JsonValue } from '../json.ts';
 import type { Catcher, Retrier } from '../definition/types.ts';
 import { InvalidDefinition } from '../errors.ts';
-import type { HistoryEvent } from '../history/events.ts';
+import { enteredDetails, exitedDetails, type HistoryEvent } from '../history/events.ts';
 import { parseDefinitionText } from '../definition/validate.ts';
 import { VirtualScheduler, type Scheduler } from '../runtime/clock.ts';
 import { IntegrationPattern, parseResourceArn } from '../definition/resource-arn.ts';
@@ -109,7 +109,7 @@ export async function runSingleState(engine: Engine, req: SingleStateRequest): P
   const first = await runMachine(engine, machine(name, probe, req.variables), machineInput(input, req.variables), recorder, real ? engine.scheduler : undefined);
 
   const entered = first.history.findIndex((e) => enteredName(e) === name);
-  const inputText = entered >= 0 ? (stateDetails(first.history[entered]).input as string) : req.input;
+  const inputText = entered >= 0 ? enteredDetails(first.history[entered])!.input : req.input;
   const after = first.history.slice(entered + 1);
   const exited = after.find((e) => exitedName(e) === name);
   const next = after.find((e) => enteredName(e) !== undefined);
@@ -122,14 +122,14 @@ export async function runSingleState(engine: Engine, req: SingleStateRequest): P
   let caughtBy = -1;
   if (nextName?.startsWith(CAUGHT)) {
     caughtBy = Number(nextName.slice(CAUGHT.length));
-    const out = JSON.parse(stateDetails(next!).input as string) as { Error?: string; Cause?: string };
+    const out = JSON.parse(enteredDetails(next!)!.input) as { Error?: string; Cause?: string };
     error = { error: out.Error ?? '', cause: out.Cause };
   } else if (first.outcome.status !== 'SUCCEEDED' && nextName === undefined) {
     error = { error: first.outcome.error ?? '', cause: first.outcome.cause };
   }
 
   if (!error) {
-    if (exited) result.output = stateDetails(exited).output as string;
+    if (exited) result.output = exitedDetails(exited)!.output;
     if (nextName !== undefined) result.nextState = nextName === SELF ? name : nextName;
   } else {
     result.error = error.error;
@@ -149,7 +149,7 @@ export async function runSingleState(engine: Engine, req: SingleStateRequest): P
       const caughtExit = again.find((e) => exitedName(e) === name);
       const caughtNext = again.find((e) => enteredName(e) !== undefined);
       result.status = TestStatus.CaughtError;
-      if (caughtExit) result.output = stateDetails(caughtExit).output as string;
+      if (caughtExit) result.output = exitedDetails(caughtExit)!.output;
       const target = caughtNext && enteredName(caughtNext);
       if (target !== undefined) result.nextState = target === SELF ? name : target;
       variables = { ...req.variables, ...assignedVariables(caughtExit) };
@@ -391,21 +391,17 @@ function mockResource(engine: Engine): string {
   return `arn:aws:lambda:${engine.region}:${engine.accountId}:function:longhaul-test-state-mock`;
 }
 
-function stateDetails(e: HistoryEvent): Record<string, unknown> {
-  return ((e.stateEnteredEventDetails ?? e.stateExitedEventDetails) as Record<string, unknown> | undefined) ?? {};
-}
-
 function enteredName(e: HistoryEvent): string | undefined {
-  return e.type.endsWith('StateEntered') ? (stateDetails(e).name as string) : undefined;
+  return enteredDetails(e)?.name;
 }
 
 function exitedName(e: HistoryEvent): string | undefined {
-  return e.type.endsWith('StateExited') ? (stateDetails(e).name as string) : undefined;
+  return exitedDetails(e)?.name;
 }
 
 /** The variables a StateExited event assigned, parsed. */
 function assignedVariables(e: HistoryEvent | undefined): JsonObject {
-  const texts = e && (stateDetails(e).assignedVariables as Record<string, string> | undefined);
+  const texts = e && exitedDetails(e)?.assignedVariables;
   return texts ? Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, JSON.parse(v) as JsonValue])) : {};
 }
 

@@ -4,6 +4,11 @@
  */
 import type { JsonValue } from '../json.ts';
 
+/**
+ * An event as the store keeps it and GetExecutionHistory serves it. Loose on purpose: events read
+ * back from disk or written by older releases are not re-checked; events the engine makes are
+ * built as {@link HistoryEventBody} by the builders in `builders.ts`.
+ */
 export interface HistoryEvent {
   id: number;
   previousEventId: number;
@@ -11,6 +16,213 @@ export interface HistoryEvent {
   timestamp: number;
   type: string;
   [details: string]: unknown;
+}
+
+/** The state types whose names prefix their `*StateEntered` / `*StateExited` events. */
+export type StateTypeName = 'Pass' | 'Choice' | 'Succeed' | 'Fail' | 'Wait' | 'Task' | 'Parallel' | 'Map';
+/** AWS records no `FailStateExited`: a Fail state ends its branch on entry. */
+export type ExitingStateTypeName = Exclude<StateTypeName, 'Fail'>;
+
+/**
+ * Every event type the engine records, under AWS's names (a subset of the API reference's
+ * HistoryEventType: no activities, no *StartFailed / *ScheduleFailed, no *StateAborted but the Task's).
+ */
+export const HistoryEventType = {
+  ExecutionStarted: 'ExecutionStarted',
+  ExecutionSucceeded: 'ExecutionSucceeded',
+  ExecutionFailed: 'ExecutionFailed',
+  ExecutionAborted: 'ExecutionAborted',
+  ExecutionTimedOut: 'ExecutionTimedOut',
+  ExecutionRedriven: 'ExecutionRedriven',
+  PassStateEntered: 'PassStateEntered',
+  PassStateExited: 'PassStateExited',
+  ChoiceStateEntered: 'ChoiceStateEntered',
+  ChoiceStateExited: 'ChoiceStateExited',
+  SucceedStateEntered: 'SucceedStateEntered',
+  SucceedStateExited: 'SucceedStateExited',
+  FailStateEntered: 'FailStateEntered',
+  WaitStateEntered: 'WaitStateEntered',
+  WaitStateExited: 'WaitStateExited',
+  TaskStateEntered: 'TaskStateEntered',
+  TaskStateExited: 'TaskStateExited',
+  TaskStateAborted: 'TaskStateAborted',
+  ParallelStateEntered: 'ParallelStateEntered',
+  ParallelStateExited: 'ParallelStateExited',
+  ParallelStateStarted: 'ParallelStateStarted',
+  ParallelStateSucceeded: 'ParallelStateSucceeded',
+  ParallelStateFailed: 'ParallelStateFailed',
+  MapStateEntered: 'MapStateEntered',
+  MapStateExited: 'MapStateExited',
+  MapStateStarted: 'MapStateStarted',
+  MapStateSucceeded: 'MapStateSucceeded',
+  MapStateFailed: 'MapStateFailed',
+  MapIterationStarted: 'MapIterationStarted',
+  MapIterationSucceeded: 'MapIterationSucceeded',
+  MapIterationFailed: 'MapIterationFailed',
+  MapIterationAborted: 'MapIterationAborted',
+  MapRunStarted: 'MapRunStarted',
+  MapRunSucceeded: 'MapRunSucceeded',
+  MapRunFailed: 'MapRunFailed',
+  TaskScheduled: 'TaskScheduled',
+  TaskStarted: 'TaskStarted',
+  TaskSubmitted: 'TaskSubmitted',
+  TaskSucceeded: 'TaskSucceeded',
+  TaskFailed: 'TaskFailed',
+  TaskTimedOut: 'TaskTimedOut',
+  LambdaFunctionScheduled: 'LambdaFunctionScheduled',
+  LambdaFunctionStarted: 'LambdaFunctionStarted',
+  LambdaFunctionSucceeded: 'LambdaFunctionSucceeded',
+  LambdaFunctionFailed: 'LambdaFunctionFailed',
+  LambdaFunctionTimedOut: 'LambdaFunctionTimedOut',
+  EvaluationFailed: 'EvaluationFailed',
+} as const;
+export type HistoryEventType = (typeof HistoryEventType)[keyof typeof HistoryEventType];
+
+// ---- details, as the API reference names their members (payloads are JSON text)
+
+/** AWS never truncates what Longhaul records; the flag is still part of the shape. */
+export interface PayloadDetails {
+  truncated: boolean;
+}
+export interface InputPayload {
+  input: string;
+  inputDetails: PayloadDetails;
+}
+export interface OutputPayload {
+  output: string;
+  outputDetails: PayloadDetails;
+}
+/** `error` and `cause` are absent, not null, when the failure has none. */
+export interface FailureDetails {
+  error?: string;
+  cause?: string;
+}
+export interface ExecutionStartedEventDetails extends InputPayload {
+  roleArn: string;
+}
+export interface ExecutionRedrivenEventDetails {
+  redriveCount: number;
+}
+export interface StateEnteredEventDetails extends InputPayload {
+  name: string;
+}
+export interface StateExitedEventDetails extends OutputPayload {
+  name: string;
+  assignedVariables?: Record<string, string>;
+  assignedVariablesDetails?: PayloadDetails;
+}
+/** The integration a non-Lambda Task calls, as its task events name it. */
+export interface TaskResource {
+  resourceType: string;
+  resource: string;
+}
+export interface TaskScheduledEventDetails extends TaskResource {
+  region: string;
+  parameters: string;
+  timeoutInSeconds?: number;
+  heartbeatInSeconds?: number;
+}
+export type TaskStartedEventDetails = TaskResource;
+export interface TaskSubmittedEventDetails extends TaskResource, OutputPayload {}
+export interface TaskSucceededEventDetails extends TaskResource, OutputPayload {}
+export interface TaskFailedEventDetails extends TaskResource {
+  error: string;
+  cause?: string;
+}
+export type TaskTimedOutEventDetails = TaskFailedEventDetails;
+export interface LambdaFunctionScheduledEventDetails extends InputPayload {
+  resource: string;
+  timeoutInSeconds?: number;
+}
+export type LambdaFunctionSucceededEventDetails = OutputPayload;
+export interface LambdaFunctionFailedEventDetails {
+  error: string;
+  cause?: string;
+}
+export type LambdaFunctionTimedOutEventDetails = LambdaFunctionFailedEventDetails;
+export interface MapStateStartedEventDetails {
+  length: number;
+}
+export interface MapIterationEventDetails {
+  index: number;
+  /** the Map state's name */
+  name: string;
+}
+export interface MapRunStartedEventDetails {
+  mapRunArn: string;
+}
+export interface MapRunFailedEventDetails {
+  error: string;
+  cause?: string;
+}
+export interface EvaluationFailedEventDetails {
+  error: string;
+  /** the state whose field failed to evaluate */
+  state: string;
+  cause?: string;
+  location?: string;
+}
+
+type NoDetails = Record<never, never>;
+type Entered<T extends StateTypeName> = { [K in `${T}StateEntered`]: { stateEnteredEventDetails: StateEnteredEventDetails } };
+type Exited<T extends ExitingStateTypeName> = { [K in `${T}StateExited`]: { stateExitedEventDetails: StateExitedEventDetails } };
+
+/** The details member each event type carries: the one key AWS uses for it, or none. */
+type DetailsOf = Entered<StateTypeName> & Exited<ExitingStateTypeName> & {
+  ExecutionStarted: { executionStartedEventDetails: ExecutionStartedEventDetails };
+  ExecutionSucceeded: { executionSucceededEventDetails: OutputPayload };
+  ExecutionFailed: { executionFailedEventDetails: FailureDetails };
+  ExecutionAborted: { executionAbortedEventDetails: FailureDetails };
+  ExecutionTimedOut: { executionTimedOutEventDetails: FailureDetails };
+  ExecutionRedriven: { executionRedrivenEventDetails: ExecutionRedrivenEventDetails };
+  TaskStateAborted: NoDetails;
+  ParallelStateStarted: NoDetails;
+  ParallelStateSucceeded: NoDetails;
+  ParallelStateFailed: NoDetails;
+  MapStateStarted: { mapStateStartedEventDetails: MapStateStartedEventDetails };
+  MapStateSucceeded: NoDetails;
+  MapStateFailed: NoDetails;
+  MapIterationStarted: { mapIterationStartedEventDetails: MapIterationEventDetails };
+  MapIterationSucceeded: { mapIterationSucceededEventDetails: MapIterationEventDetails };
+  MapIterationFailed: { mapIterationFailedEventDetails: MapIterationEventDetails };
+  MapIterationAborted: { mapIterationAbortedEventDetails: MapIterationEventDetails };
+  MapRunStarted: { mapRunStartedEventDetails: MapRunStartedEventDetails };
+  MapRunSucceeded: NoDetails;
+  MapRunFailed: { mapRunFailedEventDetails: MapRunFailedEventDetails };
+  TaskScheduled: { taskScheduledEventDetails: TaskScheduledEventDetails };
+  TaskStarted: { taskStartedEventDetails: TaskStartedEventDetails };
+  TaskSubmitted: { taskSubmittedEventDetails: TaskSubmittedEventDetails };
+  TaskSucceeded: { taskSucceededEventDetails: TaskSucceededEventDetails };
+  TaskFailed: { taskFailedEventDetails: TaskFailedEventDetails };
+  TaskTimedOut: { taskTimedOutEventDetails: TaskTimedOutEventDetails };
+  LambdaFunctionScheduled: { lambdaFunctionScheduledEventDetails: LambdaFunctionScheduledEventDetails };
+  LambdaFunctionStarted: NoDetails;
+  LambdaFunctionSucceeded: { lambdaFunctionSucceededEventDetails: LambdaFunctionSucceededEventDetails };
+  LambdaFunctionFailed: { lambdaFunctionFailedEventDetails: LambdaFunctionFailedEventDetails };
+  LambdaFunctionTimedOut: { lambdaFunctionTimedOutEventDetails: LambdaFunctionTimedOutEventDetails };
+  EvaluationFailed: { evaluationFailedEventDetails: EvaluationFailedEventDetails };
+};
+
+/**
+ * One event before the engine numbers and stamps it: its `type` and the details member that type
+ * carries. Indexing `DetailsOf` by every {@link HistoryEventType} makes a type without details an
+ * error here, and the discriminant makes a detail under another type's key an error at the builder.
+ */
+export type HistoryEventBody = { [K in HistoryEventType]: { type: K } & DetailsOf[K] }[HistoryEventType];
+/** The body of one event type. */
+export type HistoryEventOf<K extends HistoryEventType> = Extract<HistoryEventBody, { type: K }>;
+
+/**
+ * The details of a `*StateEntered` event, else undefined. A stored event is trusted to carry the
+ * shape its builder gave it: the store writes only built events and refuses folders it cannot read.
+ */
+export function enteredDetails(e: HistoryEvent): StateEnteredEventDetails | undefined {
+  return e.type.endsWith('StateEntered') ? (e.stateEnteredEventDetails as StateEnteredEventDetails) : undefined;
+}
+
+/** The details of a `*StateExited` event, else undefined (trusted as {@link enteredDetails} is). */
+export function exitedDetails(e: HistoryEvent): StateExitedEventDetails | undefined {
+  return e.type.endsWith('StateExited') ? (e.stateExitedEventDetails as StateExitedEventDetails) : undefined;
 }
 
 /** Where the texts of payloads that passed through unchanged are kept, so history shows them as the client sent them. */
@@ -44,11 +256,4 @@ export function payload(key: 'input' | 'output', value: JsonValue | undefined): 
 /** The `*EventDetails` key of each event type that carries one. */
 export function detailsKey(type: string): string {
   return type.charAt(0).toLowerCase() + type.slice(1) + 'EventDetails';
-}
-
-/** `PassStateEntered` → `stateEnteredEventDetails` and the like share one details key. */
-export function stateEventDetailsKey(type: string): string {
-  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
-  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
-  return detailsKey(type);
 }

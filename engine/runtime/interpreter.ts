@@ -15,8 +15,9 @@ import type {
 } from '../definition/types.ts';
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
 import { ExecutionError, QueryEvaluationError, RuntimeError, StatesErrorName, asExecutionError, stateErrorCause } from '../errors.ts';
-import type { HistoryEvent } from '../history/events.ts';
-import { payload, payloadText, rememberText, rememberedText } from '../history/events.ts';
+import type { HistoryEvent, HistoryEventBody, TaskResource } from '../history/events.ts';
+import { payloadText, rememberText, rememberedText } from '../history/events.ts';
+import * as events from '../history/builders.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { TaskFlavor, TaskIntegration } from './integrations.ts';
 import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
@@ -442,13 +443,11 @@ export class ExecutionRun {
     let root = this.frames.get('0');
     if (this.redriving && root) {
       this.redriving = false;
-      const id = this.emitRaw('ExecutionRedriven', this.nextEventId - 1, { executionRedrivenEventDetails: { redriveCount: this.info.redriveCount } });
+      const id = this.emitRaw(this.nextEventId - 1, events.executionRedriven({ redriveCount: this.info.redriveCount }));
       this.rewindForRedrive(id);
     }
     if (!root) {
-      this.emitRaw('ExecutionStarted', 0, {
-        executionStartedEventDetails: { ...payload('input', this.info.input), roleArn: this.info.roleArn },
-      });
+      this.emitRaw(0, events.executionStarted({ input: payloadText(this.info.input), roleArn: this.info.roleArn }));
       root = this.newFrame('0', [], null, this.definition.StartAt, this.info.input, 0, {});
       this.svc.markDirty(this);
     }
@@ -567,18 +566,19 @@ export class ExecutionRun {
     return this.svc.scheduler.now();
   }
 
-  private emitRaw(type: string, previousEventId: number, details: Record<string, unknown>): number {
+  /** Numbers and stamps an event; its members keep the order GetExecutionHistory serves them in. */
+  private emitRaw(previousEventId: number, body: HistoryEventBody): number {
     const id = this.nextEventId++;
-    const ev: HistoryEvent = { timestamp: this.now(), type, id, previousEventId };
+    const ev: HistoryEvent = { timestamp: this.now(), type: body.type, id, previousEventId };
     // a loop, not a spread after fixed keys, which V8 builds slowly
-    for (const k in details) ev[k] = details[k];
+    for (const k in body) if (k !== 'type') ev[k] = (body as Record<string, unknown>)[k];
     this.pending.push(ev);
     this.svc.markDirty(this);
     return id;
   }
 
   /** Emits an event in a frame's thread; the frame's `last` moves to it unless `keepLast`. */
-  private emit(f: Frame, type: string, details: Record<string, unknown> = {}, opts: { prev?: number; keepLast?: boolean } = {}): number {
+  private emit(f: Frame, body: HistoryEventBody, opts: { prev?: number; keepLast?: boolean } = {}): number {
     // nothing follows the execution's last event (frames unwinding after the end record nothing)
     if (this.outcome || f.silent) return f.last;
     if (this.nextEventId >= MAX_HISTORY_EVENTS) {
@@ -586,7 +586,7 @@ export class ExecutionRun {
       this.terminate(StatesErrorName.Runtime, HISTORY_LIMIT_CAUSE);
       throw new Aborted();
     }
-    const id = this.emitRaw(type, opts.prev ?? f.last, details);
+    const id = this.emitRaw(opts.prev ?? f.last, body);
     if (!opts.keepLast) f.last = id;
     return id;
   }
@@ -918,13 +918,10 @@ export class ExecutionRun {
   private finish(outcome: ExecutionOutcome, last: number): ExecutionOutcome {
     if (this.outcome) return this.outcome;
     if (outcome.status === 'SUCCEEDED') {
-      this.emitRaw('ExecutionSucceeded', last, { executionSucceededEventDetails: payload('output', outcome.output) });
+      this.emitRaw(last, events.executionSucceeded({ output: payloadText(outcome.output) }));
     } else {
-      const key = outcome.status === 'FAILED' ? 'ExecutionFailed' : outcome.status === 'TIMED_OUT' ? 'ExecutionTimedOut' : 'ExecutionAborted';
-      const details: Record<string, string> = {};
-      if (outcome.error !== undefined) details.error = outcome.error;
-      if (outcome.cause !== undefined) details.cause = outcome.cause;
-      this.emitRaw(key, last, { [key.charAt(0).toLowerCase() + key.slice(1) + 'EventDetails']: details });
+      const ended = outcome.status === 'FAILED' ? events.executionFailed : outcome.status === 'TIMED_OUT' ? events.executionTimedOut : events.executionAborted;
+      this.emitRaw(last, ended({ error: outcome.error, cause: outcome.cause }));
     }
     this.outcome = outcome;
     if (outcome.status === 'SUCCEEDED') this.frames.clear();
@@ -950,9 +947,7 @@ export class ExecutionRun {
         f.enteredMs = this.now();
         f.retryCounts = [];
         f.retryTotal = 0;
-        f.enteredId = this.emit(f, ENTERED[state.Type], {
-          stateEnteredEventDetails: { name: f.state, input: inputText ?? payloadText(f.input), inputDetails: { truncated: false } },
-        });
+        f.enteredId = this.emit(f, events.stateEntered(state.Type, { name: f.state, input: inputText ?? payloadText(f.input) }));
         inputText = undefined;
         f.phase = { k: 'run' };
       }
@@ -1020,20 +1015,18 @@ export class ExecutionRun {
   }
 
   /** Exits a state: the Exited event (with assigned variables), then next or end. */
-  private exit(f: Frame, state: State, output: JsonValue, assigned: JsonObject | null, next?: string, prev?: number): StateOutcome {
+  private exit(f: Frame, state: Exclude<State, FailState>, output: JsonValue, assigned: JsonObject | null, next?: string, prev?: number): StateOutcome {
     const json = JSON.stringify(output ?? null);
     const tooLarge = payloadSizeError(json, f.state);
     if (tooLarge) throw tooLarge;
     const text = rememberedText(output) ?? json;
-    const details: Record<string, unknown> = { name: f.state, output: text, outputDetails: { truncated: false } };
+    let assignedVariables: Record<string, string> | undefined;
     if (assigned && Object.keys(assigned).length > 0) {
-      const texts: Record<string, string> = {};
-      for (const [k, v] of Object.entries(assigned)) texts[k] = payloadText(v);
-      details.assignedVariables = texts;
-      details.assignedVariablesDetails = { truncated: false };
+      assignedVariables = {};
+      for (const [k, v] of Object.entries(assigned)) assignedVariables[k] = payloadText(v);
       this.assignVars(f, assigned);
     }
-    this.emit(f, EXITED[state.Type], { stateExitedEventDetails: details }, prev !== undefined ? { prev } : {});
+    this.emit(f, events.stateExited(state.Type, { name: f.state, output: text, assignedVariables }), prev !== undefined ? { prev } : {});
     // a transition given by a Choice rule or a catcher wins over the state's own End
     const target = next ?? (state.End ? undefined : state.Next);
     if (target === undefined) return { kind: 'end', output, text };
@@ -1041,7 +1034,7 @@ export class ExecutionRun {
   }
 
   /** Exits through the dataflow's answer: the output, and the variables to assign. */
-  private exitWith(f: Frame, state: State, exit: Exit, next?: string): StateOutcome {
+  private exitWith(f: Frame, state: Exclude<State, FailState>, exit: Exit, next?: string): StateOutcome {
     return this.exit(f, state, exit.output, exit.assigned, next);
   }
 
@@ -1260,10 +1253,10 @@ export class ExecutionRun {
       result = await this.invokeTask(f, state, flavor, phase, resourceRegion);
     } catch (e) {
       if (e instanceof Aborted) {
-        if (this.stopRequest) this.emit(f, 'TaskStateAborted');
+        if (this.stopRequest) this.emit(f, events.taskStateAborted());
         else if (this.isAbortedByParent(f)) {
           if (f.mapItem) cutInTask.add(f);
-          else this.emit(f, 'TaskStateAborted');
+          else this.emit(f, events.taskStateAborted());
         }
         throw e;
       }
@@ -1282,24 +1275,20 @@ export class ExecutionRun {
 
   private emitScheduled(f: Frame, flavor: TaskFlavor, params: JsonValue, region: string, timeout?: number, heartbeat?: number): void {
     if (flavor.kind === 'lambda') {
-      const d: Record<string, unknown> = { resource: flavor.resource, ...payload('input', params) };
-      if (timeout !== undefined) d.timeoutInSeconds = timeout;
-      this.emit(f, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: d });
+      this.emit(f, events.lambdaFunctionScheduled({ resource: flavor.resource, input: payloadText(params), timeoutInSeconds: timeout }));
       return;
     }
-    const d: Record<string, unknown> = { resourceType: flavor.resourceType, resource: flavor.resource, region, parameters: payloadText(params) };
-    if (timeout !== undefined) d.timeoutInSeconds = timeout;
-    if (heartbeat !== undefined) d.heartbeatInSeconds = heartbeat;
-    this.emit(f, 'TaskScheduled', { taskScheduledEventDetails: d });
+    this.emit(f, events.taskScheduled({
+      resourceType: flavor.resourceType, resource: flavor.resource, region, parameters: payloadText(params), timeoutInSeconds: timeout, heartbeatInSeconds: heartbeat,
+    }));
   }
 
   private async invokeTask(f: Frame, state: TaskState, flavor: TaskFlavor, phase: Extract<Phase, { k: 'task' }>, region: string): Promise<JsonValue> {
-    const res: Record<string, string> = flavor.kind === 'lambda' ? {} : { resourceType: flavor.resourceType, resource: flavor.resource };
+    const res: TaskResource | undefined = flavor.kind === 'lambda' ? undefined : { resourceType: flavor.resourceType, resource: flavor.resource };
     // a resumed task is invoked again (at-least-once, as on AWS) but its Started event stands once
     if (!phase.started) {
       phase.started = true;
-      if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionStarted');
-      else this.emit(f, 'TaskStarted', { taskStartedEventDetails: res });
+      this.emit(f, res ? events.taskStarted(res) : events.lambdaFunctionStarted());
     }
     // a resumed task's token answers SendTask* again, even when the commit it resumed from came before its Started event
     if (phase.token) this.svc.tokenIssued(this, phase.token, undefined);
@@ -1328,10 +1317,10 @@ export class ExecutionRun {
           executionArn: this.info.executionArn, stateMachineName: this.info.stateMachineName, stateName: f.state,
           testCase: this.info.testCase, taskToken: phase.token,
           submitted: (output) => {
-            if (flavor.kind !== 'service' || phase.submitted || controller.signal.aborted || this.halted) return;
+            if (flavor.kind !== 'service' || !res || phase.submitted || controller.signal.aborted || this.halted) return;
             phase.submitted = true;
             try {
-              this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });
+              this.emit(f, events.taskSubmitted(res, { output: payloadText(output) }));
             } catch (e) {
               // the execution ended (its history is full): the abort reaches the task through its signal
               if (!(e instanceof Aborted)) throw e;
@@ -1345,9 +1334,9 @@ export class ExecutionRun {
           phase.invoked = true;
           this.svc.markDirty(this);
         }
-        if (flavor.kind === 'service' && !phase.submitted) {
+        if (flavor.kind === 'service' && res && !phase.submitted) {
           phase.submitted = true;
-          this.emit(f, 'TaskSubmitted', { taskSubmittedEventDetails: { ...res, ...payload('output', output) } });
+          this.emit(f, events.taskSubmitted(res, { output: payloadText(output) }));
         }
         return await tokenOutcome;
       })();
@@ -1369,11 +1358,10 @@ export class ExecutionRun {
         controller.abort();
         if (e instanceof Aborted) throw e;
         const err = asExecutionError(e);
-        this.emitTaskFailure(f, flavor, res, err);
+        this.emitTaskFailure(f, res, err);
         throw err;
       }
-      if (flavor.kind === 'lambda') this.emit(f, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: payload('output', output) });
-      else this.emit(f, 'TaskSucceeded', { taskSucceededEventDetails: { ...res, ...payload('output', output) } });
+      this.emit(f, res ? events.taskSucceeded(res, { output: payloadText(output) }) : events.lambdaFunctionSucceeded({ output: payloadText(output) }));
       return output;
     } finally {
       this.signalFor(f).removeEventListener('abort', onAbort);
@@ -1403,20 +1391,12 @@ export class ExecutionRun {
     });
   }
 
-  private emitTaskFailure(f: Frame, flavor: TaskFlavor, res: Record<string, string>, err: ExecutionError): void {
+  /** `res` is the service integration a Task called; a Lambda function's events carry none. */
+  private emitTaskFailure(f: Frame, res: TaskResource | undefined, err: ExecutionError): void {
     const timedOut = err.error === StatesErrorName.Timeout || err.error === StatesErrorName.HeartbeatTimeout;
-    const d: Record<string, unknown> = { ...res, error: err.error };
-    if (err.causeText !== undefined) d.cause = err.causeText;
-    if (flavor.kind === 'lambda') {
-      const type = timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed';
-      const ld: Record<string, unknown> = { error: err.error };
-      if (err.causeText !== undefined) ld.cause = err.causeText;
-      this.emit(f, type, { [type.charAt(0).toLowerCase() + type.slice(1) + 'EventDetails']: ld });
-    } else if (timedOut) {
-      this.emit(f, 'TaskTimedOut', { taskTimedOutEventDetails: d });
-    } else {
-      this.emit(f, 'TaskFailed', { taskFailedEventDetails: d });
-    }
+    const failure = { error: err.error, cause: err.causeText };
+    if (!res) this.emit(f, timedOut ? events.lambdaFunctionTimedOut(failure) : events.lambdaFunctionFailed(failure));
+    else this.emit(f, timedOut ? events.taskTimedOut(res, failure) : events.taskFailed(res, failure));
   }
 
   /** A Task's, Parallel's or Map's result through its result and output processing. */
@@ -1431,17 +1411,15 @@ export class ExecutionRun {
   private async handleError(f: Frame, state: State, branch: Branch, err: ExecutionError): Promise<'retry' | StateOutcome | undefined> {
     if (err.error === undefined) {
       // a Fail state without Error: nothing can match it, but a Map or Parallel still records its failure
-      if (state.Type === 'Map' || state.Type === 'Parallel') this.emit(f, `${state.Type}StateFailed`);
+      if (state.Type === 'Map' || state.Type === 'Parallel') this.emit(f, state.Type === 'Map' ? events.mapStateFailed() : events.parallelStateFailed());
       return undefined;
     }
     const fromTask = taskErrors.get(err)?.fromTask ?? false;
     if (evaluationErrors.has(err)) {
       evaluationErrors.delete(err);
-      const d: Record<string, unknown> = { error: err.error, state: f.state };
-      if (err.causeText !== undefined) d.cause = err.causeText;
-      if (err.location !== undefined) d.location = err.location;
+      const failed = events.evaluationFailed({ error: err.error, state: f.state, cause: err.causeText, location: err.location });
       // input processing fails before the state counts as entered; a Wait's Seconds/Timestamp after
-      this.emit(f, 'EvaluationFailed', { evaluationFailedEventDetails: d }, { prev: state.Type === 'Wait' ? f.enteredId : f.enteredPrev });
+      this.emit(f, failed, { prev: state.Type === 'Wait' ? f.enteredId : f.enteredPrev });
     }
     // States.Runtime ends the execution at once: no retry, no catch, no state-failed event
     if (err.error === StatesErrorName.Runtime) return undefined;
@@ -1460,14 +1438,15 @@ export class ExecutionRun {
         return 'retry';
       }
     }
-    if (state.Type === 'Map' || state.Type === 'Parallel') this.emit(f, `${state.Type}StateFailed`);
+    if (state.Type === 'Map' || state.Type === 'Parallel') this.emit(f, state.Type === 'Map' ? events.mapStateFailed() : events.parallelStateFailed());
     const c = findCatcher(catchers, err.error, fromTask);
-    if (!c) return undefined;
+    // a Fail state has no Catch; the test narrows `state` to the states that record an Exited event
+    if (!c || state.Type === 'Fail') return undefined;
     this.dropChildren(f);
     return this.caught(f, state, branch, err, c);
   }
 
-  private async caught(f: Frame, state: State, branch: Branch, err: ExecutionError, c: Catcher): Promise<StateOutcome | undefined> {
+  private async caught(f: Frame, state: Exclude<State, FailState>, branch: Branch, err: ExecutionError, c: Catcher): Promise<StateOutcome | undefined> {
     const errorOutput: JsonObject = { Error: err.error };
     if (err.causeText !== undefined) errorOutput.Cause = err.causeText;
     f.phase = { k: 'run' };
@@ -1486,7 +1465,7 @@ export class ExecutionRun {
         const args = processInput.JSONata(state, f.input, this.scope(f, state));
         input = this.evaluated(args instanceof Promise ? await args : args);
       } else input = this.ok(processInput.JSONPath(state, f.input, this.scope(f, state)));
-      this.emit(f, 'ParallelStateStarted');
+      this.emit(f, events.parallelStateStarted());
       const attempt = f.retryTotal;
       const children = state.Branches.map((b, i) => {
         const id = `${f.id}/${f.state}@${attempt}#${i}`;
@@ -1504,7 +1483,7 @@ export class ExecutionRun {
       // a failed branch keeps its frame: a redrive runs it again from the state that failed
       if (!r.ok) {
         // recorded on AWS: TaskFailed, TaskStateAborted, then ParallelStateFailed; the abort is no step of the thread
-        if (r.taskAborted && child) this.emit(child, 'TaskStateAborted', {}, { keepLast: true });
+        if (r.taskAborted && child) this.emit(child, events.taskStateAborted(), { keepLast: true });
         return;
       }
       phase.done[i] = true;
@@ -1519,7 +1498,7 @@ export class ExecutionRun {
     // AWS joins the branch outputs' own texts (recorded: a branch passing "[[1, 2, 3], [4, 5, 6]]"
     // through gives "[[[1, 2, 3], [4, 5, 6]]]"); the separator between branches is not recorded
     if (results.some((r) => rememberedText(r) !== undefined)) rememberText(results, `[${results.map(payloadText).join(',')}]`);
-    this.emit(f, 'ParallelStateSucceeded', {}, { keepLast: true });
+    this.emit(f, events.parallelStateSucceeded(), { keepLast: true });
     f.phase = { k: 'run' };
     return this.resultExit(f, state, results, jsonata);
   }
@@ -1596,13 +1575,13 @@ export class ExecutionRun {
       const effectiveItems = state.ItemBatcher ? this.ok(processBatches(state, items, input, this.scope(f, state))) : items;
       // AWS reads MaxConcurrency before the Map starts, the tolerated failures after
       const maxConcurrency = (await this.mapNumber(f, state, jsonata, 'MaxConcurrency', input)) ?? 0;
-      this.emit(f, 'MapStateStarted', { mapStateStartedEventDetails: { length: effectiveItems.length } });
+      this.emit(f, events.mapStateStarted({ length: effectiveItems.length }));
       const toleratedCount = (await this.mapNumber(f, state, jsonata, 'ToleratedFailureCount', input)) ?? 0;
       const toleratedPercentage = (await this.mapNumber(f, state, jsonata, 'ToleratedFailurePercentage', input)) ?? 0;
       let mapRunArn: string | undefined;
       if (isDistributedMap(state)) {
         mapRunArn = `arn:aws:states:${this.info.region}:${this.info.accountId}:mapRun:${this.info.stateMachineName}/${state.Label ?? this.svc.uuid()}:${this.svc.uuid()}`;
-        this.emit(f, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
+        this.emit(f, events.mapRunStarted({ mapRunArn }));
       }
       f.phase = {
         k: 'map', items: effectiveItems, input, results: effectiveItems.map(() => null), status: effectiveItems.map(() => 'pending'),
@@ -1614,13 +1593,13 @@ export class ExecutionRun {
     const distributed = isDistributedMap(state);
     const failure = await this.runIterations(f, state, phase, jsonata, distributed);
     if (failure) {
-      if (distributed) this.emit(f, 'MapRunFailed', { mapRunFailedEventDetails: { error: failure.error, ...(failure.causeText !== undefined ? { cause: failure.causeText } : {}) } });
+      if (distributed) this.emit(f, events.mapRunFailed({ error: failure.error, cause: failure.causeText }));
       // the phase stays: a redrive re-runs only the iterations that did not succeed
       throw failure;
     }
-    if (distributed) this.emit(f, 'MapRunSucceeded');
+    if (distributed) this.emit(f, events.mapRunSucceeded());
     const last = f.last;
-    this.emit(f, 'MapStateSucceeded', {}, { keepLast: true });
+    this.emit(f, events.mapStateSucceeded(), { keepLast: true });
     f.last = last;
     const results = phase.results as JsonValue[];
     // tolerated failures leave frames behind; the Map is done with them
@@ -1669,7 +1648,7 @@ export class ExecutionRun {
       running++;
       try {
         if (!resumed && !distributed) {
-          this.emit(f, 'MapIterationStarted', { mapIterationStartedEventDetails: { index, name: f.state } }, { prev: phase.iterPrev, keepLast: true });
+          this.emit(f, events.mapIterationStarted({ index, name: f.state }), { prev: phase.iterPrev, keepLast: true });
           child.last = this.nextEventId - 1;
         }
         let r: BranchResult;
@@ -1681,11 +1660,11 @@ export class ExecutionRun {
           if (!distributed && failedLast !== undefined && !this.stopRequest) {
             // cut by a failed iteration, as recorded on AWS (test_service_lambda_map_timeout): each cut
             // iteration's MapIterationAborted, then its Task's TaskStateAborted, all after the failure's event
-            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: failedLast, keepLast: true });
-            if (inTask) this.emit(child, 'TaskStateAborted', {}, { prev: failedLast, keepLast: true });
+            this.emit(f, events.mapIterationAborted({ index, name: f.state }), { prev: failedLast, keepLast: true });
+            if (inTask) this.emit(child, events.taskStateAborted(), { prev: failedLast, keepLast: true });
           } else if (!distributed) {
-            if (inTask) this.emit(child, 'TaskStateAborted');
-            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+            if (inTask) this.emit(child, events.taskStateAborted());
+            this.emit(f, events.mapIterationAborted({ index, name: f.state }), { prev: child.last, keepLast: true });
           }
           this.setItem(phase, index, 'failed');
           return;
@@ -1693,24 +1672,24 @@ export class ExecutionRun {
         if (failure) {
           // an iteration whose Task failed after another iteration failed the Map is cut all the same
           if (!r.ok && r.taskAborted && !distributed && failedLast !== undefined && !this.stopRequest) {
-            this.emit(f, 'MapIterationAborted', { mapIterationAbortedEventDetails: { index, name: f.state } }, { prev: failedLast, keepLast: true });
-            this.emit(child, 'TaskStateAborted', {}, { prev: failedLast, keepLast: true });
+            this.emit(f, events.mapIterationAborted({ index, name: f.state }), { prev: failedLast, keepLast: true });
+            this.emit(child, events.taskStateAborted(), { prev: failedLast, keepLast: true });
           }
           return;
         }
         if (r.ok) {
           this.setItem(phase, index, 'ok', r.output);
           if (!distributed) {
-            f.last = this.emit(f, 'MapIterationSucceeded', { mapIterationSucceededEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+            f.last = this.emit(f, events.mapIterationSucceeded({ index, name: f.state }), { prev: child.last, keepLast: true });
           }
           phase.iterPrev = child.last;
         } else {
           this.setItem(phase, index, 'failed');
           phase.failures++;
           if (!distributed) {
-            this.emit(f, 'MapIterationFailed', { mapIterationFailedEventDetails: { index, name: f.state } }, { prev: child.last, keepLast: true });
+            this.emit(f, events.mapIterationFailed({ index, name: f.state }), { prev: child.last, keepLast: true });
             // recorded on AWS: MapIterationFailed, then the failed Task's TaskStateAborted (same previousEventId)
-            if (r.taskAborted) this.emit(child, 'TaskStateAborted', {}, { keepLast: true });
+            if (r.taskAborted) this.emit(child, events.taskStateAborted(), { keepLast: true });
           }
           phase.iterPrev = child.last;
           f.last = child.last;
@@ -1815,14 +1794,6 @@ class SparseMap<K, V> {
   [Symbol.iterator](): Iterator<[K, V]> {
     return this.map ? this.map[Symbol.iterator]() : NO_ENTRIES[Symbol.iterator]();
   }
-}
-
-const ENTERED = stateEventTypes('StateEntered');
-const EXITED = stateEventTypes('StateExited');
-
-function stateEventTypes(suffix: string): Record<State['Type'], string> {
-  const types: State['Type'][] = ['Pass', 'Choice', 'Succeed', 'Fail', 'Wait', 'Task', 'Parallel', 'Map'];
-  return Object.fromEntries(types.map((t) => [t, t + suffix])) as Record<State['Type'], string>;
 }
 
 const evaluationErrors = new WeakSet<ExecutionError>();
