@@ -11,20 +11,25 @@ import type { InterpreterServices } from './interpreter.ts';
 export class FrameScope implements DataflowContext {
   readonly stateName: string;
   readonly enteredEventId: number;
-  /** the frame's: once aborted (StopExecution, a failed sibling), an expression stops at its next clock check */
-  readonly signal: AbortSignal;
   private readonly svc: InterpreterServices;
+  /** the frame's abort signal, made on first read: most states evaluate no JSONata and never need one */
+  private readonly signalOf: () => AbortSignal;
   /** builds the variables (true) or the context object (false) */
   private readonly build: (vars: boolean) => JsonObject;
   private builtContext: JsonObject | undefined;
   private builtVariables: JsonObject | undefined;
 
-  constructor(stateName: string, enteredEventId: number, svc: InterpreterServices, signal: AbortSignal, build: (vars: boolean) => JsonObject) {
+  constructor(stateName: string, enteredEventId: number, svc: InterpreterServices, signalOf: () => AbortSignal, build: (vars: boolean) => JsonObject) {
     this.stateName = stateName;
     this.enteredEventId = enteredEventId;
     this.svc = svc;
-    this.signal = signal;
+    this.signalOf = signalOf;
     this.build = build;
+  }
+
+  /** once aborted (StopExecution, a failed sibling), an expression stops at its next clock check */
+  get signal(): AbortSignal {
+    return this.signalOf();
   }
 
   get budget(): EvaluationBudget | undefined {

@@ -659,7 +659,7 @@ export class ExecutionRun {
    * variables are built the first time they are read, which most states never do.
    */
   private scope(f: Frame, state: State, token?: string): DataflowContext {
-    return new FrameScope(f.state, f.enteredId, this.svc, this.signalFor(f), (vars) => (vars ? this.allVars(f) : this.context(f, state, token)));
+    return new FrameScope(f.state, f.enteredId, this.svc, () => this.signalFor(f), (vars) => (vars ? this.allVars(f) : this.context(f, state, token)));
   }
 
   /** The value of a JSONPath step, or its error thrown for Retry and Catch. */
