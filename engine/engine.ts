@@ -13,15 +13,16 @@ import type { StateMachineDefinition } from './definition/types.ts';
 import { ExecutionError } from './errors.ts';
 import { ApiError } from './api-error.ts';
 import { NAME, StateMachines, type StateMachineMeta } from './state-machines.ts';
-import { detailsKey, rememberText, type HistoryEvent } from './history/events.ts';
+import { rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler } from './runtime/clock.ts';
-import { WakeUps } from './runtime/wake-ups.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
 import { Store, StoreError, definitionHash, type ExecutionRow, type StateMachineRow, type TokenRow, ExecutionStatus } from './store/sqlite.ts';
 import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './query/jsonata/index.ts';
 import { evaluationPacer } from './runtime/pacer.ts';
-import { CommitBatcher, type ResidentExecution } from './runtime/commits.ts';
+import { CommitBatcher } from './runtime/commits.ts';
+import { DefinitionCache, type ExecutionMeta } from './runtime/definitions.ts';
+import { Residency, rowOutcome } from './runtime/residency.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -63,25 +64,6 @@ export interface StartExecutionRequest {
   executionArn?: string;
 }
 
-interface RunningExecution extends ResidentExecution {
-  done: Promise<ExecutionOutcome>;
-}
-
-/** A definition as executions run it, parsed once per hash and shared: executions never change it. */
-interface SharedDefinition {
-  parsed: StateMachineDefinition;
-  /** written to the store (else it waits in pendingDefinitions) */
-  stored: boolean;
-}
-
-/** What every execution of a state machine's current definition shares. */
-interface MachineShare {
-  sm: StateMachineRow;
-  hash: string;
-  meta: string;
-  definition: SharedDefinition;
-}
-
 /** DescribeStateMachineForExecution: the machine as an execution runs it. */
 export interface ExecutionStateMachine {
   stateMachineArn: string;
@@ -93,8 +75,6 @@ export interface ExecutionStateMachine {
   updatedMs: number;
   meta: StateMachineMeta;
 }
-
-type ExecutionMeta = { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string; testCase?: string };
 
 /**
  * @example
@@ -112,11 +92,10 @@ export class Engine {
   readonly evaluationLimits: EvaluationLimits;
   private readonly uuid: () => string;
   private readonly random: () => number;
-  private readonly running = new Map<string, RunningExecution>();
-  private readonly tokens = new Map<string, string>();
-  private readonly definitions = new Map<string, SharedDefinition>();
-  private readonly machines = new Map<string, MachineShare>();
-  private readonly metas = new Map<string, { text: string; meta: ExecutionMeta }>();
+  /** the definitions executions run, parsed once per hash */
+  private readonly definitions: DefinitionCache;
+  /** which executions are resident, which rest in the store, and the token index of the resident ones */
+  private readonly residents: Residency;
   private closed = false;
   /** halt(): no execution takes another step and nothing more is committed */
   private halted = false;
@@ -125,14 +104,6 @@ export class Engine {
   /** what is to be written, and when: the end-of-turn commits, their failures and retries */
   private readonly commits: CommitBatcher;
   private readonly quarantine: ReadonlySet<string>;
-  /** executions committed since the last rest pass: each may rest now */
-  private readonly restCandidates = new Set<string>();
-  private readonly restAfterMs: number;
-  /** waitFor() callers of executions that may rest meanwhile */
-  private readonly endWaiters = new Map<string, { promise: Promise<ExecutionOutcome>; resolve: (o: ExecutionOutcome) => void }>();
-  /** the wake-ups of resting executions due soon */
-  private readonly wakeUps: WakeUps;
-  private loads = 0;
 
   constructor(opts: EngineOptions = {}) {
     this.store = new Store(opts.database ?? ':memory:');
@@ -147,20 +118,13 @@ export class Engine {
     this.commits = new CommitBatcher({
       store: this.store,
       scheduler: this.scheduler,
-      resident: (arn) => this.running.get(arn),
-      definitionStored: (hash) => {
-        const shared = this.definitions.get(hash);
-        if (shared) shared.stored = true;
-      },
-      endedInStore: (row) => {
-        this.endWaiters.get(row.arn)?.resolve(rowOutcome(row));
-        this.endWaiters.delete(row.arn);
-      },
-      committedRunning: (arn) => this.restCandidates.add(arn),
-      afterTurn: () => this.restQuiescent(),
+      resident: (arn) => this.residents.running.get(arn),
+      definitionStored: (hash) => this.definitions.stored(hash),
+      endedInStore: (row) => this.residents.endedInStore(row),
+      committedRunning: (arn) => this.residents.mayRest(arn),
+      afterTurn: () => this.residents.restQuiescent(),
     }, opts.commitRetryMs ?? 1000, opts.onCommit);
-    this.restAfterMs = opts.restAfterMs ?? 1000;
-    this.wakeUps = new WakeUps(this.scheduler, this.store, (arns, now) => this.loadDue(arns, now), (arn) => this.quarantine.has(arn));
+    this.definitions = new DefinitionCache(this.store, (hash, text) => this.commits.definitionPending(hash, text));
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
@@ -171,12 +135,12 @@ export class Engine {
       markDirty: (run) => this.commits.markDirty(run.info.executionArn),
       commitNow: () => this.commits.endOfTurnCommit(),
       tokenIssued: (run, token) => {
-        this.tokens.set(token, run.info.executionArn);
+        this.residents.tokens.set(token, run.info.executionArn);
         // the store knows whose token it is: SendTask* finds an execution that rests
         this.commits.tokenOpened(token, run.info.executionArn);
       },
       tokenClosed: (token) => {
-        this.tokens.delete(token);
+        this.residents.tokens.delete(token);
         this.commits.tokenClosed(token);
       },
       storedTokenOutcome: (token) => {
@@ -184,6 +148,11 @@ export class Engine {
         return row?.outcome ? (JSON.parse(row.outcome) as { output: JsonValue } | { error: string; cause?: string }) : undefined;
       },
     };
+    this.residents = new Residency({
+      store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,
+      accountId: this.accountId, region: this.region, quarantine: this.quarantine, restAfterMs: opts.restAfterMs ?? 1000,
+      stopped: () => this.closed || this.halted,
+    });
   }
 
   // ---- state machines (state-machines.ts)
@@ -219,7 +188,7 @@ export class Engine {
   /** DeleteStateMachine: its executions run on and stay readable; an unknown ARN is no error, as on AWS. */
   deleteStateMachine(arn: string): void {
     this.stateMachines.delete(arn);
-    this.machines.delete(arn);
+    this.definitions.forget(arn);
   }
 
   /** The descriptive fields a state machine row keeps in its meta column. */
@@ -243,6 +212,16 @@ export class Engine {
 
   // ---- executions
 
+  /** How many executions are resident (held as a live run), the others rest in the store. */
+  residentCount(): number {
+    return this.residents.size;
+  }
+
+  /** How many executions this engine loaded from the store (at resumeAll, when due, for a token, to stop them). */
+  get loadedCount(): number {
+    return this.residents.loadedCount;
+  }
+
   /** Starts an execution; resolves its ARN once the start is committed. */
   startExecution(req: StartExecutionRequest): { executionArn: string; startDate: number } {
     this.assertRunning();
@@ -263,12 +242,12 @@ export class Engine {
     // an Express execution's ARN carries an id of its own: AWS does not keep Express names unique
     const executionArn = req.executionArn
       ?? (sm.type === 'EXPRESS' ? `${sm.arn.replace(':stateMachine:', ':express:')}:${name}:${this.uuid()}` : `${sm.arn.replace(':stateMachine:', ':execution:')}:${name}`);
-    const existing = this.store.getExecution(executionArn) ?? this.running.get(executionArn)?.row;
+    const existing = this.store.getExecution(executionArn) ?? this.residents.running.get(executionArn)?.row;
     if (existing) {
       if (existing.status === ExecutionStatus.Running && existing.input === inputText) return { executionArn, startDate: existing.startMs };
       throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const share = this.machineShare(sm);
+    const share = this.definitions.machineShare(sm);
     const shared = share.sm;
     const startMs = this.scheduler.now();
     const row: ExecutionRow = {
@@ -280,66 +259,13 @@ export class Engine {
       executionArn, name, stateMachineArn: shared.arn, stateMachineName: shared.name, roleArn: shared.roleArn, type: shared.type,
       accountId: this.accountId, region: this.region, startMs, input, redriveCount: 0, testCase,
     };
-    const entry = this.launch(new ExecutionRun(info, share.definition.parsed, this.svc), row);
+    const entry = this.residents.launch(new ExecutionRun(info, share.definition.parsed, this.svc), row);
     if (!this.commits.flush()) {
       // not acknowledged, so not started: a retried StartExecution must not find a second one later
-      this.discard(entry);
+      this.residents.discard(entry);
       throw this.unavailable();
     }
     return { executionArn, startDate: startMs };
-  }
-
-  /** The strings, hash and parsed definition every execution of `sm` as it is now can share. */
-  private machineShare(sm: StateMachineRow): MachineShare {
-    const known = this.machines.get(sm.arn);
-    if (known && known.sm.definition === sm.definition && known.sm.roleArn === sm.roleArn && known.sm.type === sm.type && known.sm.name === sm.name) {
-      const d = known.definition;
-      if (!d.stored) this.commits.definitionPending(known.hash, known.sm.definition);
-      return known;
-    }
-    const hash = definitionHash(sm.definition);
-    const meta = JSON.stringify({ roleArn: sm.roleArn, type: sm.type, stateMachineName: sm.name });
-    const share: MachineShare = { sm, hash, meta, definition: this.sharedDefinition(hash, sm.definition, false) };
-    this.machines.set(sm.arn, share);
-    this.metas.set(meta, { text: meta, meta: { roleArn: sm.roleArn, type: sm.type, stateMachineName: sm.name } });
-    return share;
-  }
-
-  private sharedDefinition(hash: string, text: string, stored: boolean): SharedDefinition {
-    let d = this.definitions.get(hash);
-    if (!d) {
-      d = { parsed: JSON.parse(text) as StateMachineDefinition, stored };
-      this.definitions.set(hash, d);
-    }
-    if (!d.stored) this.commits.definitionPending(hash, text);
-    return d;
-  }
-
-  private launch(run: ExecutionRun, row: ExecutionRow, resumed = false): RunningExecution {
-    const entry = { run, row } as RunningExecution;
-    this.running.set(row.arn, entry);
-    // a resumed execution is as committed; it marks itself dirty once it moves
-    if (!resumed) this.commits.markDirty(row.arn);
-    // run() never rejects (a defect fails the execution); the end counts once it is written
-    entry.done = run.run().then((outcome) => {
-      const ended = () => {
-        if (this.running.get(row.arn) === entry) this.running.delete(row.arn);
-        this.endWaiters.get(row.arn)?.resolve(outcome);
-        this.endWaiters.delete(row.arn);
-        return outcome;
-      };
-      return this.commits.flush() ? ended() : this.commits.written().then(ended);
-    });
-    entry.done.catch((err: unknown) => process.emitWarning(`Longhaul: execution ${row.arn}: ${err instanceof Error ? err.stack : String(err)}`));
-    return entry;
-  }
-
-  /** Forgets an execution whose start was not acknowledged: it never ran, as far as anyone knows. */
-  private discard(entry: RunningExecution): void {
-    const arn = entry.row.arn;
-    entry.run.halt();
-    if (this.running.get(arn) === entry) this.running.delete(arn);
-    this.commits.forget(entry.row);
   }
 
   /**
@@ -357,167 +283,23 @@ export class Engine {
     let n = 0;
     // executions that rest in the store stay there: the wake-up window loads them when due
     for (const row of this.store.activeExecutions()) {
-      if (this.running.has(row.arn) || skip.has(row.arn)) continue;
+      if (this.residents.running.has(row.arn) || skip.has(row.arn)) continue;
       // an active execution has no resting row to clear
-      if (this.load(row, undefined, false, true)) n++;
+      if (this.residents.load(row, undefined, false, true)) n++;
     }
     this.commits.flush();
-    this.wakeUps.refill();
+    this.residents.wakeUps.refill();
     return n;
-  }
-
-  /**
-   * Loads a RUNNING execution from its committed snapshot, as a restart does, and starts it
-   * (`started`: already dirty, so that its next commit carries a change made to it). An execution
-   * that cannot be loaded ends FAILED with States.Runtime.
-   */
-  private load(row: ExecutionRow, run?: ExecutionRun, started = false, unrested = false): RunningExecution | undefined {
-    if (!unrested && row.id !== undefined) this.unrest([row.id]);
-    try {
-      run ??= this.rehydrate(row);
-      if (!run) throw new Error(row.snapshot ? 'its definition is missing from the store' : 'it has no saved state');
-    } catch (err) {
-      process.emitWarning(`Longhaul: execution ${row.arn} could not be resumed: ${err instanceof Error ? err.stack : String(err)}`);
-      this.endStored(row, ExecutionStatus.Failed, 'States.Runtime', `The execution could not be resumed: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
-    }
-    this.loads++;
-    // SendTask* finds it before its tasks have registered their tokens again
-    for (const token of run.tokensAwaited()) this.tokens.set(token, row.arn);
-    const entry = this.launch(run, row, !started);
-    // a loaded execution that only re-arms its timers rests again at the next pass
-    this.restCandidates.add(row.arn);
-    this.commits.scheduleCommit();
-    return entry;
-  }
-
-  /** Clears the resting rows of executions being loaded; a failure costs nothing but a stale row (see Store.unrest). */
-  private unrest(ids: number[]): void {
-    if (ids.length === 0) return;
-    try {
-      this.store.unrest(ids);
-    } catch {
-      // the execution's next commit clears it
-    }
-  }
-
-  /** A RUNNING execution that rests in the store, loaded from its snapshot without being started. */
-  private restingRun(executionArn: string): { row: ExecutionRow; run: ExecutionRun } | undefined {
-    if (this.running.has(executionArn) || this.quarantine.has(executionArn)) return undefined;
-    if (!this.store.restingDue(executionArn)) return undefined;
-    const row = this.store.getExecution(executionArn);
-    if (!row || row.status !== ExecutionStatus.Running) return undefined;
-    const run = this.rehydrate(row);
-    return run && { row, run };
-  }
-
-  /** How many executions are resident (held as a live run), the others rest in the store. */
-  residentCount(): number {
-    return this.running.size;
-  }
-
-  /** How many executions this engine loaded from the store (at resumeAll, when due, for a token, to stop them). */
-  get loadedCount(): number {
-    return this.loads;
-  }
-
-  // ---- resting executions
-
-  /**
-   * Lets every committed execution whose frames all wait rest in the store: its snapshot is
-   * committed; this records its earliest wake-up in `timers`, cancels its timers and drops the run.
-   */
-  private restQuiescent(): void {
-    if (this.closed || this.halted || this.commits.storeFault || this.restCandidates.size === 0) return;
-    const now = this.scheduler.now();
-    const resting: { r: RunningExecution; dueMs: number | null }[] = [];
-    for (const arn of this.restCandidates) {
-      const r = this.running.get(arn);
-      if (!r || this.commits.isDirty(arn) || r.row.id === undefined || this.commits.unsaveable(r.run)) continue;
-      const due = r.run.restingDue();
-      if (due === undefined || (due !== null && due - now < this.restAfterMs)) continue;
-      resting.push({ r, dueMs: due });
-    }
-    this.restCandidates.clear();
-    if (resting.length === 0) return;
-    try {
-      this.store.rest(resting.map(({ r, dueMs }) => ({ executionId: r.row.id!, dueMs })));
-    } catch {
-      // they stay resident: nothing is lost, they only hold memory
-      return;
-    }
-    for (const { r, dueMs } of resting) {
-      for (const t of r.run.pendingWork().tokens) this.tokens.delete(t.taskToken);
-      r.run.halt();
-      this.running.delete(r.row.arn);
-      this.wakeUps.rested(r.row.arn, dueMs);
-    }
-  }
-
-  /** Loads the resting executions whose wake-up has come, as the store has them now. */
-  private loadDue(arns: string[], now: number): void {
-    if (this.closed || this.halted) return;
-    const due: ExecutionRow[] = [];
-    for (const arn of arns) {
-      if (this.running.has(arn)) continue;
-      // the index may be stale: the store says whether it still rests, and until when
-      const resting = this.store.restingDue(arn);
-      if (!resting || resting.dueMs === null || resting.dueMs > now) continue;
-      const row = this.store.getExecution(arn);
-      if (row && row.status === ExecutionStatus.Running) due.push(row);
-    }
-    this.unrest(due.map((r) => r.id!));
-    for (const row of due) this.load(row, undefined, false, true);
-  }
-
-  /**
-   * Ends an execution that no run holds (quarantined, or not resumable) in the store: its row
-   * and one closing event (ExecutionAborted or ExecutionFailed), written with the next commit.
-   * The snapshot stays, moved past the new event, so that RedriveExecution can continue it.
-   */
-  private endStored(row: ExecutionRow, status: typeof ExecutionStatus.Aborted | typeof ExecutionStatus.Failed, error?: string, cause?: string): void {
-    let last = this.store.eventCount(row.arn);
-    let snapshot: { nextEventId?: number } | undefined;
-    try {
-      snapshot = row.snapshot ? (JSON.parse(row.snapshot) as { nextEventId?: number }) : undefined;
-    } catch {
-      snapshot = undefined;
-    }
-    if (snapshot && typeof snapshot.nextEventId === 'number') last = Math.max(last, snapshot.nextEventId - 1);
-    const type = status === ExecutionStatus.Aborted ? 'ExecutionAborted' : 'ExecutionFailed';
-    const details: Record<string, string> = {};
-    if (error !== undefined) details.error = error;
-    if (cause !== undefined) details.cause = cause;
-    const now = this.scheduler.now();
-    const event: HistoryEvent = { timestamp: now, type, id: last + 1, previousEventId: last, [detailsKey(type)]: details };
-    if (snapshot) snapshot.nextEventId = last + 2;
-    Object.assign(row, {
-      status, stopMs: now, error: error ?? null, cause: cause ?? null, snapshot: snapshot ? JSON.stringify(snapshot) : null,
-    });
-    this.commits.rowEnded(row, [event]);
   }
 
   /** Resolves when the execution ends (at once if it has). */
   async waitFor(executionArn: string): Promise<ExecutionOutcome> {
-    const r = this.running.get(executionArn);
+    const r = this.residents.running.get(executionArn);
     // a resident execution may rest before it ends, and a resting one ends in another run
-    if (r || this.store.restingDue(executionArn)) return this.ending(executionArn);
+    if (r || this.store.restingDue(executionArn)) return this.residents.ending(executionArn);
     const row = this.store.getExecution(executionArn);
     if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return rowOutcome(row);
-  }
-
-  private ending(executionArn: string): Promise<ExecutionOutcome> {
-    let w = this.endWaiters.get(executionArn);
-    if (!w) {
-      let resolve!: (o: ExecutionOutcome) => void;
-      const promise = new Promise<ExecutionOutcome>((res) => {
-        resolve = res;
-      });
-      w = { promise, resolve };
-      this.endWaiters.set(executionArn, w);
-    }
-    return w.promise;
   }
 
   describeExecution(executionArn: string): ExecutionRow {
@@ -565,15 +347,15 @@ export class Engine {
     const row = this.describeExecution(executionArn);
     if (row.status !== ExecutionStatus.Running) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
     this.durable();
-    const resting = this.restingRun(executionArn);
-    const r = this.running.get(executionArn) ?? (resting && this.load(resting.row, resting.run));
+    const resting = this.residents.restingRun(executionArn);
+    const r = this.residents.running.get(executionArn) ?? (resting && this.residents.load(resting.row, resting.run));
     if (r) {
       // the stop request is durable before the caller hears back; the execution then ends ABORTED
       r.run.stop(error, cause);
       if (!this.commits.flush()) throw this.unavailable();
       return;
     }
-    this.endStored(row, ExecutionStatus.Aborted, error, cause);
+    this.residents.endStored(row, ExecutionStatus.Aborted, error, cause);
     if (!this.commits.flush()) {
       this.commits.takeBack(row);
       throw this.unavailable();
@@ -592,10 +374,10 @@ export class Engine {
    */
   pendingWork(executionArn: string): PendingWork {
     this.describeExecution(executionArn);
-    const r = this.running.get(executionArn);
+    const r = this.residents.running.get(executionArn);
     if (r) return r.run.pendingWork();
     // a resting execution's snapshot says what it waits on
-    return this.restingRun(executionArn)?.run.pendingWork(true) ?? { timers: [], tokens: [] };
+    return this.residents.restingRun(executionArn)?.run.pendingWork(true) ?? { timers: [], tokens: [] };
   }
 
   /**
@@ -613,8 +395,8 @@ export class Engine {
     if (this.scheduler.virtual) {
       throw new ApiError('ValidationException', 'The engine runs on a virtual clock, which skips every wait by itself: there is no wait to skip');
     }
-    const r = this.running.get(executionArn);
-    const resting = r || row.status !== ExecutionStatus.Running ? undefined : this.restingRun(executionArn);
+    const r = this.residents.running.get(executionArn);
+    const resting = r || row.status !== ExecutionStatus.Running ? undefined : this.residents.restingRun(executionArn);
     if (row.status !== ExecutionStatus.Running || !(r || resting)) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
     this.durable();
     if (resting) {
@@ -622,7 +404,7 @@ export class Engine {
       if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${executionArn}'`);
       // its new due times are in the snapshot the next commit writes; it runs on from there
       if (fired.length > 0) {
-        this.load(resting.row, resting.run, true);
+        this.residents.load(resting.row, resting.run, true);
         this.commit();
       }
       return fired;
@@ -660,7 +442,7 @@ export class Engine {
     }
     // a resting execution: the new deadline goes into its snapshot, and it rests again with it
     if (!found.resting.run.heartbeatStored(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
-    this.load(found.resting.row, found.resting.run, true);
+    this.residents.load(found.resting.row, found.resting.run, true);
     this.commit();
   }
 
@@ -670,11 +452,11 @@ export class Engine {
    */
   private runForToken(token: string): { run: ExecutionRun } | { resting: { row: ExecutionRow; run: ExecutionRun } } {
     if (!/^[A-Za-z0-9-]{10,1024}$/.test(token)) throw new ApiError('InvalidToken', `Invalid Token: '${token}'`);
-    const arn = this.tokens.get(token);
-    const r = arn ? this.running.get(arn) : undefined;
+    const arn = this.residents.tokens.get(token);
+    const r = arn ? this.residents.running.get(arn) : undefined;
     if (r) return { run: r.run };
     const stored = this.store.getToken(token);
-    const resting = stored?.status === 'OPEN' ? this.restingRun(stored.executionArn) : undefined;
+    const resting = stored?.status === 'OPEN' ? this.residents.restingRun(stored.executionArn) : undefined;
     if (!resting || !resting.run.awaitsToken(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
     return { resting };
   }
@@ -688,7 +470,7 @@ export class Engine {
     // not acknowledged when the store refuses it: the caller sends it again
     if (!this.commits.writeToken(row)) throw this.unavailable();
     // a resting execution, once loaded, finds the stored outcome where its task waits
-    if (!('run' in found)) this.load(found.resting.row, found.resting.run);
+    if (!('run' in found)) this.residents.load(found.resting.row, found.resting.run);
     // a run just loaded has not reached its task again: it finds the stored outcome when it does
     else if (!run.settleToken(token, outcome) && !run.awaitsToken(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
   }
@@ -725,36 +507,6 @@ export class Engine {
     if (this.halted) throw new ApiError('ServiceUnavailable', 'The engine is stopping: it takes no new work', 503);
   }
 
-  /** An ExecutionRun from a stored row and its snapshot (a running one, or a failed one to redrive). */
-  private rehydrate(row: ExecutionRow): ExecutionRun | undefined {
-    if (!row.snapshot) return undefined;
-    let definition = this.definitions.get(row.definitionHash);
-    if (!definition) {
-      const text = this.store.getDefinition(row.definitionHash);
-      if (!text) return undefined;
-      definition = this.sharedDefinition(row.definitionHash, text, true);
-    }
-    let shared = this.metas.get(row.meta);
-    if (!shared) {
-      shared = { text: row.meta, meta: JSON.parse(row.meta) as ExecutionMeta };
-      this.metas.set(row.meta, shared);
-    }
-    const meta = shared.meta;
-    row.meta = shared.text;
-    const input = JSON.parse(row.input) as JsonValue;
-    rememberText(input, row.input);
-    const info: ExecutionInfo = {
-      executionArn: row.arn, name: row.name, stateMachineArn: row.stateMachineArn, stateMachineName: meta.stateMachineName,
-      roleArn: meta.roleArn, type: meta.type, accountId: this.accountId, region: this.region, startMs: row.startMs, input,
-      redriveCount: row.redriveCount, testCase: meta.testCase,
-    };
-    const id = row.id!;
-    const run = new ExecutionRun(info, definition.parsed, this.svc, row.snapshot, () => this.store.snapshotParts(id));
-    // the snapshot lives in the run now; the row's copy is rewritten at each commit
-    row.snapshot = null;
-    return run;
-  }
-
   /**
    * RedriveExecution: continues a FAILED, TIMED_OUT or ABORTED Standard execution from the states
    * that did not succeed, with the same ARN, input and definition; only failed or aborted Map
@@ -771,7 +523,7 @@ export class Engine {
     const type = (JSON.parse(row.meta) as ExecutionMeta).type;
     const redrivable: string[] = [ExecutionStatus.Failed, ExecutionStatus.TimedOut, ExecutionStatus.Aborted];
     if (type === 'EXPRESS') throw new ApiError('ExecutionNotRedrivable', `Execution is of type EXPRESS and cannot be redriven: '${executionArn}'`);
-    if (!redrivable.includes(row.status) || this.running.has(executionArn)) {
+    if (!redrivable.includes(row.status) || this.residents.running.has(executionArn)) {
       throw new ApiError('ExecutionNotRedrivable', `Execution is ${row.status} and cannot be redriven: '${executionArn}'`);
     }
     // a redrive appends events: an execution the history limit ended has no room for them (DescribeExecution's
@@ -781,13 +533,13 @@ export class Engine {
     }
     const now = this.scheduler.now();
     row.redriveCount += 1;
-    const run = this.rehydrate(row);
+    const run = this.residents.rehydrate(row);
     if (!run) throw new ApiError('ExecutionNotRedrivable', `Execution has no state to redrive from: '${executionArn}'`);
     run.prepareRedrive();
     Object.assign(row, { status: ExecutionStatus.Running, redriveMs: now, stopMs: null, output: null, error: null, cause: null });
-    const entry = this.launch(run, row);
+    const entry = this.residents.launch(run, row);
     if (!this.commits.flush()) {
-      this.discard(entry);
+      this.residents.discard(entry);
       throw this.unavailable();
     }
     return { redriveDate: now };
@@ -812,8 +564,8 @@ export class Engine {
     this.commits.flush();
     this.halted = true;
     this.commits.stop();
-    for (const r of this.running.values()) r.run.halt();
-    this.wakeUps.stop();
+    for (const r of this.residents.running.values()) r.run.halt();
+    this.residents.wakeUps.stop();
   }
 
   /** Halts (see halt()) and closes the store; running executions stay resumable. */
@@ -823,11 +575,6 @@ export class Engine {
     this.closed = true;
     this.store.close();
   }
-}
-
-function rowOutcome(row: ExecutionRow): ExecutionOutcome {
-  if (row.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: JSON.parse(row.output ?? 'null') as JsonValue };
-  return { status: row.status as 'FAILED', error: row.error ?? undefined, cause: row.cause ?? undefined };
 }
 
 export { ExecutionError };

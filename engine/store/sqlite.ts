@@ -17,9 +17,9 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../history/events.ts';
-import { StoreError, storeError } from './errors.ts';
+import { storeError } from './errors.ts';
 import { EXEC_COLUMNS, SCHEMA_VERSION, migrate } from './schema.ts';
-import { decodeChunk, encodeChunks, type HistoryChunk } from './history-chunks.ts';
+import { decodeChunk, type HistoryChunk } from './history-chunks.ts';
 
 export { StoreError, storeError } from './errors.ts';
 export { SCHEMA_VERSION } from './schema.ts';
