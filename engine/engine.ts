@@ -17,12 +17,13 @@ import { rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
-import { Store, StoreError, definitionHash, type ExecutionRow, type StateMachineRow, type TokenRow, ExecutionStatus } from './store/sqlite.ts';
+import { Store, StoreError, definitionHash, type ExecutionRow, type StateMachineRow, ExecutionStatus } from './store/sqlite.ts';
 import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './query/jsonata/index.ts';
 import { evaluationPacer } from './runtime/pacer.ts';
 import { CommitBatcher } from './runtime/commits.ts';
 import { DefinitionCache, type ExecutionMeta } from './runtime/definitions.ts';
 import { Residency, rowOutcome } from './runtime/residency.ts';
+import { TaskTokens } from './runtime/task-tokens.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -96,6 +97,8 @@ export class Engine {
   private readonly definitions: DefinitionCache;
   /** which executions are resident, which rest in the store, and the token index of the resident ones */
   private readonly residents: Residency;
+  /** SendTask* and the tokens' way to the store */
+  private readonly taskTokens: TaskTokens;
   private closed = false;
   /** halt(): no execution takes another step and nothing more is committed */
   private halted = false;
@@ -134,24 +137,18 @@ export class Engine {
       evaluationBudget: { limits: this.evaluationLimits, pacer: evaluationPacer(this.scheduler) },
       markDirty: (run) => this.commits.markDirty(run.info.executionArn),
       commitNow: () => this.commits.endOfTurnCommit(),
-      tokenIssued: (run, token) => {
-        this.residents.tokens.set(token, run.info.executionArn);
-        // the store knows whose token it is: SendTask* finds an execution that rests
-        this.commits.tokenOpened(token, run.info.executionArn);
-      },
-      tokenClosed: (token) => {
-        this.residents.tokens.delete(token);
-        this.commits.tokenClosed(token);
-      },
-      storedTokenOutcome: (token) => {
-        const row = this.store.getToken(token);
-        return row?.outcome ? (JSON.parse(row.outcome) as { output: JsonValue } | { error: string; cause?: string }) : undefined;
-      },
+      tokenIssued: (run, token) => this.taskTokens.issued(run.info.executionArn, token),
+      tokenClosed: (token) => this.taskTokens.closed(token),
+      storedTokenOutcome: (token) => this.taskTokens.storedOutcome(token),
     };
     this.residents = new Residency({
       store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,
       accountId: this.accountId, region: this.region, quarantine: this.quarantine, restAfterMs: opts.restAfterMs ?? 1000,
       stopped: () => this.closed || this.halted,
+    });
+    this.taskTokens = new TaskTokens({
+      store: this.store, commits: this.commits, residents: this.residents,
+      assertRunning: () => this.assertRunning(), commit: () => this.commit(), unavailable: () => this.unavailable(),
     });
   }
 
@@ -415,64 +412,21 @@ export class Engine {
     return fired;
   }
 
-  // ---- task tokens
+  // ---- task tokens (runtime/task-tokens.ts)
 
+  /** SendTaskSuccess: `output` is JSON text; the task's execution, resident or resting, goes on with it. */
   sendTaskSuccess(token: string, output: string): void {
-    let value: JsonValue;
-    try {
-      value = JSON.parse(output) as JsonValue;
-    } catch {
-      throw new ApiError('InvalidOutput', 'Invalid Output: the output is not valid JSON');
-    }
-    rememberText(value, output);
-    this.settle(token, { output: value });
+    this.taskTokens.succeed(token, output);
   }
 
+  /** SendTaskFailure: the task fails with `error` and `cause`, as its Retry and Catch decide. */
   sendTaskFailure(token: string, error?: string, cause?: string): void {
-    this.settle(token, { error: error ?? '', cause });
+    this.taskTokens.fail(token, error, cause);
   }
 
+  /** SendTaskHeartbeat: the task's heartbeat deadline starts again. */
   sendTaskHeartbeat(token: string): void {
-    this.assertRunning();
-    const found = this.runForToken(token);
-    if ('run' in found) {
-      // a run just loaded has not reached its task again: the new deadline waits in its frame
-      if (!found.run.heartbeat(token) && found.run.heartbeatStored(token)) this.commits.markDirty(found.run.info.executionArn);
-      return;
-    }
-    // a resting execution: the new deadline goes into its snapshot, and it rests again with it
-    if (!found.resting.run.heartbeatStored(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
-    this.residents.load(found.resting.row, found.resting.run, true);
-    this.commit();
-  }
-
-  /**
-   * The execution waiting on `token`, resident or resting in the store: InvalidToken when it is
-   * not one the engine could have issued, TaskDoesNotExist when no running task waits on it.
-   */
-  private runForToken(token: string): { run: ExecutionRun } | { resting: { row: ExecutionRow; run: ExecutionRun } } {
-    if (!/^[A-Za-z0-9-]{10,1024}$/.test(token)) throw new ApiError('InvalidToken', `Invalid Token: '${token}'`);
-    const arn = this.residents.tokens.get(token);
-    const r = arn ? this.residents.running.get(arn) : undefined;
-    if (r) return { run: r.run };
-    const stored = this.store.getToken(token);
-    const resting = stored?.status === 'OPEN' ? this.residents.restingRun(stored.executionArn) : undefined;
-    if (!resting || !resting.run.awaitsToken(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
-    return { resting };
-  }
-
-  private settle(token: string, outcome: { output: JsonValue } | { error: string; cause?: string }): void {
-    this.assertRunning();
-    const found = this.runForToken(token);
-    const run = 'run' in found ? found.run : found.resting.run;
-    // the outcome is durable before the caller hears back: a restart right after still delivers it
-    const row: TokenRow = { token, executionArn: run.info.executionArn, status: 'DONE', outcome: JSON.stringify(outcome), heartbeatMs: null };
-    // not acknowledged when the store refuses it: the caller sends it again
-    if (!this.commits.writeToken(row)) throw this.unavailable();
-    // a resting execution, once loaded, finds the stored outcome where its task waits
-    if (!('run' in found)) this.residents.load(found.resting.row, found.resting.run);
-    // a run just loaded has not reached its task again: it finds the stored outcome when it does
-    else if (!run.settleToken(token, outcome) && !run.awaitsToken(token)) throw new ApiError('TaskDoesNotExist', 'Task Timed Out or Does Not Exist');
+    this.taskTokens.heartbeat(token);
   }
 
   // ---- commits
