@@ -9,10 +9,21 @@
  * one `history` row (a chunk: first and last event id, and a compact JSON body), not one row per
  * event, and the resumable snapshot in a table of its own, so that a step does not rewrite the
  * execution's input.
+ *
+ * The format and its upgrades are in schema.ts, failures in errors.ts, the history chunk codec in
+ * history-chunks.ts; this file holds the rows and the statements. Their names are re-exported here,
+ * so that the rest of the engine imports the store from one place.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../history/events.ts';
+import { storeError } from './errors.ts';
+import { EXEC_COLUMNS, SCHEMA_VERSION, migrate } from './schema.ts';
+import { decodeChunk, type HistoryChunk } from './history-chunks.ts';
+
+export { StoreError, storeError } from './errors.ts';
+export { SCHEMA_VERSION } from './schema.ts';
+export { decodeChunk, encodeChunks, type HistoryChunk } from './history-chunks.ts';
 
 export const ExecutionStatus = {
   Running: 'RUNNING',
@@ -103,108 +114,10 @@ export interface RestingRow {
   dueMs: number | null;
 }
 
-/**
- * The store could not be opened or written. `code` is SQLite's (`SQLITE_FULL`, `SQLITE_READONLY`,
- * `SQLITE_CANTOPEN`...); the message names the file, SQLite's own reason and what it usually means.
- */
-export class StoreError extends Error {
-  readonly code: string;
-  readonly file: string;
-  constructor(message: string, code: string, file: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StoreError';
-    this.code = code;
-    this.file = file;
-  }
-
-  /**
-   * True when the store as a whole refuses writes (a full disk, a read-only or locked file): any
-   * batch would fail, and a retry may succeed later. False when it refused what one batch holds
-   * (a constraint, a row too big), which another batch need not meet.
-   */
-  get storeWide(): boolean {
-    return STORE_WIDE.has(this.code);
-  }
-}
-
-const STORE_WIDE = new Set([
-  'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH',
-  'SQLITE_NOMEM', 'SQLITE_CORRUPT', 'SQLITE_NOTADB',
-]);
-
-/** SQLite's primary result codes that a store meets in the field. */
-const SQLITE_CODES: Record<number, string> = {
-  3: 'SQLITE_PERM', 5: 'SQLITE_BUSY', 6: 'SQLITE_LOCKED', 7: 'SQLITE_NOMEM', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR',
-  11: 'SQLITE_CORRUPT', 13: 'SQLITE_FULL', 14: 'SQLITE_CANTOPEN', 18: 'SQLITE_TOOBIG', 19: 'SQLITE_CONSTRAINT',
-  23: 'SQLITE_AUTH', 26: 'SQLITE_NOTADB',
-};
-
-const HINTS: Record<string, string> = {
-  SQLITE_FULL: 'the disk (or the database size limit) is full',
-  SQLITE_READONLY: 'the file or its folder is read-only',
-  SQLITE_CANTOPEN: 'the folder does not exist, or this user may not create files in it',
-  SQLITE_PERM: 'permission denied',
-  SQLITE_AUTH: 'permission denied',
-  SQLITE_IOERR: 'the disk failed to read or write',
-  SQLITE_BUSY: 'another process holds the database',
-  SQLITE_LOCKED: 'another connection holds the database',
-  SQLITE_NOTADB: 'the file is not a Longhaul database',
-  SQLITE_CORRUPT: 'the file is damaged',
-};
-
-/** `err` (from node:sqlite, or anything else) as a StoreError that says what failed on which file. */
-export function storeError(err: unknown, file: string, doing: 'open' | 'write to'): StoreError {
-  if (err instanceof StoreError) return err;
-  const e = err as { errcode?: unknown; errstr?: unknown; message?: unknown };
-  const code = typeof e.errcode === 'number' ? (SQLITE_CODES[e.errcode & 0xff] ?? `SQLITE_ERROR_${e.errcode}`) : 'ERROR';
-  // the message is SQLite's own text for this error (a trigger's, a constraint's); errstr the code's generic one
-  const reason = typeof e.message === 'string' && e.message ? e.message : typeof e.errstr === 'string' ? e.errstr : String(err);
-  const hint = HINTS[code];
-  return new StoreError(`Cannot ${doing} the data store '${file}': ${reason} (${code}${hint ? `: ${hint}` : ''})`, code, file, { cause: err });
-}
-
 export function definitionHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/**
- * `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text;
- * version 1 had no snapshot parts; version 2 had no `timers` table (every running execution was
- * resident) and wrote only answered task tokens.
- */
-export const SCHEMA_VERSION = 3;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS state_machines (
-  arn TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL,
-  type TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, meta TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS definitions (hash TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS executions (
-  id INTEGER PRIMARY KEY, arn TEXT NOT NULL UNIQUE, state_machine_arn TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
-  definition_hash TEXT NOT NULL, input TEXT NOT NULL, output TEXT, error TEXT, cause TEXT,
-  start_ms INTEGER NOT NULL, stop_ms INTEGER, redrive_count INTEGER NOT NULL, redrive_ms INTEGER, meta TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (state_machine_arn, start_ms);
-CREATE INDEX IF NOT EXISTS executions_running ON executions (status) WHERE status = 'RUNNING';
-CREATE TABLE IF NOT EXISTS snapshots (execution_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshot_parts (
-  execution_id INTEGER NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (execution_id, key)
-);
-CREATE TABLE IF NOT EXISTS history (
-  execution_id INTEGER NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, body TEXT NOT NULL,
-  PRIMARY KEY (execution_id, first_id)
-);
-CREATE TABLE IF NOT EXISTS task_tokens (
-  token TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, heartbeat_ms INTEGER
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS timers (execution_id INTEGER PRIMARY KEY, due_ms INTEGER);
-CREATE INDEX IF NOT EXISTS timers_due ON timers (due_ms) WHERE due_ms IS NOT NULL;
-`;
-
-const EXEC_COLUMNS = `state_machine_arn, name, status, definition_hash, input, output, error, cause, start_ms, stop_ms,
-  redrive_count, redrive_ms, meta`;
 const EXEC_SELECT = `SELECT e.*, s.body AS snapshot FROM executions e LEFT JOIN snapshots s ON s.execution_id = e.id`;
 
 /**
@@ -250,7 +163,7 @@ export class Store {
       this.db.exec('PRAGMA wal_autocheckpoint = 4000');
     }
     this.db.exec('PRAGMA busy_timeout = 5000');
-    this.migrate();
+    migrate(this.db, this.path);
     // a write now, so that a read-only file or folder says so at start, not at the first commit
     this.db.exec(`INSERT INTO kv (key, value) VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
     const p = (sql: string) => this.db.prepare(sql);
@@ -315,51 +228,6 @@ export class Store {
     }
   }
 
-  /** Creates the schema, or brings a file written by an older version up to it in one transaction. */
-  private migrate(): void {
-    const version = Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-    if (version === SCHEMA_VERSION) return;
-    if (version > SCHEMA_VERSION) {
-      throw new StoreError(
-        `Cannot open the data store '${this.path}': it was written by a newer Longhaul (store format ${version}; this one reads formats up to ${SCHEMA_VERSION}). `
-          + 'Run the newer Longhaul on it, or point this one at another data folder; the file is left as it is.',
-        'SQLITE_NEWER_FORMAT', this.path,
-      );
-    }
-    // version 1 lacks only tables that SCHEMA creates; version 0 is rebuilt
-    const legacy = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'`).get() !== undefined;
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      if (legacy) {
-        this.db.exec(`DROP INDEX IF EXISTS executions_by_machine; DROP INDEX IF EXISTS executions_running;
-          ALTER TABLE executions RENAME TO executions_v0;`);
-      }
-      this.db.exec(SCHEMA);
-      if (legacy) this.migrateV0();
-      // before version 3 every running execution was resident: none rests, so a restart resumes them all,
-      // and each rests again (with its tokens written) once it waits
-      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw err;
-    }
-  }
-
-  /** Version 0: the snapshot was a column of executions, and each event a row of `events` keyed by ARN. */
-  private migrateV0(): void {
-    this.db.exec(`INSERT INTO executions (arn, ${EXEC_COLUMNS}) SELECT arn, ${EXEC_COLUMNS} FROM executions_v0 ORDER BY start_ms, arn;
-      INSERT INTO snapshots (execution_id, body) SELECT e.id, v.snapshot FROM executions e JOIN executions_v0 v ON v.arn = e.arn
-        WHERE v.snapshot IS NOT NULL;`);
-    const put = this.db.prepare('INSERT OR REPLACE INTO history (execution_id, first_id, last_id, body) VALUES (?, ?, ?, ?)');
-    const ids = this.db.prepare('SELECT e.id, e.arn FROM executions e WHERE EXISTS (SELECT 1 FROM events v WHERE v.execution_arn = e.arn)');
-    const rows = this.db.prepare('SELECT json FROM events WHERE execution_arn = ? ORDER BY id');
-    for (const { id, arn } of ids.all() as { id: number; arn: string }[]) {
-      const events = (rows.all(arn) as { json: string }[]).map((r) => JSON.parse(r.json) as HistoryEvent);
-      for (const c of encodeChunks(events)) put.run(id, c.first, c.last, c.body);
-    }
-    this.db.exec('DROP TABLE events; DROP TABLE executions_v0;');
-  }
 
   close(): void {
     this.db.close();
@@ -614,147 +482,4 @@ function toExec(r: Record<string, unknown>): ExecutionRow {
     snapshot: (r.snapshot as string | null) ?? null,
     meta: r.meta as string,
   };
-}
-
-/** A chunk is split once its payload texts pass about this many characters, so that no row grows without bound. */
-const CHUNK_CHARS = 4 * 1024 * 1024;
-
-/** Consecutive events of one execution as one `history` row. */
-export interface HistoryChunk {
-  first: number;
-  last: number;
-  body: string;
-}
-
-type Row = [type: string, back: number, timestamp: number | null, ...details: unknown[]];
-
-/**
- * Consecutive events as chunks. A chunk's body is a JSON array with one array per event, whose
- * first three elements are `type`, `id - previousEventId` and `timestamp` (null when equal to the
- * one before); the id of the n-th event is `first + n`. Then either:
- * - nothing, when the event has no other field;
- * - two strings: a state's entered or exited details in the usual shape, as `name, payload text`;
- * - a number and a string: a Map iteration's details, as `index, name`;
- * - an object of the other fields, in their order.
- * Decoding gives back objects equal to the events, keys in the same order. The rows are built as
- * arrays and written by one JSON.stringify, which is much faster than joining strings.
- */
-export function encodeChunks(events: readonly HistoryEvent[]): HistoryChunk[] {
-  const chunks: HistoryChunk[] = [];
-  let rows: Row[] = [];
-  let chars = 0;
-  let first = 0;
-  let prevTs: number | undefined;
-  const flush = () => {
-    if (rows.length === 0) return;
-    chunks.push({ first, last: first + rows.length - 1, body: JSON.stringify(rows) });
-    rows = [];
-    chars = 0;
-  };
-  for (const ev of events) {
-    if (rows.length > 0 && (ev.id !== first + rows.length || chars > CHUNK_CHARS)) flush();
-    if (rows.length === 0) {
-      first = ev.id;
-      prevTs = undefined;
-    }
-    const ts = ev.timestamp === prevTs ? null : ev.timestamp;
-    prevTs = ev.timestamp;
-    const row: Row = [ev.type, ev.id - ev.previousEventId, ts];
-    chars += 32 + encodeDetails(ev, row);
-    rows.push(row);
-  }
-  flush();
-  return chunks;
-}
-
-/** Appends the event's other fields to `row`; returns about how many characters they take. */
-function encodeDetails(ev: HistoryEvent, row: Row): number {
-  let count = 0;
-  let only = '';
-  for (const k in ev) {
-    if (k === 'timestamp' || k === 'type' || k === 'id' || k === 'previousEventId' || ev[k] === undefined) continue;
-    count++;
-    only = k;
-  }
-  if (count === 0) return 0;
-  if (count === 1) {
-    const d = ev[only];
-    if (d !== null && typeof d === 'object' && !Array.isArray(d)) {
-      const shape = SHAPES[only];
-      if (shape !== undefined && shape.type(ev.type)) {
-        const values = shape.values(d as Record<string, unknown>);
-        if (values !== undefined) {
-          row.push(values[0], values[1]);
-          return typeof values[1] === 'string' ? values[1].length : 0;
-        }
-      }
-    }
-  }
-  const rest: Record<string, unknown> = {};
-  let chars = 0;
-  for (const k in ev) {
-    if (k === 'timestamp' || k === 'type' || k === 'id' || k === 'previousEventId') continue;
-    const v = ev[k];
-    rest[k] = v;
-    chars += roughLength(v, 2);
-  }
-  row.push(rest);
-  return chars;
-}
-
-/** The length of the strings in a value, to a depth. */
-function roughLength(v: unknown, depth: number): number {
-  if (typeof v === 'string') return v.length;
-  if (v === null || typeof v !== 'object' || depth === 0) return 8;
-  let n = 0;
-  for (const x of Object.values(v)) n += roughLength(x, depth - 1);
-  return n;
-}
-
-/** True when `d` has exactly these keys, in this order. */
-function hasKeys(d: Record<string, unknown>, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const k in d) {
-    if (k !== keys[i++]) return false;
-  }
-  return i === keys.length;
-}
-
-function isNotTruncated(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && (v as { truncated?: unknown }).truncated === false && hasKeys(v as Record<string, unknown>, ['truncated']);
-}
-
-/** The details of the commonest events, stored as two values instead of an object. */
-const SHAPES: Record<string, { type: (t: string) => boolean; values: (d: Record<string, unknown>) => [unknown, unknown] | undefined }> = {
-  stateEnteredEventDetails: {
-    type: (t) => t.endsWith('StateEntered'),
-    values: (d) => (hasKeys(d, ['name', 'input', 'inputDetails']) && typeof d.name === 'string' && typeof d.input === 'string' && isNotTruncated(d.inputDetails) ? [d.name, d.input] : undefined),
-  },
-  stateExitedEventDetails: {
-    type: (t) => t.endsWith('StateExited'),
-    values: (d) => (hasKeys(d, ['name', 'output', 'outputDetails']) && typeof d.name === 'string' && typeof d.output === 'string' && isNotTruncated(d.outputDetails) ? [d.name, d.output] : undefined),
-  },
-  ...Object.fromEntries(['Started', 'Succeeded', 'Failed', 'Aborted'].map((what) => [`mapIteration${what}EventDetails`, {
-    type: (t: string) => t === `MapIteration${what}`,
-    values: (d: Record<string, unknown>) => (hasKeys(d, ['index', 'name']) && typeof d.index === 'number' && typeof d.name === 'string' ? [d.index, d.name] as [unknown, unknown] : undefined),
-  }])),
-};
-
-/** Appends the events of one chunk to `out`. */
-export function decodeChunk(first: number, body: string, out: HistoryEvent[]): void {
-  const rows = JSON.parse(body) as Row[];
-  let timestamp = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    const type = row[0];
-    if (row[2] !== null) timestamp = row[2];
-    const id = first + i;
-    const ev: HistoryEvent = { timestamp, type, id, previousEventId: id - row[1] };
-    if (row.length === 5) {
-      if (typeof row[3] === 'number') ev[`${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`] = { index: row[3], name: row[4] };
-      else if (type.endsWith('StateEntered')) ev.stateEnteredEventDetails = { name: row[3], input: row[4], inputDetails: { truncated: false } };
-      else ev.stateExitedEventDetails = { name: row[3], output: row[4], outputDetails: { truncated: false } };
-    } else if (row.length === 4) Object.assign(ev, row[3]);
-    out.push(ev);
-  }
 }
