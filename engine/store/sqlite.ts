@@ -235,14 +235,9 @@ export class Store {
 
   /** Writes a batch in one transaction, or none of it; a failure is a StoreError with SQLite's own reason. */
   commit(batch: CommitBatch): void {
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
-    } catch (err) {
-      throw storeError(err, this.path, 'write to');
-    }
-    try {
+    const ids = new Map<string, number>();
+    this.transaction(() => {
       for (const d of batch.definitions) this.st.putDef.run(d.hash, d.text);
-      const ids = new Map<string, number>();
       for (const e of batch.executions) ids.set(e.arn, this.writeExecution(e));
 
       for (const { executionArn, chunks } of batch.events) {
@@ -259,21 +254,9 @@ export class Store {
       for (const t of batch.openTokens ?? []) this.st.openToken.run(t.token, t.executionArn);
       for (const t of batch.tokens) this.st.putToken.run(t.token, t.executionArn, t.status, t.outcome, t.heartbeatMs);
       for (const t of batch.closedTokens ?? []) this.st.closeToken.run(t);
-      this.db.exec('COMMIT');
-      // only a committed insert's id is the row's for good
-      for (const e of batch.executions) e.id ??= ids.get(e.arn);
-    } catch (err) {
-      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL): a ROLLBACK then
-      // fails with "no transaction is active", which must not hide the real error
-      if (this.db.isTransaction) {
-        try {
-          this.db.exec('ROLLBACK');
-        } catch {
-          // the write's own error is the one to report
-        }
-      }
-      throw storeError(err, this.path, 'write to');
-    }
+    });
+    // only a committed insert's id is the row's for good
+    for (const e of batch.executions) e.id ??= ids.get(e.arn);
   }
 
   /** Writes an execution's row and snapshot; returns its integer key. */
@@ -378,7 +361,7 @@ export class Store {
 
   /** Marks executions as resting in the store, in one transaction (their snapshots are committed already). */
   rest(rows: readonly RestingRow[]): void {
-    this.timerWrite(() => {
+    this.transaction(() => {
       for (const r of rows) this.st.putTimer.run(r.executionId, r.dueMs);
     });
   }
@@ -388,12 +371,17 @@ export class Store {
    * execution's next commit clears its row too, and a restart before it loads the execution anyway.
    */
   unrest(executionIds: readonly number[]): void {
-    this.timerWrite(() => {
+    this.transaction(() => {
       for (const id of executionIds) this.st.delTimer.run(id);
     });
   }
 
-  private timerWrite(write: () => void): void {
+  /**
+   * Runs `write` in one IMMEDIATE transaction, or none of it; a failure is a StoreError with
+   * SQLite's own reason. SQLite rolls a transaction back by itself on some errors (SQLITE_FULL): a
+   * ROLLBACK then fails with "no transaction is active", which must not hide the real error.
+   */
+  private transaction(write: () => void): void {
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (err) {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../../engine/json.ts';
 import { ApiError, Engine } from '../../engine/engine.ts';
 import type { HistoryEvent } from '../../engine/history/events.ts';
-import { VirtualScheduler } from '../../engine/runtime/clock.ts';
+import { RealScheduler, VirtualScheduler, type TimerHandle } from '../../engine/runtime/clock.ts';
 import type { ExecutionOutcome } from '../../engine/runtime/interpreter.ts';
 import {
   TaskFailure,
@@ -307,4 +307,14 @@ export function secondsAfterStart(history: HistoryEvent[], type: string): number
 /** Parses a JSON-text payload field of an event's details (`input`, `output`, `parameters`...). */
 export function payloadOf(event: HistoryEvent, field: string): JsonValue {
   return JSON.parse(detailsOf(event)[field] as string) as JsonValue;
+}
+
+/** Real time, with every timer cancellable at the end of a test (an engine closed mid-wait leaves its timers armed). */
+export class TrackedScheduler extends RealScheduler {
+  readonly handles: TimerHandle[] = [];
+  override setTimeout(fn: () => void, ms: number): TimerHandle {
+    const handle = super.setTimeout(fn, ms);
+    this.handles.push(handle);
+    return handle;
+  }
 }

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError, Engine } from '../../../engine/engine.ts';
-import { RealScheduler, VirtualScheduler, type TimerHandle } from '../../../engine/runtime/clock.ts';
+import { VirtualScheduler } from '../../../engine/runtime/clock.ts';
+import { TrackedScheduler } from '../../support/engine-env.ts';
 import type { JsonValue } from '../../../engine/json.ts';
 import { TaskFailure, type TaskFlavor, type TaskIntegration, type TaskRequest } from '../../../engine/runtime/integrations.ts';
 
@@ -25,16 +26,6 @@ class SilentCallbacks implements TaskIntegration {
   invoke(request: TaskRequest): Promise<JsonValue> {
     this.sent.push(request);
     return Promise.resolve({});
-  }
-}
-
-/** Real time, with every timer cancellable at the end of a test (an engine closed mid-wait leaves its timers armed). */
-class TrackedScheduler extends RealScheduler {
-  readonly handles: TimerHandle[] = [];
-  override setTimeout(fn: () => void, ms: number): TimerHandle {
-    const handle = super.setTimeout(fn, ms);
-    this.handles.push(handle);
-    return handle;
   }
 }
 

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ApiError, Engine } from '../../../engine/engine.ts';
-import { RealScheduler, VirtualScheduler, type Scheduler, type TimerHandle } from '../../../engine/runtime/clock.ts';
+import { VirtualScheduler, type Scheduler } from '../../../engine/runtime/clock.ts';
+import { TrackedScheduler } from '../../support/engine-env.ts';
 import type { JsonValue } from '../../../engine/json.ts';
 import type { TaskFlavor, TaskIntegration, TaskRequest } from '../../../engine/runtime/integrations.ts';
 import { SCHEMA_VERSION, Store } from '../../../engine/store/sqlite.ts';
@@ -30,16 +31,6 @@ class SilentCallbacks implements TaskIntegration {
   }
   tokens(): string[] {
     return this.sent.map((r) => r.taskToken!);
-  }
-}
-
-/** Real time, with every timer cancellable at the end of a test. */
-class TrackedScheduler extends RealScheduler {
-  readonly handles: TimerHandle[] = [];
-  override setTimeout(fn: () => void, ms: number): TimerHandle {
-    const handle = super.setTimeout(fn, ms);
-    this.handles.push(handle);
-    return handle;
   }
 }
 
