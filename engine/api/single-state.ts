@@ -249,7 +249,7 @@ function targets(state: JsonObject): Set<string> {
 /** Runs the machine on a scratch engine; the virtual clock unless `scheduler` is given. */
 async function runMachine(engine: Engine, definition: JsonObject, input: JsonValue, integration: TaskIntegration, scheduler: Scheduler | undefined) {
   const clock = scheduler ?? new VirtualScheduler(engine.scheduler.now());
-  const scratch = new Engine({ database: ':memory:', scheduler: clock, integrations: [integration], accountId: engine.accountId, region: engine.region });
+  const scratch = new Engine({ database: ':memory:', scheduler: clock, integrations: [integration], accountId: engine.accountId, region: engine.region, evaluationLimits: engine.evaluationLimits });
   try {
     const sm = scratch.createStateMachine({ name: 'test-state', definition: JSON.stringify(definition), roleArn: `arn:aws:iam::${engine.accountId}:role/test-state` });
     const { executionArn } = scratch.startExecution({ stateMachineArn: sm.arn, input: JSON.stringify(input) });

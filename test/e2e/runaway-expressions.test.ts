@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, type ApiServer } from '../../engine/api/server.ts';
+import { runSingleState } from '../../engine/api/single-state.ts';
 import { Engine } from '../../engine/engine.ts';
 import { VirtualScheduler } from '../../engine/runtime/clock.ts';
 import type { EvaluationLimits } from '../../engine/query/jsonata/index.ts';
@@ -253,4 +254,19 @@ describe('a server running runaway expressions', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("holds TestState to the engine's own evaluation budget", async () => {
+    // Prepare: a budget much smaller than the default
+    const engine = new Engine({ database: ':memory:', scheduler: new VirtualScheduler(), evaluationLimits: { maxSteps: 20_000 } });
+    const state = { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% ($loop := function($i){ $loop($i + 1) }; $loop(0)) %}', End: true };
+
+    // Act
+    const result = await runSingleState(engine, { definition: JSON.stringify(state), input: '{}', inspectionLevel: 'INFO' });
+    engine.close();
+
+    // Assess
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+    expect(result.cause).toContain('exceeded its evaluation budget: it took more than 20000 evaluation steps.');
+  });
 });
+
