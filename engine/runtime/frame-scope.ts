@@ -3,6 +3,8 @@ import type { JsonObject } from '../json.ts';
 import type { DataflowContext } from '../dataflow/index.ts';
 import type { EvaluationBudget } from '../query/jsonata/index.ts';
 import type { InterpreterServices } from './interpreter.ts';
+import type { QueryLanguage } from '../definition/types.ts';
+import type { StateContext } from '../states/outcome.ts';
 
 /**
  * A state's dataflow context: a class, not an object literal with getters, which V8 builds slowly
@@ -54,5 +56,15 @@ export class FrameScope implements DataflowContext {
 
   now(): number {
     return this.svc.scheduler.now();
+  }
+}
+
+/** A state's context for its handler: the frame's scope and the query language the state is in. */
+export class StateScope extends FrameScope implements StateContext {
+  readonly queryLanguage: QueryLanguage;
+
+  constructor(queryLanguage: QueryLanguage, ...args: ConstructorParameters<typeof FrameScope>) {
+    super(...args);
+    this.queryLanguage = queryLanguage;
   }
 }

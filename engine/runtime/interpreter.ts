@@ -10,8 +10,8 @@
  */
 import type { JsonObject, JsonValue } from '../json.ts';
 import type {
-  Branch, Catcher, ChoiceState, FailState, MapState, ParallelState, PassState, State, StateMachineDefinition,
-  SucceedState, TaskState, WaitState, QueryLanguage,
+  Branch, Catcher, FailState, MapState, ParallelState, State, StateMachineDefinition,
+  TaskState, WaitState, QueryLanguage,
 } from '../definition/types.ts';
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
 import { ExecutionError, QueryEvaluationError, RuntimeError, StatesErrorName, asExecutionError, stateErrorCause } from '../errors.ts';
@@ -20,16 +20,15 @@ import { payloadText, rememberText, rememberedText } from '../history/events.ts'
 import * as events from '../history/builders.ts';
 import type { Scheduler, TimerHandle } from './clock.ts';
 import type { TaskFlavor, TaskIntegration } from './integrations.ts';
-import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
+import { resolvePath } from '../query/jsonpath/index.ts';
 import {
-  applyDynamicValue, evaluateField, fieldError, isStatesError, pathRoots, payloadSizeError,
+  evaluateField, fieldError, isStatesError, pathRoots, payloadSizeError,
   processBatches, processCatch, processInput, processItem, processItems, processOutput,
   type DataflowContext, type Exit, type Flow, type StatesError,
 } from '../dataflow/index.ts';
-import { FrameScope } from './frame-scope.ts';
+import { FrameScope, StateScope } from './frame-scope.ts';
 import { backoffMs, findCatcher, findRetrier } from '../states/retry.ts';
-import { isLongSeconds, isWaitSeconds, parseTimestamp, waitEnd } from '../states/wait.ts';
-import { selectChoiceRule } from '../states/choice-rules.ts';
+import { evaluateState, type HandledState, type Outcome } from '../states/index.ts';
 import { EvaluationAborted, type EvaluationBudget } from '../query/jsonata/index.ts';
 
 /** The largest history an execution may have: AWS's event 25,000 is the ExecutionFailed that ends it. */
@@ -996,13 +995,10 @@ export class ExecutionRun {
     const jsonata = this.queryLanguage(state, branch) === 'JSONata';
     switch (state.Type) {
       case 'Pass':
-        return jsonata ? this.passJsonata(f, state) : this.passJsonPath(f, state);
       case 'Choice':
-        return jsonata ? this.choiceJsonata(f, state) : this.choiceJsonPath(f, state);
       case 'Succeed':
-        return this.succeed(f, state, jsonata);
       case 'Fail':
-        return this.fail(f, state, jsonata);
+        return this.handled(f, state, jsonata);
       case 'Wait':
         return this.wait(f, state, jsonata);
       case 'Task':
@@ -1038,150 +1034,51 @@ export class ExecutionRun {
     return this.exit(f, state, exit.output, exit.assigned, next);
   }
 
-  // ---- Pass
+  // ---- Pass, Succeed, Fail, Choice, Wait: pure handlers (engine/states/); the effects are here
 
-  private passJsonPath(f: Frame, state: PassState): StateOutcome {
-    const scope = this.scope(f, state);
-    const effective = this.ok(processInput.JSONPath(state, f.input, scope));
-    const result = state.Result !== undefined ? state.Result : effective;
-    return this.exitWith(f, state, this.ok(processOutput.JSONPath(state, f.input, result, scope)));
+  /** The state's context for its handler. */
+  private stateScope(f: Frame, state: State, jsonata: boolean): StateScope {
+    return new StateScope(jsonata ? 'JSONata' : 'JSONPath', f.state, f.enteredId, this.svc, () => this.signalFor(f), (vars) => (vars ? this.allVars(f) : this.context(f, state)));
   }
 
-  private async passJsonata(f: Frame, state: PassState): Promise<StateOutcome> {
-    return this.exitWith(f, state, this.evaluated(await processOutput.JSONata(state, f.input, undefined, this.scope(f, state))));
+  /** Evaluates a handled state; a JSONPath state's answer comes without a tick, as it did inline. */
+  private handled(f: Frame, state: HandledState, jsonata: boolean): Promise<StateOutcome> | StateOutcome {
+    const outcome = evaluateState(state, f.input, this.stateScope(f, state, jsonata));
+    if (outcome instanceof Promise) return outcome.then((o) => this.perform(f, state, o));
+    return this.perform(f, state, outcome);
   }
 
-  // ---- Succeed / Fail
-
-  private async succeed(f: Frame, state: SucceedState, jsonata: boolean): Promise<StateOutcome> {
-    const scope = this.scope(f, state);
-    let output: JsonValue;
-    if (jsonata) output = this.evaluated(await processOutput.JSONata(state, f.input, undefined, scope)).output;
-    else output = this.ok(processOutput.JSONPath(state, f.input, this.ok(processInput.JSONPath(state, f.input, scope)), scope)).output;
-    this.exit(f, state, output, null);
-    return { kind: 'end', output };
-  }
-
-  private async fail(f: Frame, state: FailState, jsonata: boolean): Promise<StateOutcome> {
-    let error: JsonValue | undefined = state.Error;
-    let cause: JsonValue | undefined = state.Cause;
-    const scope = this.scope(f, state);
-    if (jsonata) {
-      if (error !== undefined) error = this.evaluated(await evaluateField(error, { input: f.input }, scope, 'Error'));
-      if (cause !== undefined) cause = this.evaluated(await evaluateField(cause, { input: f.input }, scope, 'Cause'));
-    } else {
-      if (state.ErrorPath !== undefined) error = this.ok(applyDynamicValue(state.ErrorPath, f.input, scope, 'ErrorPath'));
-      if (state.CausePath !== undefined) cause = this.ok(applyDynamicValue(state.CausePath, f.input, scope, 'CausePath'));
+  /** Carries out what a state asked for. */
+  private perform(f: Frame, state: HandledState, outcome: Outcome): StateOutcome {
+    switch (outcome.kind) {
+      case 'fail':
+        // thrown for Retry and Catch; a JSONata field's error also earns an EvaluationFailed event
+        throw this.evaluationFailed(outcome.error);
+      case 'next':
+        return this.exit(f, state as Exclude<HandledState, FailState>, outcome.output, outcome.assigned, outcome.next);
+      case 'end':
+        return this.exit(f, state as Exclude<HandledState, FailState>, outcome.output, outcome.assigned);
+      case 'scheduleTimer':
+        throw new Error(`a ${state.Type} state cannot wait`);
     }
-    const err = new ExecutionError(
-      error === undefined ? '' : typeof error === 'string' ? error : JSON.stringify(error),
-      cause === undefined ? undefined : typeof cause === 'string' ? cause : JSON.stringify(cause),
-    );
-    if (error === undefined) Object.defineProperty(err, 'error', { value: undefined });
-    throw err;
   }
 
-  // ---- Choice
-
-  private choiceJsonPath(f: Frame, state: ChoiceState): StateOutcome {
-    const scope = this.scope(f, state);
-    const effective = this.ok(processInput.JSONPath(state, f.input, scope));
-    const rule = selectChoiceRule(state as never, pathRoots(effective, scope));
-    const next = rule ? (rule.Next as string) : state.Default;
-    if (next === undefined) {
-      throw new ExecutionError(StatesErrorName.NoChoiceMatched, `No Matches!`);
-    }
-    // the matched rule's Assign, else the state's (a Default transition)
-    return this.exitWith(f, state, this.ok(processOutput.JSONPath(state, f.input, effective, scope, rule ?? undefined)), next);
-  }
-
-  private async choiceJsonata(f: Frame, state: ChoiceState): Promise<StateOutcome> {
-    const scope = this.scope(f, state);
-    for (let i = 0; i < state.Choices.length; i++) {
-      const rule = state.Choices[i];
-      const cond = this.evaluated(await evaluateField(rule.Condition, { input: f.input }, scope, 'Condition'));
-      if (typeof cond !== 'boolean') {
-        throw this.evaluationFailed(fieldError(scope, 'Condition', `The Condition field evaluated to ${JSON.stringify(cond)}, but must evaluate to a boolean.`));
-      }
-      if (cond) return this.exitWith(f, state, this.evaluated(await processOutput.JSONata(state, f.input, undefined, scope, rule)), rule.Next as string);
-    }
-    if (state.Default === undefined) throw new ExecutionError(StatesErrorName.NoChoiceMatched, 'No Matches!');
-    return this.exitWith(f, state, this.evaluated(await processOutput.JSONata(state, f.input, undefined, scope)), state.Default);
-  }
-
-  // ---- Wait
+  // ---- Wait: its handler says when it ends; the wait itself is a phase, so it rests and resumes
 
   private async wait(f: Frame, state: WaitState, jsonata: boolean): Promise<StateOutcome> {
-    if (f.phase.k !== 'wait') {
-      let at: number;
-      let output: JsonValue;
-      let assigned: JsonObject | null = null;
-      if (jsonata) {
-        at = await this.waitUntilJsonata(f, state);
-        ({ output, assigned } = this.evaluated(await processOutput.JSONata(state, f.input, undefined, this.scope(f, state))));
-      } else {
-        ({ at, output, assigned } = this.waitJsonPath(f, state));
-      }
-      f.phase = { k: 'wait', at, output, assign: assigned };
-      this.svc.markDirty(this);
-    }
+    if (f.phase.k !== 'wait') await this.startWait(f, state, jsonata);
     const p = f.phase as Extract<Phase, { k: 'wait' }>;
     await this.sleep(f, p.at);
     return this.exit(f, state, p.output, p.assign);
   }
 
   /** Out of line: the async wait() stays suspended for the whole wait, and would keep its locals. */
-  private waitJsonPath(f: Frame, state: WaitState): { at: number; output: JsonValue; assigned: JsonObject | null } {
-    const scope = this.scope(f, state);
-    const effective = this.ok(processInput.JSONPath(state, f.input, scope));
-    const at = this.waitUntilJsonPath(state, pathRoots(effective, scope));
-    return { at, ...this.ok(processOutput.JSONPath(state, f.input, effective, scope)) };
-  }
-
-  private waitUntilJsonPath(state: WaitState, roots: PathRoots): number {
-    const now = this.now();
-    if (state.Seconds !== undefined) return waitEnd(now, Number(state.Seconds));
-    if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp) ?? now;
-    if (state.SecondsPath !== undefined) {
-      const r = resolvePath(state.SecondsPath, roots);
-      if (!r.found) throw new RuntimeError(`The SecondsPath parameter does not reference an input value: ${state.SecondsPath}`);
-      const v = r.value;
-      if (!isLongSeconds(v) || v < 0) {
-        throw new RuntimeError(isLongSeconds(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
-      }
-      return waitEnd(now, v);
-    }
-    if (state.TimestampPath !== undefined) {
-      const r = resolvePath(state.TimestampPath, roots);
-      if (!r.found) throw new RuntimeError(`The TimestampPath parameter does not reference an input value: ${state.TimestampPath}`);
-      const at = typeof r.value === 'string' ? parseTimestamp(r.value) : undefined;
-      if (at === undefined) {
-        throw new RuntimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath} == ${typeof r.value === 'string' ? r.value : JSON.stringify(r.value)}`);
-      }
-      return at;
-    }
-    return now;
-  }
-
-  private async waitUntilJsonata(f: Frame, state: WaitState): Promise<number> {
-    const now = this.now();
-    const scope = this.scope(f, state);
-    if (state.Seconds !== undefined) {
-      const v = this.evaluated(await evaluateField(state.Seconds, { input: f.input }, scope, 'Seconds'));
-      if (!isWaitSeconds(v)) {
-        throw this.evaluationFailed(fieldError(scope, 'Seconds', `The Seconds field must be an integer between 0 and 99999999, but was: ${JSON.stringify(v)}`));
-      }
-      return waitEnd(now, v);
-    }
-    if (state.Timestamp !== undefined) {
-      const v = this.evaluated(await evaluateField(state.Timestamp, { input: f.input }, scope, 'Timestamp'));
-      const at = typeof v === 'string' ? parseTimestamp(v) : undefined;
-      if (at === undefined) {
-        throw this.evaluationFailed(fieldError(scope, 'Timestamp', `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
-      }
-      return at;
-    }
-    return now;
+  private async startWait(f: Frame, state: WaitState, jsonata: boolean): Promise<void> {
+    const outcome = await evaluateState(state, f.input, this.stateScope(f, state, jsonata));
+    if (outcome.kind === 'fail') throw this.evaluationFailed(outcome.error);
+    if (outcome.kind !== 'scheduleTimer') throw new Error(`a Wait state answered ${outcome.kind}`);
+    f.phase = { k: 'wait', at: outcome.at, output: outcome.output, assign: outcome.assigned };
+    this.svc.markDirty(this);
   }
 
   // ---- Task

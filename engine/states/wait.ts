@@ -1,6 +1,83 @@
-/** Wait: when the wait ends. Pure: `now` comes in as an argument. */
+/**
+ * Wait: when the wait ends, and the output it exits with then. Pure: `now` comes from the context;
+ * the interpreter arms the timer and rests the execution until it fires.
+ */
+import type { JsonValue } from '../json.ts';
+import type { WaitState } from '../definition/types.ts';
 import { MAX_SECONDS } from '../definition/validate/values.ts';
+import { RuntimeError } from '../errors.ts';
+import { resolvePath, type PathRoots } from '../query/jsonpath/index.ts';
+import { evaluateField, fieldError, isStatesError, pathRoots, processInput, processOutput, type Flow } from '../dataflow/index.ts';
 import { parseTimestamp as parseTimestampNs } from './choice-rules.ts';
+import type { Outcome, StateContext } from './outcome.ts';
+
+export function evaluate(state: WaitState, input: JsonValue, ctx: StateContext): Outcome | Promise<Outcome> {
+  return ctx.queryLanguage === 'JSONata' ? evaluateJsonata(state, input, ctx) : evaluateJsonPath(state, input, ctx);
+}
+
+function evaluateJsonPath(state: WaitState, input: JsonValue, ctx: StateContext): Outcome {
+  const effective = processInput.JSONPath(state, input, ctx);
+  if (isStatesError(effective)) return { kind: 'fail', error: effective };
+  const at = waitUntilJsonPath(state, pathRoots(effective, ctx), ctx.now());
+  if (isStatesError(at)) return { kind: 'fail', error: at };
+  const exit = processOutput.JSONPath(state, input, effective, ctx);
+  if (isStatesError(exit)) return { kind: 'fail', error: exit };
+  return { kind: 'scheduleTimer', at, output: exit.output, assigned: exit.assigned };
+}
+
+async function evaluateJsonata(state: WaitState, input: JsonValue, ctx: StateContext): Promise<Outcome> {
+  const at = await waitUntilJsonata(state, input, ctx);
+  if (isStatesError(at)) return { kind: 'fail', error: at };
+  const exit = await processOutput.JSONata(state, input, undefined, ctx);
+  if (isStatesError(exit)) return { kind: 'fail', error: exit };
+  return { kind: 'scheduleTimer', at, output: exit.output, assigned: exit.assigned };
+}
+
+/** When a JSONPath wait ends: Seconds, Timestamp, SecondsPath or TimestampPath (over the effective input). */
+function waitUntilJsonPath(state: WaitState, roots: PathRoots, now: number): Flow<number> {
+  if (state.Seconds !== undefined) return waitEnd(now, Number(state.Seconds));
+  if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp) ?? now;
+  if (state.SecondsPath !== undefined) {
+    const r = resolvePath(state.SecondsPath, roots);
+    if (!r.found) return new RuntimeError(`The SecondsPath parameter does not reference an input value: ${state.SecondsPath}`);
+    const v = r.value;
+    if (!isLongSeconds(v) || v < 0) {
+      return new RuntimeError(isLongSeconds(v) ? `The SecondsPath parameter references a negative value: ${state.SecondsPath} == ${JSON.stringify(v)}` : `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${JSON.stringify(v)}`);
+    }
+    return waitEnd(now, v);
+  }
+  if (state.TimestampPath !== undefined) {
+    const r = resolvePath(state.TimestampPath, roots);
+    if (!r.found) return new RuntimeError(`The TimestampPath parameter does not reference an input value: ${state.TimestampPath}`);
+    const at = typeof r.value === 'string' ? parseTimestamp(r.value) : undefined;
+    if (at === undefined) {
+      return new RuntimeError(`The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${state.TimestampPath} == ${typeof r.value === 'string' ? r.value : JSON.stringify(r.value)}`);
+    }
+    return at;
+  }
+  return now;
+}
+
+/** When a JSONata wait ends: Seconds or Timestamp, each a value or an expression. */
+async function waitUntilJsonata(state: WaitState, input: JsonValue, ctx: StateContext): Promise<Flow<number>> {
+  const now = ctx.now();
+  if (state.Seconds !== undefined) {
+    const v = await evaluateField(state.Seconds, { input }, ctx, 'Seconds');
+    if (isStatesError(v)) return v;
+    if (!isWaitSeconds(v)) return fieldError(ctx, 'Seconds', `The Seconds field must be an integer between 0 and 99999999, but was: ${JSON.stringify(v)}`);
+    return waitEnd(now, v);
+  }
+  if (state.Timestamp !== undefined) {
+    const v = await evaluateField(state.Timestamp, { input }, ctx, 'Timestamp');
+    if (isStatesError(v)) return v;
+    const at = typeof v === 'string' ? parseTimestamp(v) : undefined;
+    if (at === undefined) {
+      return fieldError(ctx, 'Timestamp', `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    }
+    return at;
+  }
+  return now;
+}
 
 /**
  * The latest instant a wait can end at: the limit of a JavaScript Date (and of the store's
