@@ -5,6 +5,7 @@
  */
 import { ApiError, type Engine } from '../engine.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../json-limits.ts';
+import { MAX_PAYLOAD_BYTES } from '../dataflow/limits.ts';
 
 /** What every action receives besides its request. */
 export interface ApiContext {
@@ -33,8 +34,8 @@ export const EXTENSION_PREFIX = 'Longhaul.';
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
-/** 256 KiB: the largest input, output or task result a request may carry, in UTF-8 bytes. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
+/** 256 KiB: the largest input, output or task result a request may carry, in UTF-8 bytes: the payload limit states keep. */
+export { MAX_PAYLOAD_BYTES };
 
 /**
  * The largest request body of an action that carries a definition (up to 1,048,576 characters)
