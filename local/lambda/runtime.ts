@@ -258,14 +258,6 @@ export class LambdaRuntime implements TaskIntegration, LambdaInvoker {
     if (opts.configFile) for (const fn of readFunctionsConfig(opts.configFile)) this.add(fn);
     for (const [name, config] of Object.entries(opts.functions ?? {})) this.register(name, config);
   }
-  /**
-   * Points one service's SDK calls from functions at `url` (`sfn` for Step Functions); instances
-   * started from now on see it. The stack sets the API's address this way, because the API
-   * listens only once everything it serves, this runtime included, exists.
-   */
-  setEndpoint(service: string, url: string): void {
-    this.endpoints[service] = url;
-  }
 
   /**
    * Registers (or replaces) a function. Invocations already running or queued under a replaced
