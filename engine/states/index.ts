@@ -24,10 +24,6 @@ export const stateHandlers = {
 export type HandledStateType = keyof typeof stateHandlers;
 export type HandledState = Extract<State, { Type: HandledStateType }>;
 
-export function isHandledState(state: State): state is HandledState {
-  return Object.prototype.hasOwnProperty.call(stateHandlers, state.Type);
-}
-
 /** Evaluates a state through its handler (a correlated lookup TypeScript cannot follow on its own). */
 export function evaluateState(state: HandledState, input: JsonValue, ctx: StateContext): Outcome | Promise<Outcome> {
   const handler = stateHandlers[state.Type] as { evaluate(s: HandledState, i: JsonValue, c: StateContext): Outcome | Promise<Outcome> };
