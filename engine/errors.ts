@@ -49,51 +49,35 @@ export class ExecutionError extends Error {
   }
 }
 
-export class RuntimeError extends ExecutionError {
-  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
-    super(StatesErrorName.Runtime, causeText, options);
-  }
+type ErrorOptions = { cause?: unknown; location?: string };
+
+/** The class of one `States.*` error: an ExecutionError whose name is fixed. */
+function statesError<N extends StatesErrorName>(name: N) {
+  return class extends ExecutionError {
+    declare readonly error: N;
+    constructor(causeText?: string, options?: ErrorOptions) {
+      super(name, causeText, options);
+    }
+  };
 }
-export class QueryEvaluationError extends ExecutionError {
-  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
-    super(StatesErrorName.QueryEvaluationError, causeText, options);
-  }
-}
-export class IntrinsicFailure extends ExecutionError {
-  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
-    super(StatesErrorName.IntrinsicFailure, causeText, options);
-  }
-}
-export class ResultPathMatchFailure extends ExecutionError {
-  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
-    super(StatesErrorName.ResultPathMatchFailure, causeText, options);
-  }
-}
-export class ParameterPathFailure extends ExecutionError {
-  constructor(causeText: string, options?: { cause?: unknown; location?: string }) {
-    super(StatesErrorName.ParameterPathFailure, causeText, options);
-  }
-}
-export class DataLimitExceeded extends ExecutionError {
-  constructor(causeText: string, options?: { cause?: unknown }) {
-    super(StatesErrorName.DataLimitExceeded, causeText, options);
-  }
-}
-export class NoChoiceMatched extends ExecutionError {
-  constructor(causeText: string, options?: { cause?: unknown }) {
-    super(StatesErrorName.NoChoiceMatched, causeText, options);
-  }
-}
-export class TaskTimeout extends ExecutionError {
-  constructor(causeText?: string, options?: { cause?: unknown }) {
-    super(StatesErrorName.Timeout, causeText, options);
-  }
-}
-export class HeartbeatTimeout extends ExecutionError {
-  constructor(causeText?: string, options?: { cause?: unknown }) {
-    super(StatesErrorName.HeartbeatTimeout, causeText, options);
-  }
-}
+
+// one class per error the engine raises (States.ALL is a name to match on, never raised)
+export class RuntimeError extends statesError(StatesErrorName.Runtime) {}
+export class TaskFailed extends statesError(StatesErrorName.TaskFailed) {}
+/** A task ran past its TimeoutSeconds. */
+export class TaskTimeout extends statesError(StatesErrorName.Timeout) {}
+export class HeartbeatTimeout extends statesError(StatesErrorName.HeartbeatTimeout) {}
+export class DataLimitExceeded extends statesError(StatesErrorName.DataLimitExceeded) {}
+export class Permissions extends statesError(StatesErrorName.Permissions) {}
+export class ResultPathMatchFailure extends statesError(StatesErrorName.ResultPathMatchFailure) {}
+export class ParameterPathFailure extends statesError(StatesErrorName.ParameterPathFailure) {}
+export class QueryEvaluationError extends statesError(StatesErrorName.QueryEvaluationError) {}
+export class BranchFailed extends statesError(StatesErrorName.BranchFailed) {}
+export class NoChoiceMatched extends statesError(StatesErrorName.NoChoiceMatched) {}
+export class IntrinsicFailure extends statesError(StatesErrorName.IntrinsicFailure) {}
+export class ExceedToleratedFailureThreshold extends statesError(StatesErrorName.ExceedToleratedFailureThreshold) {}
+export class ItemReaderFailed extends statesError(StatesErrorName.ItemReaderFailed) {}
+export class ResultWriterFailed extends statesError(StatesErrorName.ResultWriterFailed) {}
 
 /**
  * The one place that writes how AWS opens the cause of an error raised while a state processes its
@@ -107,7 +91,7 @@ export function stateErrorCause(stateName: string, enteredEventId: number, detai
 export function asExecutionError(err: unknown): ExecutionError {
   if (err instanceof ExecutionError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ExecutionError(StatesErrorName.Runtime, message, { cause: err });
+  return new RuntimeError(message, { cause: err });
 }
 
 /**

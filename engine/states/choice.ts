@@ -4,7 +4,7 @@
  */
 import type { JsonValue } from '../json.ts';
 import type { ChoiceState } from '../definition/types.ts';
-import { ExecutionError, StatesErrorName } from '../errors.ts';
+import { NoChoiceMatched } from '../errors.ts';
 import { evaluateField, fieldError, isStatesError, pathRoots, processInput, processOutput } from '../dataflow/index.ts';
 import { selectChoiceRule } from './choice-rules.ts';
 import type { Outcome, StateContext } from './outcome.ts';
@@ -14,7 +14,7 @@ export function evaluate(state: ChoiceState, input: JsonValue, ctx: StateContext
 }
 
 function noChoiceMatched(): Outcome {
-  return { kind: 'fail', error: new ExecutionError(StatesErrorName.NoChoiceMatched, 'No Matches!') };
+  return { kind: 'fail', error: new NoChoiceMatched('No Matches!') };
 }
 
 function evaluateJsonPath(state: ChoiceState, input: JsonValue, ctx: StateContext): Outcome {

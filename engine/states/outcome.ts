@@ -1,7 +1,8 @@
 /**
- * What a state asks the interpreter for once it has evaluated: plain data, no effects. The
- * interpreter performs it (emits the exit events, arms the timer, throws the error for Retry and
- * Catch), so a state can be evaluated and tested without an engine, a store or a clock.
+ * What a state asks the runner for once it has evaluated: plain data, no effects. The runner
+ * (engine/runtime/interpreter.ts) performs it: emits the exit events, arms the timer, invokes the
+ * task, runs the branches or iterations, decides Retry and Catch. So a state can be evaluated and
+ * tested without an engine, a store or a clock.
  */
 import type { JsonObject, JsonValue } from '../json.ts';
 import type { QueryLanguage, State, StateType } from '../definition/types.ts';
@@ -15,10 +16,27 @@ export type Outcome =
   | { kind: 'next'; next: string; output: JsonValue; assigned: Assigned }
   /** the branch ends with `output` */
   | { kind: 'end'; output: JsonValue; assigned: Assigned }
-  /** the state fails with `error`; a JSONata `States.QueryEvaluationError` also earns an EvaluationFailed event */
-  | { kind: 'fail'; error: StatesError }
+  /**
+   * the state fails with `error`; a JSONata `States.QueryEvaluationError` also earns an
+   * EvaluationFailed event. `startedItems`: a Map that had started (with that many items) when it
+   * failed, as AWS records a tolerated-failure field that fails to evaluate.
+   */
+  | { kind: 'fail'; error: StatesError; startedItems?: number }
   /** Wait: rest until epoch ms `at`, then exit with `output` (to Next, or the end) */
-  | { kind: 'scheduleTimer'; at: number; output: JsonValue; assigned: Assigned };
+  | { kind: 'scheduleTimer'; at: number; output: JsonValue; assigned: Assigned }
+  /**
+   * Task: call the resource with `parameters` (and `taskToken`, for a `.waitForTaskToken` task);
+   * the runner gives the result to the handler's `complete`, or fails the state with the task's error.
+   */
+  | { kind: 'invoke'; parameters: JsonValue; taskToken?: string; timeoutSeconds?: number; heartbeatSeconds?: number }
+  /**
+   * Parallel (`items` undefined: every branch starts from `input`) and Map (an iteration per item,
+   * whose input ItemSelector makes from `input`); the runner gives their outputs to `complete`.
+   */
+  | { kind: 'fanOut'; input: JsonValue; items: JsonValue[] | undefined; maxConcurrency: number; toleratedFailureCount: number; toleratedFailurePercentage: number };
+
+/** What a state that waits on something (a task, its branches, its iterations) completes with. */
+export type Completion<S extends State> = (state: S, input: JsonValue, result: JsonValue, ctx: StateContext) => Outcome | Promise<Outcome>;
 
 /**
  * What a state reads besides its fields and its input: its dataflow context, the query language in

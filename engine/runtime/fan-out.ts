@@ -1,0 +1,257 @@
+/**
+ * A Parallel's branches and a Map's iterations: child frames started, run concurrently through
+ * the lifecycle, their events threaded as AWS records them, their results gathered in order. The
+ * state's own logic (its input, items, limits, each iteration's input, its result) is the pure
+ * handler in engine/states/; this is what the runner does with its `fanOut` outcome.
+ */
+import type { JsonValue } from '../json.ts';
+import type { MapState, ParallelState } from '../definition/types.ts';
+import { isDistributedMap, mapProcessor } from '../definition/types.ts';
+import { ExceedToleratedFailureThreshold, type ExecutionError } from '../errors.ts';
+import * as events from '../history/builders.ts';
+import { iterationInput, type Outcome } from '../states/index.ts';
+import type { BranchResult, Frame, MapPhase } from './frames.ts';
+import { Aborted, type RunCore } from './run-core.ts';
+import { cutInTask } from './task-effects.ts';
+
+type FanOutOutcome = Extract<Outcome, { kind: 'fanOut' }>;
+
+export class FanOut {
+  private readonly core: RunCore;
+
+  constructor(core: RunCore) {
+    this.core = core;
+  }
+
+  /**
+   * Runs a Parallel's branches: from its `fanOut` outcome, or, resumed, from its phase (only the
+   * branches not done). Resolves with their outputs; throws the first branch failure.
+   */
+  async parallel(f: Frame, state: ParallelState, fan: FanOutOutcome | undefined): Promise<JsonValue[]> {
+    const core = this.core;
+    if (f.phase.k !== 'parallel') {
+      const input = fan!.input;
+      core.emit(f, events.parallelStateStarted());
+      const attempt = f.retryTotal;
+      const children = state.Branches.map((b, i) => {
+        const id = `${f.id}/${f.state}@${attempt}#${i}`;
+        core.newFrame(id, [...f.branchPath, 'States', f.state, 'Branches', i], f.id, b.StartAt, input, f.last, {});
+        return id;
+      });
+      f.phase = { k: 'parallel', input, results: state.Branches.map(() => null), done: state.Branches.map(() => false), children };
+      core.markDirty();
+    }
+    const phase = f.phase;
+    core.notifyBlocked(f);
+    const failure = await this.runChildren(f, phase.children.map((id, i) => ({ id, index: i, done: phase.done[i] })), (i, r) => {
+      const child = core.frames.get(phase.children[i]);
+      if (child) f.last = child.last;
+      // a failed branch keeps its frame: a redrive runs it again from the state that failed
+      if (!r.ok) {
+        // recorded on AWS: TaskFailed, TaskStateAborted, then ParallelStateFailed; the abort is no step of the thread
+        if (r.taskAborted && child) core.emit(child, events.taskStateAborted(), { keepLast: true });
+        return;
+      }
+      phase.done[i] = true;
+      phase.results[i] = r.output;
+      if (child) core.dropFrame(child.id);
+    });
+    // the phase stays on failure: a redrive re-runs only the branches that did not succeed
+    if (failure) throw failure;
+    core.emit(f, events.parallelStateSucceeded(), { keepLast: true });
+    f.phase = { k: 'run' };
+    return phase.results as JsonValue[];
+  }
+
+  /**
+   * Runs a Map's iterations: from its `fanOut` outcome, or, resumed, from its phase (only the
+   * iterations not done). Resolves with their outputs; throws what failed the Map.
+   */
+  async map(f: Frame, state: MapState, fan: FanOutOutcome | undefined): Promise<JsonValue[]> {
+    const core = this.core;
+    const distributed = isDistributedMap(state);
+    if (f.phase.k !== 'map') {
+      const { input, items, maxConcurrency, toleratedFailureCount, toleratedFailurePercentage } = fan!;
+      const all = items ?? [];
+      core.emit(f, events.mapStateStarted({ length: all.length }));
+      let mapRunArn: string | undefined;
+      if (distributed) {
+        mapRunArn = `arn:aws:states:${core.info.region}:${core.info.accountId}:mapRun:${core.info.stateMachineName}/${state.Label ?? core.svc.uuid()}:${core.svc.uuid()}`;
+        core.emit(f, events.mapRunStarted({ mapRunArn }));
+      }
+      f.phase = {
+        k: 'map', items: all, input, results: all.map(() => null), status: all.map(() => 'pending'), children: {},
+        maxConcurrency, toleratedCount: toleratedFailureCount, toleratedPercentage: toleratedFailurePercentage, failures: 0, iterPrev: f.last, mapRunArn,
+      };
+      core.markDirty();
+    }
+    const phase = f.phase as MapPhase;
+    const failure = await this.runIterations(f, state, phase, distributed);
+    if (failure) {
+      if (distributed) core.emit(f, events.mapRunFailed({ error: failure.error, cause: failure.causeText }));
+      // the phase stays: a redrive re-runs only the iterations that did not succeed
+      throw failure;
+    }
+    if (distributed) core.emit(f, events.mapRunSucceeded());
+    const last = f.last;
+    core.emit(f, events.mapStateSucceeded(), { keepLast: true });
+    f.last = last;
+    // tolerated failures leave frames behind; the Map is done with them
+    core.dropChildren(f);
+    f.phase = { k: 'run' };
+    return phase.results as JsonValue[];
+  }
+
+  /** Runs child frames concurrently; the first failure aborts the others and is returned. */
+  private async runChildren(f: Frame, children: { id: string; index: number; done: boolean }[], onDone: (index: number, r: BranchResult) => void): Promise<ExecutionError | undefined> {
+    const core = this.core;
+    let failure: ExecutionError | undefined;
+    await Promise.all(
+      children.filter((c) => !c.done).map(async (c) => {
+        const child = core.frames.get(c.id)!;
+        try {
+          const r = await core.runBranch(child);
+          if (!r.ok && !failure) {
+            failure = r.error;
+            onDone(c.index, r);
+            core.abortChildren(f, c.id);
+            return;
+          }
+          if (failure) return;
+          onDone(c.index, r);
+        } catch (e) {
+          if (!(e instanceof Aborted)) throw e;
+        }
+      }),
+    );
+    if (core.signalFor(f).aborted) throw new Aborted();
+    return failure;
+  }
+
+  private async runIterations(f: Frame, state: MapState, phase: MapPhase, distributed: boolean): Promise<ExecutionError | undefined> {
+    const core = this.core;
+    const n = phase.items.length;
+    const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY;
+    const processor = mapProcessor(state);
+    const procKey = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
+    let failure: ExecutionError | undefined;
+    /** the failed iteration's last event: what it cuts in the others is chained to it */
+    let failedLast: number | undefined;
+    let running = 0;
+    const inflight = new Set<Promise<void>>();
+    const attempt = f.retryTotal;
+    const thresholdExceeded = () => new ExceedToleratedFailureThreshold('The specified tolerated failure threshold was exceeded');
+    const tolerated = () => {
+      if (phase.failures === 0) return true;
+      if (phase.toleratedCount > 0 && phase.failures <= phase.toleratedCount) return true;
+      if (phase.toleratedPercentage > 0 && (phase.failures / n) * 100 <= phase.toleratedPercentage) return true;
+      return false;
+    };
+    const runOne = async (index: number, child: Frame, resumed: boolean) => {
+      running++;
+      try {
+        if (!resumed && !distributed) {
+          core.emit(f, events.mapIterationStarted({ index, name: f.state }), { prev: phase.iterPrev, keepLast: true });
+          child.last = core.nextEventId - 1;
+        }
+        let r: BranchResult;
+        try {
+          r = await core.runBranch(child);
+        } catch (e) {
+          if (!(e instanceof Aborted)) throw e;
+          const inTask = cutInTask.delete(child);
+          if (!distributed && failedLast !== undefined && !core.stopRequest) {
+            // cut by a failed iteration, as recorded on AWS (test_service_lambda_map_timeout): each cut
+            // iteration's MapIterationAborted, then its Task's TaskStateAborted, all after the failure's event
+            core.emit(f, events.mapIterationAborted({ index, name: f.state }), { prev: failedLast, keepLast: true });
+            if (inTask) core.emit(child, events.taskStateAborted(), { prev: failedLast, keepLast: true });
+          } else if (!distributed) {
+            if (inTask) core.emit(child, events.taskStateAborted());
+            core.emit(f, events.mapIterationAborted({ index, name: f.state }), { prev: child.last, keepLast: true });
+          }
+          core.mapParts.setItem(phase, index, 'failed');
+          return;
+        }
+        if (failure) {
+          // an iteration whose Task failed after another iteration failed the Map is cut all the same
+          if (!r.ok && r.taskAborted && !distributed && failedLast !== undefined && !core.stopRequest) {
+            core.emit(f, events.mapIterationAborted({ index, name: f.state }), { prev: failedLast, keepLast: true });
+            core.emit(child, events.taskStateAborted(), { prev: failedLast, keepLast: true });
+          }
+          return;
+        }
+        if (r.ok) {
+          core.mapParts.setItem(phase, index, 'ok', r.output);
+          if (!distributed) {
+            f.last = core.emit(f, events.mapIterationSucceeded({ index, name: f.state }), { prev: child.last, keepLast: true });
+          }
+          phase.iterPrev = child.last;
+        } else {
+          core.mapParts.setItem(phase, index, 'failed');
+          phase.failures++;
+          if (!distributed) {
+            core.emit(f, events.mapIterationFailed({ index, name: f.state }), { prev: child.last, keepLast: true });
+            // recorded on AWS: MapIterationFailed, then the failed Task's TaskStateAborted (same previousEventId)
+            if (r.taskAborted) core.emit(child, events.taskStateAborted(), { keepLast: true });
+          }
+          phase.iterPrev = child.last;
+          f.last = child.last;
+          if (!tolerated()) {
+            failedLast = child.last;
+            failure = distributed ? thresholdExceeded() : r.error;
+            core.abortChildren(f, child.id);
+          }
+        }
+        // a failed iteration keeps its frame for a redrive, until the Map ends
+        if (r.ok) {
+          core.dropFrame(child.id);
+          delete phase.children[index];
+        }
+        core.markDirty();
+      } finally {
+        running--;
+      }
+    };
+    const start = async (index: number) => {
+      const input = await iterationInput(state, phase.input, index, phase.items[index], core.stateScope(f, state));
+      const id = `${f.id}/${f.state}@${attempt}:${index}`;
+      const child = core.newFrame(id, [...f.branchPath, 'States', f.state, procKey], f.id, processor.StartAt, core.evaluated(input), phase.iterPrev, {});
+      child.mapItem = { index, value: phase.items[index] };
+      if (distributed) child.silent = true;
+      phase.children[index] = id;
+      core.mapParts.setItem(phase, index, 'running');
+      const blocked = new Promise<void>((resolve) => core.blockListeners.set(id, resolve));
+      const p = runOne(index, child, false).finally(() => {
+        inflight.delete(p);
+        core.notifyBlocked(child);
+      });
+      // a branch off the chain, not a link in it: a link would shift when the next iteration starts
+      p.catch((e: unknown) => core.detachedFailure(e));
+      inflight.add(p);
+      // start iterations one at a time: the next starts when this one waits or ends, as AWS orders their events
+      await blocked;
+    };
+    // resume iterations that were running at the last commit
+    for (const [idx, id] of Object.entries(phase.children)) {
+      const child = core.frames.get(id);
+      if (!child || phase.status[Number(idx)] !== 'running') continue;
+      const p = runOne(Number(idx), child, true).finally(() => inflight.delete(p));
+      p.catch((e: unknown) => core.detachedFailure(e));
+      inflight.add(p);
+    }
+    for (let next = 0; next < n; next++) {
+      if (failure || core.signalFor(f).aborted) break;
+      if (phase.status[next] !== 'pending') continue;
+      while (running >= limit && !failure) await Promise.race(inflight);
+      if (failure || core.signalFor(f).aborted) break;
+      if (core.halted) await core.checkpoint();
+      await start(next);
+      await core.maybeYield();
+    }
+    while (inflight.size > 0) await Promise.race(inflight);
+    if (core.signalFor(f).aborted) throw new Aborted();
+    if (failure) return failure;
+    if (distributed && phase.failures > 0 && !tolerated()) return thresholdExceeded();
+    return undefined;
+  }
+}
