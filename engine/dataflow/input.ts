@@ -3,11 +3,12 @@
  * Parallel's branch input, the input a Map reads its items from), a Map's items, and each item's
  * input. One entry per query language; the JSONPath ones are synchronous.
  */
-import type { JsonValue } from '../json.ts';
+import type { JsonObject, JsonValue } from '../json.ts';
 import type { MapState, State } from '../definition/types.ts';
 import { RuntimeError } from '../errors.ts';
 import { jsonTypeOf } from '../query/jsonata/index.ts';
-import { fieldError, isStatesError, withContextObject, type DataflowContext, type Flow } from './context.ts';
+import { fieldError, isStatesError, pathRoots, withContextObject, type DataflowContext, type Flow } from './context.ts';
+import { resolvePath } from '../query/jsonpath/index.ts';
 import { applyInputPath, applyTemplate, select } from './jsonpath.ts';
 import { evaluateField } from './jsonata.ts';
 
@@ -89,34 +90,91 @@ function itemContext(ctx: DataflowContext, index: number, item: JsonValue): Data
   return withContextObject(ctx, { ...ctx.context, Map: { Item: { Index: index, Value: item } } });
 }
 
+type BatchLimit = 'MaxItemsPerBatch' | 'MaxInputBytesPerBatch';
+
+/** What batching reads from an ItemBatcher, once its fields are evaluated. */
+interface BatchSpec {
+  maxItems?: number;
+  maxBytes?: number;
+  batchInput?: JsonValue;
+}
+
 /**
  * A Map's ItemBatcher: the items in batches of at most MaxItemsPerBatch items and
- * MaxInputBytesPerBatch bytes, each `{ Items }`, with BatchInput (a template over the Map's
- * effective input) beside them when given.
+ * MaxInputBytesPerBatch bytes, each `{ Items }`, with BatchInput beside them when given. JSONPath
+ * reads the limits as numbers or from `*Path` over the Map's effective input and BatchInput as a
+ * template over it; JSONata evaluates each field (`$states.input` is the Map's input).
+ *
+ * @example
+ * processBatches.JSONPath(map({ ItemBatcher: { MaxItemsPerBatch: 2 } }), [1, 2, 3], {}, ctx); // [{ Items: [1, 2] }, { Items: [3] }]
  */
-export function processBatches(state: MapState, items: JsonValue[], mapInput: JsonValue, ctx: DataflowContext): Flow<JsonValue[]> {
-  const b = state.ItemBatcher!;
-  const maxItems = typeof b.MaxItemsPerBatch === 'number' ? b.MaxItemsPerBatch : undefined;
-  const maxBytes = typeof b.MaxInputBytesPerBatch === 'number' ? b.MaxInputBytesPerBatch : undefined;
-  let batchInput: JsonValue | undefined;
-  if (b.BatchInput !== undefined) {
-    const v = applyTemplate(b.BatchInput, mapInput, ctx, 'BatchInput');
-    if (isStatesError(v)) return v;
-    batchInput = v;
+export const processBatches = {
+  JSONPath(state: MapState, items: JsonValue[], mapInput: JsonValue, ctx: DataflowContext): Flow<JsonValue[]> {
+    const b = state.ItemBatcher!;
+    const spec: BatchSpec = {};
+    for (const [field, key] of [['MaxItemsPerBatch', 'maxItems'], ['MaxInputBytesPerBatch', 'maxBytes']] as const) {
+      const v = batchLimitFromPath(b, field, mapInput, ctx);
+      if (isStatesError(v)) return v;
+      spec[key] = v;
+    }
+    if (b.BatchInput !== undefined) {
+      const v = applyTemplate(b.BatchInput, mapInput, ctx, 'BatchInput');
+      if (isStatesError(v)) return v;
+      spec.batchInput = v;
+    }
+    return batches(items, spec);
+  },
+  async JSONata(state: MapState, items: JsonValue[], mapInput: JsonValue, ctx: DataflowContext): Promise<Flow<JsonValue[]>> {
+    const b = state.ItemBatcher!;
+    const spec: BatchSpec = {};
+    for (const [field, key] of [['MaxItemsPerBatch', 'maxItems'], ['MaxInputBytesPerBatch', 'maxBytes']] as const) {
+      const v = b[field];
+      if (v === undefined) continue;
+      const r = await evaluateField(v, { input: mapInput }, ctx, field);
+      if (isStatesError(r)) return r;
+      if (!isPositiveInteger(r)) return fieldError(ctx, field, `The ${field} field must evaluate to a positive integer, but was: ${JSON.stringify(r)}`);
+      spec[key] = r;
+    }
+    if (b.BatchInput !== undefined) {
+      const v = await evaluateField(b.BatchInput, { input: mapInput }, ctx, 'BatchInput');
+      if (isStatesError(v)) return v;
+      spec.batchInput = v;
+    }
+    return batches(items, spec);
+  },
+};
+
+/** A batch limit as a number, or from its `*Path` over the Map's effective input. */
+function batchLimitFromPath(b: JsonObject, field: BatchLimit, mapInput: JsonValue, ctx: DataflowContext): Flow<number | undefined> {
+  if (typeof b[field] === 'number') return b[field];
+  const path = b[`${field}Path`];
+  if (typeof path !== 'string') return undefined;
+  const r = resolvePath(path, pathRoots(mapInput, ctx));
+  const value = r.found ? r.value : null;
+  if (!isPositiveInteger(value)) {
+    return new RuntimeError(`The ${field}Path field refers to value "${typeof value === 'string' ? value : JSON.stringify(value)}" which is not a valid positive integer: ${path}`);
   }
-  const batches: JsonValue[][] = [];
+  return value;
+}
+
+function isPositiveInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0;
+}
+
+function batches(items: JsonValue[], { maxItems, maxBytes, batchInput }: BatchSpec): JsonValue[] {
+  const out: JsonValue[][] = [];
   let cur: JsonValue[] = [];
   let bytes = 0;
   for (const item of items) {
     const size = Buffer.byteLength(JSON.stringify(item));
     if (cur.length > 0 && ((maxItems !== undefined && cur.length >= maxItems) || (maxBytes !== undefined && bytes + size > maxBytes))) {
-      batches.push(cur);
+      out.push(cur);
       cur = [];
       bytes = 0;
     }
     cur.push(item);
     bytes += size;
   }
-  if (cur.length > 0) batches.push(cur);
-  return batches.map((items): JsonValue => (batchInput !== undefined ? { BatchInput: batchInput, Items: items } : { Items: items }));
+  if (cur.length > 0) out.push(cur);
+  return out.map((items): JsonValue => (batchInput !== undefined ? { BatchInput: batchInput, Items: items } : { Items: items }));
 }

@@ -37,7 +37,7 @@ function evaluateJsonPath(state: MapState, input: JsonValue, ctx: StateContext):
   if (isStatesError(effective)) return { kind: 'fail', error: effective };
   const items = processItems.JSONPath(state, effective, ctx);
   if (isStatesError(items)) return { kind: 'fail', error: items };
-  const batches = batched(state, items, effective, ctx);
+  const batches = state.ItemBatcher ? processBatches.JSONPath(state, items, effective, ctx) : items;
   if (isStatesError(batches)) return { kind: 'fail', error: batches };
   const maxConcurrency = numberFromPath(state, effective, ctx, 'MaxConcurrency');
   if (isStatesError(maxConcurrency)) return { kind: 'fail', error: maxConcurrency };
@@ -55,7 +55,7 @@ function evaluateJsonPath(state: MapState, input: JsonValue, ctx: StateContext):
 async function evaluateJsonata(state: MapState, input: JsonValue, ctx: StateContext): Promise<Outcome> {
   const items = await processItems.JSONata(state, input, ctx);
   if (isStatesError(items)) return { kind: 'fail', error: items };
-  const batches = batched(state, items, input, ctx);
+  const batches = state.ItemBatcher ? await processBatches.JSONata(state, items, input, ctx) : items;
   if (isStatesError(batches)) return { kind: 'fail', error: batches };
   const maxConcurrency = await numberFromExpression(state, input, ctx, 'MaxConcurrency');
   if (isStatesError(maxConcurrency)) return { kind: 'fail', error: maxConcurrency };
@@ -64,11 +64,6 @@ async function evaluateJsonata(state: MapState, input: JsonValue, ctx: StateCont
   const percentage = await numberFromExpression(state, input, ctx, 'ToleratedFailurePercentage');
   if (isStatesError(percentage)) return { kind: 'fail', error: percentage, startedItems: batches.length };
   return fanOut(input, batches, maxConcurrency, count, percentage);
-}
-
-/** The items in ItemBatcher's batches, when the Map has one. */
-function batched(state: MapState, items: JsonValue[], mapInput: JsonValue, ctx: DataflowContext): Flow<JsonValue[]> {
-  return state.ItemBatcher ? processBatches(state, items, mapInput, ctx) : items;
 }
 
 function fanOut(input: JsonValue, items: JsonValue[], maxConcurrency?: number, toleratedFailureCount?: number, toleratedFailurePercentage?: number): Outcome {

@@ -176,8 +176,46 @@ describe('processBatches', () => {
     ['adds BatchInput, a template over the Map input', { MaxItemsPerBatch: 3, BatchInput: { 'k.$': '$.k' } }, [{ BatchInput: { k: 'K' }, Items: [1, 2, 3] }]],
   ])('%s', (_, batcher, expected) => {
     // Act
-    const out = processBatches(map({ ItemBatcher: batcher }), [1, 2, 3], { k: 'K' }, plainContext());
+    const out = processBatches.JSONPath(map({ ItemBatcher: batcher }), [1, 2, 3], { k: 'K' }, plainContext());
     // Assess
     expect(out).toEqual(expected);
+  });
+});
+
+describe('processBatches reads its limits from paths and expressions', () => {
+  it.each<[string, Record<string, JsonValue>, JsonValue[]]>([
+    ['reads MaxItemsPerBatchPath over the Map input', { MaxItemsPerBatchPath: '$.n' }, [{ Items: [1, 2] }, { Items: [3] }]],
+    ['reads MaxInputBytesPerBatchPath over the Map input', { MaxInputBytesPerBatchPath: '$.bytes' }, [{ Items: [1] }, { Items: [2] }, { Items: [3] }]],
+  ])('%s (JSONPath)', (_, batcher, expected) => {
+    // Act
+    const out = processBatches.JSONPath(map({ ItemBatcher: batcher }), [1, 2, 3], { n: 2, bytes: 1 }, plainContext());
+    // Assess
+    expect(out).toEqual(expected);
+  });
+
+  it('fails with States.Runtime when MaxItemsPerBatchPath selects no positive integer', () => {
+    // Act
+    const out = processBatches.JSONPath(map({ ItemBatcher: { MaxItemsPerBatchPath: '$.n' } }), [1, 2, 3], { n: 'two' }, plainContext());
+    // Assess
+    expect(out).toBeInstanceOf(RuntimeError);
+    expect((out as RuntimeError).causeText).toBe('The MaxItemsPerBatchPath field refers to value "two" which is not a valid positive integer: $.n');
+  });
+
+  it('evaluates MaxItemsPerBatch and BatchInput expressions (JSONata)', async () => {
+    // Act
+    const out = await processBatches.JSONata(
+      map({ ItemBatcher: { MaxItemsPerBatch: '{% $states.input.n %}', BatchInput: { k: '{% $states.input.k %}' } } }),
+      [1, 2, 3], { n: 2, k: 'K' }, plainContext(),
+    );
+    // Assess
+    expect(out).toEqual([{ BatchInput: { k: 'K' }, Items: [1, 2] }, { BatchInput: { k: 'K' }, Items: [3] }]);
+  });
+
+  it('fails with States.QueryEvaluationError when a JSONata limit is no positive integer', async () => {
+    // Act
+    const out = await processBatches.JSONata(map({ ItemBatcher: { MaxItemsPerBatch: '{% 1.5 %}' } }), [1, 2, 3], {}, plainContext());
+    // Assess
+    expect(out).toBeInstanceOf(QueryEvaluationError);
+    expect((out as QueryEvaluationError).causeText).toContain('The MaxItemsPerBatch field must evaluate to a positive integer, but was: 1.5');
   });
 });
