@@ -18,7 +18,6 @@ export const testState: Action = async (req, { engine }) => {
   const definition = definitionString(req, 'definition');
   const role = optionalString(req, 'roleArn', 256);
   if (role !== undefined) roleArn(role);
-  payloadString(req, 'context');
   const configuration = optionalObject(req, 'stateConfiguration');
   return runSingleState(engine, {
     definition,
@@ -26,6 +25,8 @@ export const testState: Action = async (req, { engine }) => {
     input: payloadString(req, 'input', PayloadKind.ExecutionInput) ?? '{}',
     inspectionLevel: optionalEnum(req, 'inspectionLevel', Object.values(InspectionLevel)) ?? InspectionLevel.Info,
     variables: variables(payloadString(req, 'variables')),
+    context: context(payloadString(req, 'context')),
+    roleArn: role,
     mock: mock(optionalObject(req, 'mock')),
     retrierRetryCount: configuration && optionalInt(configuration, 'retrierRetryCount', 0, 99999999),
   });
@@ -47,6 +48,14 @@ function variables(text: string | undefined): JsonObject | undefined {
   for (const name of Object.keys(v)) {
     if (!VARIABLE.test(name)) throw validationError(`Value at 'variables' failed to satisfy constraint: '${name}' is not a valid variable name`);
   }
+  return v;
+}
+
+/** `context`: the context object the state sees, a JSON object. */
+function context(text: string | undefined): JsonObject | undefined {
+  if (text === undefined) return undefined;
+  const v = json(text, 'context');
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw validationError("Value at 'context' failed to satisfy constraint: Member must be a JSON object");
   return v;
 }
 

@@ -119,6 +119,24 @@ describe('TestState of tasks', () => {
     expect(tasks.received).toHaveLength(1);
   });
 
+  it("runs a mocked task with the request's context object as $$", async () => {
+    const env = await apiEnv();
+    const context = { Execution: { Name: 'nightly-42' }, State: { Name: 'Load', RetryCount: 1 } };
+    const state = { Type: 'Task', Resource: LOAD, Parameters: { 'run.$': '$$.Execution.Name', 'attempt.$': '$$.State.RetryCount' }, ResultPath: null, End: true };
+
+    const answer = await testState(env, state, { report: 'q3' }, { context: JSON.stringify(context), mock: { result: '{}' }, inspectionLevel: 'DEBUG' });
+
+    expect(answer).toMatchObject({ status: 'SUCCEEDED', output: '{"report":"q3"}', inspectionData: { afterParameters: '{"run":"nightly-42","attempt":1}' } });
+  });
+
+  it('refuses a context that is not a JSON object', async () => {
+    const env = await apiEnv();
+
+    const refused = await rejection(testState(env, { Type: 'Task', Resource: LOAD, End: true }, {}, { context: '[1]', mock: { result: '{}' } }));
+
+    expect(refused).toMatchObject({ name: 'ValidationException', status: 400 });
+  });
+
   it('answers a mocked Map with the mocked result in place of its iterations', async () => {
     const env = await apiEnv();
     const map = { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, ResultPath: '$.results', End: true };
