@@ -38,7 +38,11 @@ export interface StandInContext {
   executionArn: string;
   /** the task token of a `.waitForTaskToken` task */
   taskToken?: string;
-  /** aborted when the state times out or the execution stops */
+  /**
+   * aborted when the state times out or the execution stops while the handler runs; what a
+   * `.waitForTaskToken` stand-in leaves running after its answer is not aborted (an answer to a
+   * token that no longer waits fails)
+   */
   signal: AbortSignal;
   /** the engine's clock (virtual epoch milliseconds under `exec` and the test environments) */
   now(): number;
@@ -171,6 +175,12 @@ export class StandIns implements TaskIntegration {
     // the handler's own work holds the clock; its sleeps let it move
     let done: (() => void) | undefined = scheduler.beginWork();
     let settled = false;
+    // a waiting execution may rest in the store, which aborts its task's signal: the work a
+    // .waitForTaskToken stand-in leaves running after its answer must outlive that
+    const live = new AbortController();
+    const forward = () => live.abort(request.signal.reason);
+    if (request.signal.aborted) forward();
+    else request.signal.addEventListener('abort', forward, { once: true });
     const token = request.taskToken;
     const needToken = (): string => {
       if (token === undefined) throw new Error(`${awsResourceName(request.resource)} is not a .waitForTaskToken task: it has no token to answer`);
@@ -181,9 +191,9 @@ export class StandIns implements TaskIntegration {
       stateName: request.stateName,
       executionArn: request.executionArn,
       taskToken: token,
-      signal: request.signal,
+      signal: live.signal,
       now: () => scheduler.now(),
-      sleep: (ms) => this.sleep(ms, request.signal, {
+      sleep: (ms) => this.sleep(ms, live.signal, {
         release: () => {
           done?.();
           done = undefined;
@@ -205,6 +215,7 @@ export class StandIns implements TaskIntegration {
       throw asTaskFailure(e);
     } finally {
       settled = true;
+      request.signal.removeEventListener('abort', forward);
       done?.();
     }
   }
