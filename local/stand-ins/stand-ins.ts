@@ -116,7 +116,7 @@ export function missingStandInMessage(resource: string): string {
   const name = awsResourceName(resource);
   if (name === undefined) return `The resource '${resource}' is not supported by this engine.`;
   const file = `standins/${name.replace(/^aws-sdk:/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}.mjs`;
-  return `The resource '${resource}' (${name}) does not run locally and no stand-in answers for it. `
+  return `The resource '${resource}' (${name}) has neither a local emulator nor a stand-in. `
     + `Declare one in longhaul.config.json, "standIns": { "${name}": "${file}" } (or \`longhaul exec --stand-in '${name}=${file}'\`), `
     + `where ${file} exports async function handler(parameters, context) returning the task's result; `
     + 'or mock the state with a Step Functions Local MockConfigFile (SFN_MOCK_CONFIG, --mock-config). See README, "What runs locally".';

@@ -94,7 +94,7 @@ describe('a Task with neither an emulator nor a stand-in', () => {
     // Assess
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     const cause = (outcome as { cause: string }).cause;
-    expect(cause).toContain('(aws-sdk:athena:startQueryExecution) does not run locally');
+    expect(cause).toContain('(aws-sdk:athena:startQueryExecution) has neither a local emulator nor a stand-in');
     expect(cause).toContain('"standIns": { "aws-sdk:athena:startQueryExecution": "standins/athena-startQueryExecution.mjs" }');
     expect(cause).toContain('export');
   });
