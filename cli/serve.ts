@@ -47,6 +47,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
     `  callbacks            ${stack.callbacks.url}/callbacks`,
     `  Lambda functions     ${stack.lambda.functionNames().join(', ') || '(none)'}`,
     `  state machines       ${Object.keys(stack.stateMachines).join(', ') || '(none)'}`,
+    `  stand-ins            ${Object.keys(config.standIns ?? {}).join(', ') || '(none)'}`,
+    ...(config.mockConfig ? [`  mock config          ${config.mockConfig} (start executions on stateMachineArn#TestCase)`] : []),
     `  data                 ${opts.data}`,
     `  resumed executions   ${stack.resumed}`,
     ...(opts.quarantine?.length ? [`  quarantined          ${opts.quarantine.join(', ')} (not resumed: read, stop or redrive them)`] : []),
