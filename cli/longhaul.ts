@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { runBatch } from './exec-batch.ts';
-import { runOne } from './exec-one.ts';
+import { runOne, type RunOneOptions } from './exec-one.ts';
 import { serve, type ServeOptions } from './serve.ts';
 import { demo, type DemoOptions } from './demo.ts';
 import { listOutbox, type OutboxChannel } from '../local/integrations/outbox.ts';
@@ -24,7 +24,11 @@ program
   .option('--batch <file>', 'JSON Lines request file (see ../shared/conformance/README.md); one result line per request')
   .option('--real-clock', 'wait in real time instead of skipping time')
   .option('--lambda <name=module...>', 'a Lambda function as an ES module exporting handler', [])
-  .action(async (definition: string | undefined, opts: { input: string; inputFile?: string; batch?: string; realClock?: boolean; lambda: string[] }) => {
+  .option('--stand-in <pattern=module...>', 'a stand-in for a service that does not run locally (glue:startJobRun.sync=standins/glue-job.mjs)', [])
+  .option('--mock-config <file>', 'a Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG)')
+  .option('--test-case <name>', "run the mock config's test case (as StartExecution on stateMachineArn#TestCase)")
+  .option('--state-machine <name>', "the state machine's name, as the mock config names it (default: the file's name)")
+  .action(async (definition: string | undefined, opts: RunOneOptions & { batch?: string }) => {
     if (opts.batch) {
       await runBatch(opts.batch);
       return;
@@ -53,6 +57,7 @@ program
   .option('--services-port <port>', 'the S3/SQS/SNS port (default: a free one)')
   .option('--config <file>', 'the stack config: functions, buckets, queues, state machines, rules, mock config (default longhaul.config.json when there is one)')
   .option('--duplicate-delivery', 'invoke every Lambda task twice, to prove handlers idempotent')
+  .option('--mock-config <file>', 'a Step Functions Local MockConfigFile, for executions started on stateMachineArn#TestCase (default: $SFN_MOCK_CONFIG, then the config\'s mockConfig)')
   .option('--quarantine <execution-arn...>', 'open the data folder without resuming these executions (they stay RUNNING: read, stop or redrive them)')
   .action((opts: ServeOptions) => run(() => serve(opts)));
 

@@ -1,5 +1,6 @@
 /** `longhaul serve`: the local stack in the foreground until SIGINT or SIGTERM. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readStackConfig, startLocalStack, type StackConfig } from '../local/stack.ts';
 import { endpointsFile } from './remote.ts';
 import { installLastResortGuard } from '../local/last-resort.ts';
@@ -13,6 +14,8 @@ export interface ServeOptions {
   servicesPort?: string;
   config?: string;
   duplicateDelivery?: boolean;
+  /** a Step Functions Local MockConfigFile; it replaces the config's `mockConfig` */
+  mockConfig?: string;
   quarantine?: string[];
 }
 
@@ -23,6 +26,9 @@ export async function serve(opts: ServeOptions): Promise<void> {
   let configDir: string | undefined;
   const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   if (file) ({ config, configDir } = readStackConfig(file));
+  // as Step Functions Local, the mock file may come from SFN_MOCK_CONFIG
+  const mockConfig = opts.mockConfig ?? process.env.SFN_MOCK_CONFIG;
+  if (mockConfig) config = { ...config, mockConfig: resolve(mockConfig) };
   const stack = await startLocalStack({
     dataDir: opts.data,
     port: Number(opts.port),
@@ -41,6 +47,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
     `  callbacks            ${stack.callbacks.url}/callbacks`,
     `  Lambda functions     ${stack.lambda.functionNames().join(', ') || '(none)'}`,
     `  state machines       ${Object.keys(stack.stateMachines).join(', ') || '(none)'}`,
+    `  stand-ins            ${Object.keys(config.standIns ?? {}).join(', ') || '(none)'}`,
+    ...(config.mockConfig ? [`  mock config          ${config.mockConfig} (start executions on stateMachineArn#TestCase)`] : []),
     `  data                 ${opts.data}`,
     `  resumed executions   ${stack.resumed}`,
     ...(opts.quarantine?.length ? [`  quarantined          ${opts.quarantine.join(', ')} (not resumed: read, stop or redrive them)`] : []),

@@ -64,6 +64,8 @@ export interface StackConfig {
   rules?: StackRule[];
   /** a Step Functions Local MockConfigFile */
   mockConfig?: string;
+  /** modules that answer for the services that do not run locally: `{ "glue:startJobRun.sync": "standins/glue-job.mjs" }` */
+  standIns?: Record<string, string>;
 }
 
 export interface StackOptions {
@@ -258,7 +260,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   stopping.runsWork(() => ses.stop());
-  stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox }));
+  stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox, standIns: config.standIns, baseDir: base }));
   const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   // webhooks that arrive before the executions they settle have resumed wait for them

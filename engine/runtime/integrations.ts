@@ -35,6 +35,11 @@ export interface TaskRequest {
    * records TaskSubmitted with that answer while the task waits for the job's end.
    */
   submitted?(output: JsonValue): void;
+  /**
+   * The integration's answer is the task's result itself: a `.waitForTaskToken` task waits for no
+   * token (a mocked response, as Step Functions Local answers a mocked callback task).
+   */
+  answeredInFull?(): void;
   /** aborted when the state times out or the execution stops */
   signal: AbortSignal;
 }
@@ -43,6 +48,8 @@ export interface TaskIntegration {
   /** `undefined` when this integration does not handle the resource */
   flavor(resource: string): TaskFlavor | undefined;
   invoke(request: TaskRequest): Promise<JsonValue>;
+  /** Why a Task whose resource no integration runs cannot run, and how to make it run. */
+  unsupported?(resource: string): string;
 }
 
 /** A task that failed with an error name and cause text, as the service reported it. */
@@ -62,10 +69,24 @@ export type TaskInterceptor = (request: TaskRequest) => Promise<JsonValue> | und
 export class IntegrationRegistry implements TaskIntegration {
   private readonly list: TaskIntegration[] = [];
   private readonly interceptors: TaskInterceptor[] = [];
+  private explain = (resource: string) => `The resource '${resource}' is not supported by this engine.`;
 
   intercept(interceptor: TaskInterceptor): this {
     this.interceptors.push(interceptor);
     return this;
+  }
+
+  /**
+   * What a Task whose resource nothing runs fails with: the local stack says how to declare a
+   * stand-in for it.
+   */
+  explainUnsupported(explain: (resource: string) => string): this {
+    this.explain = explain;
+    return this;
+  }
+
+  unsupported(resource: string): string {
+    return this.explain(resource);
   }
 
   register(integration: TaskIntegration): this {
@@ -84,12 +105,15 @@ export class IntegrationRegistry implements TaskIntegration {
   invoke(request: TaskRequest): Promise<JsonValue> {
     for (const intercept of this.interceptors) {
       const answer = intercept(request);
-      if (answer) return answer;
+      if (answer) {
+        request.answeredInFull?.();
+        return answer;
+      }
     }
     for (const i of this.list) {
       if (i.flavor(request.resource)) return i.invoke(request);
     }
-    return Promise.reject(new TaskFailure('States.Runtime', `No integration handles the resource '${request.resource}'`));
+    return Promise.reject(new TaskFailure('States.Runtime', this.explain(request.resource)));
   }
 }
 

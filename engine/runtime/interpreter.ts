@@ -393,11 +393,16 @@ export class ExecutionRun extends RunCore {
         return this.awaitCompletion(f, state as CompletingState, undefined);
     }
     if (state.Type === 'Task' && !this.svc.integrations.flavor(state.Resource)) {
-      throw new RuntimeError(`The resource '${state.Resource}' is not supported by this engine.`);
+      throw new RuntimeError(this.unsupported(state.Resource));
     }
     const outcome = evaluateState(state, f.input, this.stateScope(f, state, branch));
     if (outcome instanceof Promise) return outcome.then((o) => this.perform(f, state, o));
     return this.perform(f, state, outcome);
+  }
+
+  /** Why nothing runs a Task's resource: the integrations may say how to provide it. */
+  private unsupported(resource: string): string {
+    return this.svc.integrations.unsupported?.(resource) ?? `The resource '${resource}' is not supported by this engine.`;
   }
 
   /** Carries out what a state asked for. */
@@ -434,7 +439,7 @@ export class ExecutionRun extends RunCore {
     let result: JsonValue;
     if (state.Type === 'Task') {
       const flavor = this.svc.integrations.flavor(state.Resource);
-      if (!flavor) throw new RuntimeError(`The resource '${state.Resource}' is not supported by this engine.`);
+      if (!flavor) throw new RuntimeError(this.unsupported(state.Resource));
       result = await this.tasks.run(f, state as TaskState, flavor, outcome?.kind === 'invoke' ? outcome : undefined);
     } else {
       const fan = outcome?.kind === 'fanOut' ? outcome : undefined;

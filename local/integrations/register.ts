@@ -9,6 +9,7 @@ import { HttpInvokeIntegration, type LocalConnection } from './http-invoke.ts';
 import { MessagingIntegration } from './messaging.ts';
 import type { Outbox } from './outbox.ts';
 import { StartExecutionIntegration } from './start-execution.ts';
+import { StandIns, missingStandInMessage } from '../stand-ins/stand-ins.ts';
 
 export interface LocalIntegrationsOptions {
   /** the local services' endpoint (`startLocalServices().endpoint`) */
@@ -16,11 +17,17 @@ export interface LocalIntegrationsOptions {
   outbox: Outbox;
   /** EventBridge connections the HTTP Task may name, ARN → what each adds */
   connections?: Record<string, LocalConnection>;
+  /** the project's stand-ins: resource pattern → module (see local/stand-ins/stand-ins.ts) */
+  standIns?: Record<string, string>;
+  /** where the stand-ins' relative module paths start (the config file's folder) */
+  baseDir?: string;
 }
 
 /**
- * Registers aws-sdk S3/SQS/SNS, SNS publish, SQS send, SES v2 email, the HTTP Task and
- * states:startExecution on `engine`. Returns the function that closes their clients.
+ * Registers aws-sdk S3/SQS/SNS, SNS publish, SQS send, SES v2 email, the HTTP Task,
+ * states:startExecution and the project's stand-ins on `engine`; a Task nothing runs fails with a
+ * message that says how to declare a stand-in. Returns the function that closes their clients.
+ * A stand-in wins over an emulator of the same resource: the project asked for it.
  *
  * @example
  * const services = await startLocalServices({ dataDir });
@@ -35,7 +42,9 @@ export function registerLocalIntegrations(engine: Engine, opts: LocalIntegration
     .register(messaging)
     .register(new EmailIntegration({ outbox: opts.outbox, scheduler }))
     .register(new HttpInvokeIntegration({ scheduler, connections: opts.connections }))
-    .register(new StartExecutionIntegration({ engine }));
+    .register(new StartExecutionIntegration({ engine }))
+    .explainUnsupported(missingStandInMessage);
+  if (opts.standIns) engine.integrations.register(new StandIns({ standIns: opts.standIns, baseDir: opts.baseDir, scheduler, tokens: engine }));
   return () => {
     sdk.close();
     messaging.close();

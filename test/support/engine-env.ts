@@ -22,6 +22,8 @@ import {
   type TaskRequest,
 } from '../../engine/runtime/integrations.ts';
 import { ModuleFunctions } from '../../local/lambda/module-functions.ts';
+import { checkMockConfig, loadMockConfig, mockedResponses, type MockConfig } from '../../local/mocks/mock-config.ts';
+import { StandIns, missingStandInMessage } from '../../local/stand-ins/stand-ins.ts';
 
 /** 2024-01-01T00:00:00Z: every environment starts its virtual clock here. */
 export const START_MS = Date.UTC(2024, 0, 1);
@@ -151,6 +153,16 @@ export interface TestEngineOptions {
   random?: () => number;
   /** Virtual epoch ms at which the clock starts (default START_MS). */
   startMs?: number;
+  /**
+   * Stand-ins, resource pattern → module path (absolute, or relative to the working directory);
+   * with them, a Task nothing runs fails with the local stack's message.
+   */
+  standIns?: Record<string, string>;
+  /**
+   * A Step Functions Local MockConfigFile (a path or its content), answering executions started
+   * on `stateMachineArn#TestCase`; default: the file SFN_MOCK_CONFIG names, as Step Functions Local.
+   */
+  mockConfig?: string | MockConfig;
 }
 
 export interface RunResult {
@@ -200,6 +212,14 @@ export function createTestEngine(opts: TestEngineOptions = {}): TestEngine {
   if (opts.tasks) {
     opts.tasks.attach(scheduler);
     engine.integrations.register(opts.tasks);
+  }
+  if (opts.standIns) {
+    engine.integrations.register(new StandIns({ standIns: opts.standIns, scheduler, tokens: engine }));
+    engine.integrations.explainUnsupported(missingStandInMessage);
+  }
+  const mockConfig = opts.mockConfig ?? process.env.SFN_MOCK_CONFIG;
+  if (mockConfig) {
+    engine.integrations.intercept(mockedResponses(typeof mockConfig === 'string' ? loadMockConfig(mockConfig) : checkMockConfig(mockConfig)));
   }
   let machines = 0;
   const idleWaiters: (() => void)[] = [];

@@ -8,6 +8,7 @@
  */
 import { afterAll } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -62,7 +63,9 @@ export function localStacks(): (opts?: Omit<StackOptions, 'config' | 'configDir'
   });
   return async (opts = {}) => {
     const { config: base, configDir } = readStackConfig(PROJECT_CONFIG);
-    const config = opts.config ? opts.config(base) : base;
+    let config = opts.config ? opts.config(base) : base;
+    // as Step Functions Local, a mock file may come from SFN_MOCK_CONFIG
+    if (process.env.SFN_MOCK_CONFIG && !config.mockConfig) config = { ...config, mockConfig: resolve(process.env.SFN_MOCK_CONFIG) };
     const scheduler = new VirtualScheduler(START_MS);
     // the handlers' logs are noise in a passing run (process.env.LONGHAUL_TEST_LOGS shows them)
     const onLambdaLog = process.env.LONGHAUL_TEST_LOGS ? undefined : () => {};

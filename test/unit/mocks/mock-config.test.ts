@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { checkMockConfig, mockedResponses, MockConfigError } from '../../../local/mocks/mock-config.ts';
-import { eventTypes, fakeTasks, lambdaArn, testEngines } from '../../support/engine-env.ts';
+import { fileURLToPath } from 'node:url';
+import { detailsOf, eventTypes, eventsOf, fakeTasks, lambdaArn, secondsAfterStart, testEngines } from '../../support/engine-env.ts';
 
 const testEngine = testEngines();
 const CHARGE = lambdaArn('charge');
@@ -87,5 +88,45 @@ describe('mocked responses from a MockConfigFile', () => {
   ])('rejects a malformed mock config (%j)', (raw, message) => {
     expect(() => checkMockConfig(raw)).toThrow(MockConfigError);
     expect(() => checkMockConfig(raw)).toThrow(message);
+  });
+});
+
+describe('mocked callback and stand-in tasks', () => {
+  const REVIEW = 'arn:aws:states:::ecs:runTask.waitForTaskToken';
+  const reviewDefinition = {
+    StartAt: 'Review',
+    States: { Review: { Type: 'Task', Resource: REVIEW, Parameters: { 'Token.$': '$$.Task.Token' }, End: true } },
+  };
+  const reviewMocks = {
+    StateMachines: { review: { TestCases: { Approved: { Review: 'Approved' } } } },
+    MockedResponses: { Approved: { '0': { Return: { approvedBy: 'mock' } } } },
+  };
+  const approval = fileURLToPath(new URL('../../support/stand-ins/approval.mjs', import.meta.url));
+
+  async function runReview(testCase: string | undefined) {
+    const env = testEngine({ mockConfig: reviewMocks, standIns: { 'ecs:runTask.waitForTaskToken': approval } });
+    const sm = env.engine.createStateMachine({ name: 'review', definition: JSON.stringify(reviewDefinition), roleArn: 'arn:aws:iam::123456789012:role/r' });
+    const { executionArn } = env.engine.startExecution({ stateMachineArn: testCase ? `${sm.arn}#${testCase}` : sm.arn, input: '{}' });
+    return env.finish(executionArn);
+  }
+
+  it('takes the mock of a .waitForTaskToken task as its result, waiting for no token', async () => {
+    const { outcome, history } = await runReview('Approved');
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { approvedBy: 'mock' } });
+    expect(secondsAfterStart(history, 'TaskSucceeded')).toEqual([0]);
+  });
+
+  it('records the same resourceType and resource for a mocked task as for the one it stands for', async () => {
+    const mocked = await runReview('Approved');
+    const real = await runReview(undefined);
+
+    const scheduled = (h: typeof mocked.history) => {
+      const { resourceType, resource } = detailsOf(eventsOf(h, 'TaskScheduled')[0]);
+      return { resourceType, resource };
+    };
+    expect(real.outcome).toMatchObject({ status: 'SUCCEEDED', output: { approvedBy: 'stand-in' } });
+    expect(scheduled(mocked.history)).toEqual({ resourceType: 'ecs', resource: 'runTask.waitForTaskToken' });
+    expect(scheduled(real.history)).toEqual(scheduled(mocked.history));
   });
 });
