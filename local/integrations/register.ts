@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../../engine/engine.ts';
 import { AwsSdkIntegration } from './aws-sdk.ts';
+import { DynamoDbIntegration } from './dynamodb.ts';
 import { EmailIntegration } from './email.ts';
 import { HttpInvokeIntegration, type LocalConnection } from './http-invoke.ts';
 import { MessagingIntegration } from './messaging.ts';
@@ -13,14 +14,17 @@ import { StartExecutionIntegration } from './start-execution.ts';
 export interface LocalIntegrationsOptions {
   /** the local services' endpoint (`startLocalServices().endpoint`) */
   endpoint: string;
+  /** the local DynamoDB's endpoint (`startLocalDynamoDb().endpoint`): without it, no DynamoDB integrations */
+  dynamodbEndpoint?: string;
   outbox: Outbox;
   /** EventBridge connections the HTTP Task may name, ARN → what each adds */
   connections?: Record<string, LocalConnection>;
 }
 
 /**
- * Registers aws-sdk S3/SQS/SNS, SNS publish, SQS send, SES v2 email, the HTTP Task and
- * states:startExecution on `engine`. Returns the function that closes their clients.
+ * Registers aws-sdk S3/SQS/SNS/DynamoDB, DynamoDB's item actions, SNS publish, SQS send, SES v2
+ * email, the HTTP Task and states:startExecution on `engine` (events:putEvents needs the stack's
+ * rules: local/stack.ts registers it). Returns the function that closes their clients.
  *
  * @example
  * const services = await startLocalServices({ dataDir });
@@ -28,7 +32,8 @@ export interface LocalIntegrationsOptions {
  */
 export function registerLocalIntegrations(engine: Engine, opts: LocalIntegrationsOptions): () => void {
   const scheduler = engine.scheduler;
-  const sdk = new AwsSdkIntegration({ endpoint: opts.endpoint, scheduler, outbox: opts.outbox });
+  const sdk = new AwsSdkIntegration({ endpoint: opts.endpoint, dynamodbEndpoint: opts.dynamodbEndpoint, scheduler, outbox: opts.outbox });
+  const dynamodb = opts.dynamodbEndpoint === undefined ? undefined : new DynamoDbIntegration({ endpoint: opts.dynamodbEndpoint, scheduler });
   const messaging = new MessagingIntegration({ endpoint: opts.endpoint, scheduler, outbox: opts.outbox });
   engine.integrations
     .register(sdk)
@@ -36,8 +41,10 @@ export function registerLocalIntegrations(engine: Engine, opts: LocalIntegration
     .register(new EmailIntegration({ outbox: opts.outbox, scheduler }))
     .register(new HttpInvokeIntegration({ scheduler, connections: opts.connections }))
     .register(new StartExecutionIntegration({ engine }));
+  if (dynamodb) engine.integrations.register(dynamodb);
   return () => {
     sdk.close();
+    dynamodb?.close();
     messaging.close();
   };
 }
