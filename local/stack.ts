@@ -15,6 +15,7 @@ import { LambdaRuntime, type LogLine } from './lambda/runtime.ts';
 import type { FunctionConfig } from './lambda/config.ts';
 import { startLocalServices, type LocalServices } from './services/local-services.ts';
 import { startLocalDynamoDb, type LocalDynamoDb, type TableConfig } from './services/dynamodb.ts';
+import { EventsIntegration } from './integrations/events.ts';
 import { registerLocalIntegrations } from './integrations/register.ts';
 import { Outbox } from './integrations/outbox.ts';
 import { loadMockConfig, mockedResponses } from './mocks/mock-config.ts';
@@ -338,6 +339,9 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   }
   stopping.acceptsWork(() => rules.close());
   stopping.acceptsWork(rules.connectS3(services));
+  // the default event bus: what workflows put, and Step Functions' own execution status changes
+  engine.integrations.register(new EventsIntegration({ scheduler, account: engine.accountId, bus: (event) => rules.dispatch(event) }));
+  stopping.acceptsWork(rules.connectExecutions());
 
   // everything a request can reach exists: the API may listen (the console reads the outbox through it)
   const api = await listenOnce('the Step Functions API', apiPort, (port) => startApiServer({ engine, port, outbox }));
