@@ -7,10 +7,12 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { localStacks, type StackEnv } from '../../support/stack-env.ts';
 import type { StackConfig, StackRule } from '../../../local/stack.ts';
 import type { RuleExecution } from '../../../local/triggers/rules.ts';
 
+const ANSWER_EVENT = fileURLToPath(new URL('./fixtures/answer-event.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'longhaul-eventbridge-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -120,6 +122,35 @@ describe('EventBridge in the local stack', () => {
         region: 'us-east-1', resources: [executionArn, `${ARN}:stateMachine:announcer`], detail: { key: 'q3.csv' },
       },
     });
+  });
+
+  it('waits on putEvents.waitForTaskToken until the rule\'s function target answers the token the event carries', async () => {
+    // Prepare
+    const asker = {
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task', Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+          Parameters: { Entries: [{ Source: 'longhaul.reports', DetailType: 'Report Wanted', Detail: { 'key.$': '$.key', 'token.$': '$$.Task.Token' } }] },
+          End: true,
+        },
+      },
+    };
+    const env = await stacks({
+      config: (c) => {
+        const withAsker = withMachines({ asker }, [{ name: 'report-wanted', eventPattern: { source: ['longhaul.reports'], 'detail-type': ['Report Wanted'] }, function: 'answer-event' }])(c);
+        return { ...withAsker, functions: { ...withAsker.functions, 'answer-event': { handler: `${ANSWER_EVENT}#handler`, timeout: 10 } } };
+      },
+    });
+
+    // Act
+    const { executionArn } = env.stack.engine.startExecution({ stateMachineArn: env.stack.stateMachines.asker, input: '{"key":"q4.csv"}' });
+    const { outcome, history } = await env.finish(executionArn);
+
+    // Assess
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { received: 'q4.csv', eventId: expect.stringMatching(UUID) } });
+    const submitted = history.find((e) => e.type === 'TaskSubmitted') as { taskSubmittedEventDetails?: { output: string } } | undefined;
+    expect(JSON.parse(submitted?.taskSubmittedEventDetails?.output ?? '{}')).toMatchObject({ Entries: [{ EventId: (outcome as unknown as { output: { eventId: string } }).output.eventId }], FailedEntryCount: 0 });
   });
 
   it('fails a putEvents task with EventBridge.FailedEntry when an entry is refused, and puts none of its events', async () => {
