@@ -43,6 +43,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     `  Step Functions API   ${stack.api.url}`,
     `  console              ${stack.api.consoleUrl ?? '(not built: npm run console:build)'}`,
     `  S3 / SQS / SNS       ${stack.services.endpoint}`,
+    `  DynamoDB             ${stack.dynamodb.endpoint}`,
     `  BI service           ${stack.bi.url}`,
     `  callbacks            ${stack.callbacks.url}/callbacks`,
     `  Lambda functions     ${stack.lambda.functionNames().join(', ') || '(none)'}`,

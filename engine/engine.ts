@@ -53,6 +53,26 @@ export interface EngineOptions {
 }
 
 
+/**
+ * An execution's status as it changed, with what DescribeExecution shows of it then: what
+ * EventBridge's "Step Functions Execution Status Change" events carry.
+ */
+export interface ExecutionStatusChange {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startMs: number;
+  stopMs: number | null;
+  /** JSON text */
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  redriveCount: number;
+  redriveMs: number | null;
+}
+
 export { ApiError } from './api-error.ts';
 export type { StateMachineMeta } from './state-machines.ts';
 
@@ -107,6 +127,7 @@ export class Engine {
   /** what is to be written, and when: the end-of-turn commits, their failures and retries */
   private readonly commits: CommitBatcher;
   private readonly quarantine: ReadonlySet<string>;
+  private readonly statusListeners = new Set<(change: ExecutionStatusChange) => void>();
 
   constructor(opts: EngineOptions = {}) {
     this.store = new Store(opts.database ?? ':memory:');
@@ -125,6 +146,7 @@ export class Engine {
       definitionStored: (hash) => this.definitions.stored(hash),
       endedInStore: (row) => this.residents.endedInStore(row),
       committedRunning: (arn) => this.residents.mayRest(arn),
+      committedEnd: (row) => this.statusChanged(row),
       afterTurn: () => this.residents.restQuiescent(),
     }, opts.commitRetryMs ?? 1000, opts.onCommit);
     this.definitions = new DefinitionCache(this.store, (hash, text) => this.commits.definitionPending(hash, text));
@@ -262,6 +284,7 @@ export class Engine {
       this.residents.discard(entry);
       throw this.unavailable();
     }
+    this.statusChanged(row);
     return { executionArn, startDate: startMs };
   }
 
@@ -287,6 +310,37 @@ export class Engine {
     this.commits.flush();
     this.residents.wakeUps.refill();
     return n;
+  }
+
+  /**
+   * Calls `listener` each time an execution starts (or is redriven) and each time it ends, once
+   * the change is committed; returns the function that stops it. Listeners are called after the
+   * call or commit that made the change has returned, so they may call the engine.
+   *
+   * @example
+   * const off = engine.onExecutionStatusChange((c) => console.log(c.executionArn, c.status));
+   */
+  onExecutionStatusChange(listener: (change: ExecutionStatusChange) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private statusChanged(row: ExecutionRow): void {
+    if (this.statusListeners.size === 0) return;
+    const change: ExecutionStatusChange = {
+      executionArn: row.arn, stateMachineArn: row.stateMachineArn, name: row.name, status: row.status, startMs: row.startMs, stopMs: row.stopMs,
+      input: row.input, output: row.output, error: row.error, cause: row.cause, redriveCount: row.redriveCount, redriveMs: row.redriveMs,
+    };
+    // not inside the commit: a listener that starts an execution would commit within a commit
+    queueMicrotask(() => {
+      for (const l of this.statusListeners) {
+        try {
+          l(change);
+        } catch (e) {
+          process.emitWarning(`an execution status listener threw: ${e instanceof Error ? e.stack : String(e)}`);
+        }
+      }
+    });
   }
 
   /** Resolves when the execution ends (at once if it has). */
@@ -496,6 +550,7 @@ export class Engine {
       this.residents.discard(entry);
       throw this.unavailable();
     }
+    this.statusChanged(row);
     return { redriveDate: now };
   }
 

@@ -9,8 +9,9 @@
  * - `{{stateMachine:NAME}}`: the ARN of a configured state machine
  * - `{{queue:NAME}}`: the URL of a configured queue
  * - `{{bucket:NAME}}`: the bucket's name, checked to be a configured one
+ * - `{{table:NAME}}`: the DynamoDB table's name, checked to be a configured one
  * - `{{callbacks}}`: the callback receiver's base URL; `{{bi}}`: the BI service simulator's URL
- * - `{{api}}`: the Step Functions API; `{{services}}`: the S3/SQS/SNS endpoint
+ * - `{{api}}`: the Step Functions API; `{{services}}`: the S3/SQS/SNS endpoint; `{{dynamodb}}`: DynamoDB's
  *
  * `{{...}}` is used rather than `${...}` so that a reference can never be mistaken for one of the
  * ASL's own `${Name}` placeholders, which the references fill.
@@ -22,7 +23,9 @@ export interface StackRefs {
   stateMachines: Record<string, string>;
   queues: Record<string, string>;
   buckets: string[];
-  urls: { callbacks: string; bi: string; api: string; services: string };
+  /** DynamoDB table names (absent: none) */
+  tables?: string[];
+  urls: { callbacks: string; bi: string; api: string; services: string; dynamodb?: string };
 }
 
 /** A reference that names nothing the config creates. */
@@ -62,14 +65,20 @@ export function resolveRefs(text: string, refs: StackRefs, where: string): strin
         return named(refs.queues, 'queue');
       case 'bucket':
         return named(Object.fromEntries(refs.buckets.map((b) => [b, b])), 'bucket');
+      case 'table':
+        return named(Object.fromEntries((refs.tables ?? []).map((t) => [t, t])), 'table');
       case 'callbacks':
       case 'bi':
       case 'api':
       case 'services':
+      case 'dynamodb': {
         if (name !== undefined) throw new UnknownReference(`${where}: ${whole} takes no name`);
-        return refs.urls[kind];
+        const url = refs.urls[kind];
+        if (url === undefined) throw new UnknownReference(`${where}: ${whole} names no endpoint of this stack`);
+        return url;
+      }
       default:
-        throw new UnknownReference(`${where}: ${whole} is not a reference the local stack knows (function, stateMachine, queue, bucket, callbacks, bi, api, services)`);
+        throw new UnknownReference(`${where}: ${whole} is not a reference the local stack knows (function, stateMachine, queue, bucket, table, callbacks, bi, api, services, dynamodb)`);
     }
   });
 }

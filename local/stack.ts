@@ -1,6 +1,6 @@
 /**
  * The whole local stack in one call: the durable engine behind the Step Functions API, S3/SQS/SNS,
- * SES v2's SendEmail, the Lambda runtime, every local integration, mocked responses, event rules,
+ * DynamoDB, SES v2's SendEmail, the Lambda runtime, every local integration, mocked responses, event rules,
  * the BI service simulator and the callback receiver. `longhaul serve` runs it in the foreground;
  * `npm start` and the whole-stack tests start it on free ports.
  */
@@ -14,6 +14,8 @@ import type { JsonValue } from '../engine/json.ts';
 import { LambdaRuntime, type LogLine } from './lambda/runtime.ts';
 import type { FunctionConfig } from './lambda/config.ts';
 import { startLocalServices, type LocalServices } from './services/local-services.ts';
+import { startLocalDynamoDb, type LocalDynamoDb, type TableConfig } from './services/dynamodb.ts';
+import { EventsIntegration } from './integrations/events.ts';
 import { registerLocalIntegrations } from './integrations/register.ts';
 import { Outbox } from './integrations/outbox.ts';
 import { loadMockConfig, mockedResponses } from './mocks/mock-config.ts';
@@ -60,6 +62,8 @@ export interface StackConfig {
   buckets?: string[];
   /** SQS queues created at start (if missing) */
   queues?: string[];
+  /** DynamoDB tables created at start (if missing): `{ "name": "jobs", "partitionKey": { "name": "id", "type": "S" } }` */
+  tables?: TableConfig[];
   stateMachines?: StackStateMachine[];
   rules?: StackRule[];
   /** a Step Functions Local MockConfigFile */
@@ -75,6 +79,8 @@ export interface StackOptions {
   port?: number;
   /** the S3/SQS/SNS port (0 or absent: a free one) */
   servicesPort?: number;
+  /** the DynamoDB port (0 or absent: a free one) */
+  dynamodbPort?: number;
   config?: StackConfig;
   /** where the config's relative paths start */
   configDir?: string;
@@ -96,6 +102,8 @@ export interface LocalStack {
   engine: Engine;
   api: ApiServer;
   services: LocalServices;
+  /** DynamoDB (dynalite), on its own port */
+  dynamodb: LocalDynamoDb;
   lambda: LambdaRuntime;
   rules: EventRules;
   outbox: Outbox;
@@ -141,6 +149,7 @@ function definitionOf(sm: StackStateMachine, base: string, refs: StackRefs): str
 /** The ports a data folder's stack listened on, kept so that a restart listens on them again. */
 interface StickyPorts {
   services?: number;
+  dynamodb?: number;
   ses?: number;
   callbacks?: number;
   bi?: number;
@@ -254,13 +263,16 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   // the services stop after the engine: a task under way at the stop must not fail against them
   const services = await sticky(ports, 'services', opts.servicesPort, (port) => startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port, region }));
   stopping.runsWork(() => services.stop());
+  const dynamodb = await sticky(ports, 'dynamodb', opts.dynamodbPort, (port) => startLocalDynamoDb({ dataDir: opts.dataDir && join(opts.dataDir, 'dynamodb'), port, region }));
+  stopping.runsWork(() => dynamodb.stop());
+  await dynamodb.createTables(config.tables ?? []);
   const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region, quarantine: opts.quarantine });
   stopping.holdsData(() => engine.close());
   stopping.haltsEngine(() => engine.halt());
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   stopping.runsWork(() => ses.stop());
-  stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, outbox, standIns: config.standIns, baseDir: base }));
+  stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, dynamodbEndpoint: dynamodb.endpoint, outbox, standIns: config.standIns, baseDir: base }));
   const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   // webhooks that arrive before the executions they settle have resumed wait for them
@@ -290,7 +302,8 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     stateMachines: Object.fromEntries((config.stateMachines ?? []).map((sm) => [sm.name, stateMachineArn(engine, sm.name)])),
     queues,
     buckets: config.buckets ?? [],
-    urls: { callbacks: callbacks.url, bi: bi.url, api: apiUrl, services: services.endpoint },
+    tables: (config.tables ?? []).map((t) => t.name),
+    urls: { callbacks: callbacks.url, bi: bi.url, api: apiUrl, services: services.endpoint, dynamodb: dynamodb.endpoint },
   };
 
   const functions: Record<string, FunctionConfig> = {};
@@ -310,7 +323,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     accountId: engine.accountId,
     duplicateDelivery: opts.duplicateDelivery,
     onLog: opts.onLambdaLog,
-    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, sfn: apiUrl, sesv2: ses.url },
+    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, dynamodb: dynamodb.endpoint, sfn: apiUrl, sesv2: ses.url },
   });
   stopping.runsWork(() => lambda.close());
   engine.integrations.register(lambda);
@@ -328,6 +341,9 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   }
   stopping.acceptsWork(() => rules.close());
   stopping.acceptsWork(rules.connectS3(services));
+  // the default event bus: what workflows put, and Step Functions' own execution status changes
+  engine.integrations.register(new EventsIntegration({ scheduler, account: engine.accountId, bus: (event) => rules.dispatch(event) }));
+  stopping.acceptsWork(rules.connectExecutions());
 
   // everything a request can reach exists: the API may listen (the console reads the outbox through it)
   const api = await listenOnce('the Step Functions API', apiPort, (port) => startApiServer({ engine, port, outbox }));
@@ -335,10 +351,10 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const resumed = engine.resumeAll();
   resumedAll.resolve();
   if (portsFile) {
-    const now: StickyPorts = { services: Number(new URL(services.endpoint).port), ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
+    const now: StickyPorts = { services: Number(new URL(services.endpoint).port), dynamodb: dynamodb.port, ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
     writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
   }
-  return { engine, api, services, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed, stop: () => stopping.run() };
+  return { engine, api, services, dynamodb, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed, stop: () => stopping.run() };
 }
 
 /** A port free on 127.0.0.1 now, for a server that listens later. */

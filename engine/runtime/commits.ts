@@ -39,6 +39,8 @@ export interface CommitHost {
   endedInStore(row: ExecutionRow): void;
   /** a running execution was committed: it may rest at the next pass */
   committedRunning(arn: string): void;
+  /** an execution's end was committed (it is durable now, whoever holds it) */
+  committedEnd?(row: ExecutionRow): void;
   /** an end-of-turn commit went through */
   afterTurn(): void;
 }
@@ -235,6 +237,7 @@ export class CommitBatcher {
       row.snapshot = null;
       // an execution ended in the store (no run holds it): its waiters hear it now
       if (row.status !== ExecutionStatus.Running && !this.host.resident(row.arn)) this.host.endedInStore(row);
+      if (row.status !== ExecutionStatus.Running) this.host.committedEnd?.(row);
     }
   }
 

@@ -1,12 +1,14 @@
 /**
- * `arn:aws:states:::aws-sdk:s3:*`, `aws-sdk:sqs:*` and `aws-sdk:sns:*`: any action of these
- * services, run through the real AWS SDK v3 client pointed at the local services.
+ * `arn:aws:states:::aws-sdk:s3:*`, `aws-sdk:sqs:*`, `aws-sdk:sns:*` and `aws-sdk:dynamodb:*`: any
+ * action of these services, run through the real AWS SDK v3 client pointed at the local services.
  *
  * Step Functions' AWS SDK integrations take the API's own PascalCase fields (`{"Bucket": ...,
  * "Key": ...}`), which are the SDK v3 command inputs as they stand, and return the API's response
- * in the AWS SDK for Java 2's spelling (see common.ts), with an S3 object's Body as text. Errors are
- * named as AWS names them (see errors.ts).
+ * in the AWS SDK for Java 2's spelling (see common.ts), with an S3 object's Body as text. DynamoDB's
+ * answers keep every name as the service sends it: attribute names are data, and attribute values
+ * stay DynamoDB JSON (`{"S": "..."}`). Errors are named as AWS names them (see errors.ts).
  */
+import * as DynamoDB from '@aws-sdk/client-dynamodb';
 import * as S3 from '@aws-sdk/client-s3';
 import * as SNS from '@aws-sdk/client-sns';
 import * as SQS from '@aws-sdk/client-sqs';
@@ -16,11 +18,11 @@ import type { Scheduler } from '../../engine/runtime/clock.ts';
 import type { TaskFlavor, TaskIntegration, TaskRequest } from '../../engine/runtime/integrations.ts';
 import { LocalClients } from '../services/clients.ts';
 import { LOCAL_ACCOUNT_ID } from '../services/local-services.ts';
-import { asText, asWork, localTopicArn, parametersOf, parseResource, sdkOutputToJson, serviceFlavor } from './common.ts';
+import { asText, asWork, localTopicArn, parametersOf, parseResource, sdkOutputToJson, sdkOutputVerbatim, serviceFlavor } from './common.ts';
 import { InvalidTaskParameters, awsSdkFailure, type SdkError } from './errors.ts';
 import { OutboxChannel, type Outbox } from './outbox.ts';
 
-type Service = 's3' | 'sqs' | 'sns';
+type Service = 's3' | 'sqs' | 'sns' | 'dynamodb';
 
 interface ServiceModule {
   module: Record<string, unknown>;
@@ -32,6 +34,7 @@ const MODULES: Record<Service, ServiceModule> = {
   s3: { module: S3 as Record<string, unknown>, base: S3.S3ServiceException },
   sqs: { module: SQS as Record<string, unknown>, base: SQS.SQSServiceException },
   sns: { module: SNS as Record<string, unknown>, base: SNS.SNSServiceException },
+  dynamodb: { module: DynamoDB as Record<string, unknown>, base: DynamoDB.DynamoDBServiceException },
 };
 
 type Command = new (input: unknown) => unknown;
@@ -42,13 +45,16 @@ interface SdkClient {
 export interface AwsSdkIntegrationOptions {
   /** the local services' endpoint (`startLocalServices().endpoint`) */
   endpoint: string;
+  /** the local DynamoDB's endpoint (`startLocalDynamoDb().endpoint`); without it, the services' */
+  dynamodbEndpoint?: string;
   scheduler: Scheduler;
   /** where SNS publishes and SQS messages are also recorded */
   outbox?: Outbox;
 }
 
 /**
- * Runs `aws-sdk:s3:*`, `aws-sdk:sqs:*` and `aws-sdk:sns:*` tasks against the local services.
+ * Runs `aws-sdk:s3:*`, `aws-sdk:sqs:*`, `aws-sdk:sns:*` and `aws-sdk:dynamodb:*` tasks against the
+ * local services.
  *
  * Caveats: every action the SDK has is accepted, but fauxqs answers only the ones it implements
  * (others fail as the service would for an unknown operation); an SNS topic ARN's account is
@@ -64,7 +70,7 @@ export class AwsSdkIntegration implements TaskIntegration {
 
   constructor(opts: AwsSdkIntegrationOptions) {
     this.opts = opts;
-    this.clients = new LocalClients(opts.endpoint);
+    this.clients = new LocalClients(opts.endpoint, { dynamodb: opts.dynamodbEndpoint });
   }
 
   flavor(resource: string): TaskFlavor | undefined {
@@ -100,7 +106,7 @@ export class AwsSdkIntegration implements TaskIntegration {
       const err = e as SdkError;
       throw awsSdkFailure(service, r.action, err, (e as object).constructor !== base);
     }
-    const output = sdkOutputToJson(response);
+    const output = service === 'dynamodb' ? sdkOutputVerbatim(response) : sdkOutputToJson(response);
     this.record(service, r.action, req, input, output);
     return output;
   }
@@ -113,6 +119,7 @@ export class AwsSdkIntegration implements TaskIntegration {
   private client(service: Service, region: string): SdkClient {
     if (service === 's3') return this.clients.s3(region) as unknown as SdkClient;
     if (service === 'sqs') return this.clients.sqs(region) as unknown as SdkClient;
+    if (service === 'dynamodb') return this.clients.dynamodb(region) as unknown as SdkClient;
     return this.clients.sns(region) as unknown as SdkClient;
   }
 

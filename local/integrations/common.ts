@@ -116,6 +116,33 @@ export function sdkOutputToJson(value: unknown, keepKeys = false): JsonValue {
 }
 
 /**
+ * An AWS SDK v3 response as JSON with every member name as the service sent it: no `$metadata`,
+ * timestamps as ISO-8601 text, bytes as base64. DynamoDB's answers are read this way, since their
+ * attribute names are data and their attribute values (`S`, `N`, `BOOL`, `M`...) DynamoDB JSON.
+ *
+ * @example
+ * sdkOutputVerbatim({ Item: { id: { S: 'a' }, done: { BOOL: true } }, $metadata: {} })
+ * // { Item: { id: { S: 'a' }, done: { BOOL: true } } }
+ */
+export function sdkOutputVerbatim(value: unknown): JsonValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return instantText(value);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (value instanceof Set) return [...value].map((v) => sdkOutputVerbatim(v));
+  if (Array.isArray(value)) return value.map((v) => sdkOutputVerbatim(v));
+  if (typeof value === 'object') {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === '$metadata' || v === undefined) continue;
+      out[k] = sdkOutputVerbatim(v);
+    }
+    return out;
+  }
+  if (typeof value === 'bigint') return Number(value);
+  return value as JsonValue;
+}
+
+/**
  * The `SdkHttpMetadata` and `SdkResponseMetadata` that optimized integrations add to a result
  * (Step Functions runs them on the AWS SDK for Java 1, which reports its HTTP response).
  */

@@ -70,6 +70,7 @@ export const SdkServiceErrorName = {
   sns: 'Sns',
   sesv2: 'SesV2',
   sfn: 'Sfn',
+  dynamodb: 'DynamoDb',
 } as const;
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../../engine/engine.ts';
 import { AwsSdkIntegration } from './aws-sdk.ts';
+import { DynamoDbIntegration } from './dynamodb.ts';
 import { EmailIntegration } from './email.ts';
 import { HttpInvokeIntegration, type LocalConnection } from './http-invoke.ts';
 import { MessagingIntegration } from './messaging.ts';
@@ -14,6 +15,8 @@ import { StandIns, missingStandInMessage } from '../stand-ins/stand-ins.ts';
 export interface LocalIntegrationsOptions {
   /** the local services' endpoint (`startLocalServices().endpoint`) */
   endpoint: string;
+  /** the local DynamoDB's endpoint (`startLocalDynamoDb().endpoint`): without it, no DynamoDB integrations */
+  dynamodbEndpoint?: string;
   outbox: Outbox;
   /** EventBridge connections the HTTP Task may name, ARN → what each adds */
   connections?: Record<string, LocalConnection>;
@@ -24,10 +27,11 @@ export interface LocalIntegrationsOptions {
 }
 
 /**
- * Registers aws-sdk S3/SQS/SNS, SNS publish, SQS send, SES v2 email, the HTTP Task,
- * states:startExecution and the project's stand-ins on `engine`; a Task nothing runs fails with a
- * message that says how to declare a stand-in. Returns the function that closes their clients.
- * A stand-in wins over an emulator of the same resource: the project asked for it.
+ * Registers aws-sdk S3/SQS/SNS/DynamoDB, DynamoDB's item actions, SNS publish, SQS send, SES v2
+ * email, the HTTP Task, states:startExecution and the project's stand-ins on `engine`
+ * (events:putEvents needs the stack's rules: local/stack.ts registers it); a Task nothing runs
+ * fails with a message that says how to declare a stand-in. Returns the function that closes
+ * their clients. A stand-in wins over an emulator of the same resource: the project asked for it.
  *
  * @example
  * const services = await startLocalServices({ dataDir });
@@ -35,7 +39,8 @@ export interface LocalIntegrationsOptions {
  */
 export function registerLocalIntegrations(engine: Engine, opts: LocalIntegrationsOptions): () => void {
   const scheduler = engine.scheduler;
-  const sdk = new AwsSdkIntegration({ endpoint: opts.endpoint, scheduler, outbox: opts.outbox });
+  const sdk = new AwsSdkIntegration({ endpoint: opts.endpoint, dynamodbEndpoint: opts.dynamodbEndpoint, scheduler, outbox: opts.outbox });
+  const dynamodb = opts.dynamodbEndpoint === undefined ? undefined : new DynamoDbIntegration({ endpoint: opts.dynamodbEndpoint, scheduler });
   const messaging = new MessagingIntegration({ endpoint: opts.endpoint, scheduler, outbox: opts.outbox });
   engine.integrations
     .register(sdk)
@@ -44,9 +49,11 @@ export function registerLocalIntegrations(engine: Engine, opts: LocalIntegration
     .register(new HttpInvokeIntegration({ scheduler, connections: opts.connections }))
     .register(new StartExecutionIntegration({ engine }))
     .explainUnsupported(missingStandInMessage);
+  if (dynamodb) engine.integrations.register(dynamodb);
   if (opts.standIns) engine.integrations.register(new StandIns({ standIns: opts.standIns, baseDir: opts.baseDir, scheduler, tokens: engine }));
   return () => {
     sdk.close();
+    dynamodb?.close();
     messaging.close();
   };
 }

@@ -3,6 +3,7 @@
  * AWS, with only the endpoint (and path-style S3 addressing, since `bucket.127.0.0.1` does not
  * resolve) changed.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,7 +17,8 @@ export function localClientConfig(endpoint: string, region: string): { endpoint:
 }
 
 /**
- * S3, SQS and SNS clients for one endpoint, made once per region and reused.
+ * S3, SQS and SNS clients for one endpoint (and DynamoDB's, on its own endpoint when given), made
+ * once per region and reused.
  *
  * @example
  * const clients = new LocalClients(services.endpoint);
@@ -25,10 +27,13 @@ export function localClientConfig(endpoint: string, region: string): { endpoint:
  */
 export class LocalClients {
   readonly endpoint: string;
-  private readonly made = new Map<string, S3Client | SQSClient | SNSClient>();
+  /** the local DynamoDB's endpoint (dynalite listens apart from fauxqs) */
+  readonly dynamodbEndpoint: string;
+  private readonly made = new Map<string, S3Client | SQSClient | SNSClient | DynamoDBClient>();
 
-  constructor(endpoint: string) {
+  constructor(endpoint: string, endpoints: { dynamodb?: string } = {}) {
     this.endpoint = endpoint;
+    this.dynamodbEndpoint = endpoints.dynamodb ?? endpoint;
   }
 
   s3(region: string): S3Client {
@@ -43,13 +48,17 @@ export class LocalClients {
     return this.client(`sns:${region}`, () => new SNSClient(localClientConfig(this.endpoint, region)));
   }
 
+  dynamodb(region: string): DynamoDBClient {
+    return this.client(`dynamodb:${region}`, () => new DynamoDBClient(localClientConfig(this.dynamodbEndpoint, region)));
+  }
+
   /** Closes every client's connections. */
   destroy(): void {
     for (const c of this.made.values()) c.destroy();
     this.made.clear();
   }
 
-  private client<C extends S3Client | SQSClient | SNSClient>(key: string, make: () => C): C {
+  private client<C extends S3Client | SQSClient | SNSClient | DynamoDBClient>(key: string, make: () => C): C {
     let c = this.made.get(key) as C | undefined;
     if (!c) {
       c = make();

@@ -5,7 +5,9 @@
  *
  * Schedules run on the engine's clock (`engine.scheduler`), so on a virtual clock a
  * `rate(1 hour)` rule fires each virtual hour as the clock jumps. S3 "Object Created" events come
- * from the local services' object-created announcements (`connectS3`), not from polling.
+ * from the local services' object-created announcements (`connectS3`), not from polling; Step
+ * Functions' "Execution Status Change" events from the engine's status changes
+ * (`connectExecutions`); the events a workflow puts (`events:putEvents`) through `dispatch`.
  *
  * Each execution is named after its rule and event (a schedule tick after the rule and the tick's
  * time), so the same event delivered twice starts one execution, as EventBridge's at-least-once
@@ -19,6 +21,7 @@ import type { TimerHandle } from '../../engine/runtime/clock.ts';
 import type { LocalServices } from '../services/local-services.ts';
 import { checkEventPattern, matchesEventPattern, type EventPattern } from './event-pattern.ts';
 import { eventId, eventTime, objectCreatedEvent, type EventBridgeEvent } from './s3-events.ts';
+import { executionStatusEvent } from './execution-events.ts';
 import { parseSchedule, type Schedule } from './schedule-expression.ts';
 
 export interface EventRule {
@@ -128,6 +131,7 @@ export class EventRules {
    */
   dispatch(event: EventBridgeEvent): RuleExecution[] {
     const started: RuleExecution[] = [];
+    if (this.closed) return started;
     for (const { rule } of this.rules.values()) {
       if (!rule.eventPattern || !matchesEventPattern(rule.eventPattern, event)) continue;
       const r = this.deliver(rule, event, eventId(`${rule.name}:${event.id}`));
@@ -145,6 +149,16 @@ export class EventRules {
   connectS3(services: Pick<LocalServices, 'onObjectCreated'>): () => void {
     return services.onObjectCreated((o) => {
       this.dispatch(objectCreatedEvent(o, { account: this.account, region: this.region, timeMs: this.engine.scheduler.now() }));
+    });
+  }
+
+  /**
+   * Sends Step Functions' "Execution Status Change" event to the rules each time an execution of
+   * the engine starts or ends, as AWS sends it to the default bus.
+   */
+  connectExecutions(): () => void {
+    return this.engine.onExecutionStatusChange((change) => {
+      this.dispatch(executionStatusEvent(change, { account: this.account, region: this.region }));
     });
   }
 

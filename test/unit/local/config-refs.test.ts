@@ -7,7 +7,8 @@ const REFS: StackRefs = {
   stateMachines: { 'report-etl': 'arn:aws:states:us-east-1:123456789012:stateMachine:report-etl' },
   queues: { work: 'http://127.0.0.1:4566/000000000000/work' },
   buckets: ['reports'],
-  urls: { callbacks: 'http://127.0.0.1:9001', bi: 'http://127.0.0.1:9002', api: 'http://127.0.0.1:8083', services: 'http://127.0.0.1:4566' },
+  tables: ['jobs'],
+  urls: { callbacks: 'http://127.0.0.1:9001', bi: 'http://127.0.0.1:9002', api: 'http://127.0.0.1:8083', services: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:4567' },
 };
 
 describe('resolveRefs', () => {
@@ -16,6 +17,8 @@ describe('resolveRefs', () => {
     ['{{stateMachine:report-etl}}', REFS.stateMachines['report-etl']],
     ['{{queue:work}}', REFS.queues.work],
     ['{{bucket:reports}}', 'reports'],
+    ['{{table:jobs}}', 'jobs'],
+    ['{{dynamodb}}', 'http://127.0.0.1:4567'],
     ['{{callbacks}}/callbacks', 'http://127.0.0.1:9001/callbacks'],
     ['{{ bi }}', REFS.urls.bi],
     ['{{api}} and {{services}}', `${REFS.urls.api} and ${REFS.urls.services}`],
@@ -29,7 +32,8 @@ describe('resolveRefs', () => {
     ['{{queue:nope}}', 'where: {{queue:nope}} names no queue of this config (there are: work)'],
     ['{{function}}', 'where: {{function}} needs a name (function:NAME)'],
     ['{{callbacks:x}}', 'where: {{callbacks:x}} takes no name'],
-    ['{{table:t}}', "where: {{table:t}} is not a reference the local stack knows (function, stateMachine, queue, bucket, callbacks, bi, api, services)"],
+    ['{{table:t}}', 'where: {{table:t}} names no table of this config (there are: jobs)'],
+    ['{{topic:t}}', "where: {{topic:t}} is not a reference the local stack knows (function, stateMachine, queue, bucket, table, callbacks, bi, api, services, dynamodb)"],
   ])('refuses %s, naming the setting', (text, message) => {
     expect(() => resolveRefs(text, REFS, 'where')).toThrow(new UnknownReference(message));
   });
