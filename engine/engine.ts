@@ -17,13 +17,14 @@ import { rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
-import { Store, StoreError, definitionHash, type ExecutionRow, type StateMachineRow, ExecutionStatus } from './store/sqlite.ts';
+import { Store, StoreError, definitionHash, type AliasRow, type ExecutionRow, type StateMachineRow, type VersionRow, ExecutionStatus } from './store/sqlite.ts';
 import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './query/jsonata/index.ts';
 import { evaluationPacer } from './runtime/pacer.ts';
 import { CommitBatcher } from './runtime/commits.ts';
 import { DefinitionCache, type ExecutionMeta } from './runtime/definitions.ts';
 import { Residency, rowOutcome } from './runtime/residency.ts';
 import { TaskTokens } from './runtime/task-tokens.ts';
+import { StateMachineVersions, type RoutingConfig } from './versions.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -104,6 +105,8 @@ export class Engine {
   private halted = false;
   private readonly svc: InterpreterServices;
   private readonly stateMachines: StateMachines;
+  /** versions and aliases of the state machines */
+  readonly versions: StateMachineVersions;
   /** what is to be written, and when: the end-of-turn commits, their failures and retries */
   private readonly commits: CommitBatcher;
   private readonly quarantine: ReadonlySet<string>;
@@ -117,7 +120,8 @@ export class Engine {
     this.region = opts.region ?? 'us-east-1';
     this.quarantine = new Set(opts.quarantine ?? []);
     this.evaluationLimits = { ...DEFAULT_EVALUATION_LIMITS, ...opts.evaluationLimits };
-    this.stateMachines = new StateMachines({ store: this.store, scheduler: this.scheduler, region: this.region, accountId: this.accountId });
+    this.stateMachines = new StateMachines({ store: this.store, scheduler: this.scheduler, region: this.region, accountId: this.accountId, uuid: () => this.uuid() });
+    this.versions = new StateMachineVersions({ store: this.store, scheduler: this.scheduler, machines: this.stateMachines, random: () => this.random() });
     this.commits = new CommitBatcher({
       store: this.store,
       scheduler: this.scheduler,
@@ -185,6 +189,7 @@ export class Engine {
   /** DeleteStateMachine: its executions run on and stay readable; an unknown ARN is no error, as on AWS. */
   deleteStateMachine(arn: string): void {
     this.stateMachines.delete(arn);
+    this.store.deleteVersionsAndAliases(arn);
     this.definitions.forget(arn);
   }
 
@@ -207,6 +212,18 @@ export class Engine {
     return this.stateMachines.listTags(arn);
   }
 
+  // ---- versions and aliases (versions.ts)
+
+  /** PublishStateMachineVersion: idempotent for the machine's current revision. */
+  publishStateMachineVersion(arn: string, req: { description?: string; revisionId?: string } = {}): VersionRow {
+    return this.versions.publish(arn, req);
+  }
+
+  /** CreateStateMachineAlias: routes executions to one or two versions by weight. */
+  createStateMachineAlias(req: { name: string; description?: string; routingConfiguration: RoutingConfig[] }): AliasRow {
+    return this.versions.createAlias(req);
+  }
+
   // ---- executions
 
   /** How many executions are resident (held as a live run), the others rest in the store. */
@@ -225,7 +242,8 @@ export class Engine {
     // `arn...:stateMachine:Name#TestCase` runs the machine with Step Functions Local's mocked responses
     const hash = req.stateMachineArn.indexOf('#');
     const testCase = hash >= 0 ? req.stateMachineArn.slice(hash + 1) : undefined;
-    const sm = this.getStateMachine(hash >= 0 ? req.stateMachineArn.slice(0, hash) : req.stateMachineArn);
+    const target = this.versions.startTarget(hash >= 0 ? req.stateMachineArn.slice(0, hash) : req.stateMachineArn);
+    const sm = target.sm;
     const name = req.name ?? this.uuid();
     if (!NAME.test(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
     const inputText = req.input ?? '{}';
@@ -250,7 +268,9 @@ export class Engine {
     const row: ExecutionRow = {
       arn: executionArn, stateMachineArn: shared.arn, name, status: ExecutionStatus.Running, definitionHash: share.hash, input: inputText,
       output: null, error: null, cause: null, startMs, stopMs: null, redriveCount: 0, redriveMs: null, snapshot: null,
-      meta: testCase === undefined ? share.meta : JSON.stringify({ ...(JSON.parse(share.meta) as object), testCase }),
+      meta: testCase === undefined && target.stateMachineVersionArn === undefined ? share.meta : JSON.stringify({
+        ...(JSON.parse(share.meta) as object), testCase, stateMachineVersionArn: target.stateMachineVersionArn, stateMachineAliasArn: target.stateMachineAliasArn,
+      }),
     };
     const info: ExecutionInfo = {
       executionArn, name, stateMachineArn: shared.arn, stateMachineName: shared.name, roleArn: shared.roleArn, type: shared.type,

@@ -52,6 +52,9 @@ export function executionDescription(row: ExecutionRow): Record<string, unknown>
   }
   if (row.error !== null) out.error = row.error;
   if (row.cause !== null) out.cause = row.cause;
+  const meta = JSON.parse(row.meta) as { stateMachineVersionArn?: string; stateMachineAliasArn?: string };
+  if (meta.stateMachineVersionArn !== undefined) out.stateMachineVersionArn = meta.stateMachineVersionArn;
+  if (meta.stateMachineAliasArn !== undefined) out.stateMachineAliasArn = meta.stateMachineAliasArn;
   return { ...out, ...redrive(row) };
 }
 
