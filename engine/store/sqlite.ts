@@ -263,6 +263,9 @@ export class Store {
       // a task whose token no longer waits (answered, timed out, stopped) is handed to no worker
       nextActivityTask: p(`SELECT a.* FROM activity_tasks a JOIN task_tokens t ON t.token = a.token AND t.status = 'OPEN'
         WHERE a.activity_arn = ? AND a.worker_name IS NULL ORDER BY a.created_ms, a.token LIMIT 1`),
+      // a task whose token no longer waits is over (answered, timed out, its execution ended)
+      pruneActivityTasks: p(`DELETE FROM activity_tasks WHERE activity_arn = ? AND NOT EXISTS
+        (SELECT 1 FROM task_tokens t WHERE t.token = activity_tasks.token AND t.status = 'OPEN')`),
       takeActivityTask: p('UPDATE activity_tasks SET worker_name = ? WHERE token = ? AND worker_name IS NULL'),
       getActivityTask: p('SELECT * FROM activity_tasks WHERE token = ?'),
       dropActivityTask: p('DELETE FROM activity_tasks WHERE token = ?'),
@@ -387,8 +390,13 @@ export class Store {
     this.write(() => this.st.queueActivityTask.run(t.token, t.activityArn, t.executionArn, t.input, t.createdMs));
   }
 
-  /** The oldest task of `activityArn` no worker has taken and whose token still waits. */
+  /**
+   * The oldest task of `activityArn` no worker has taken and whose token still waits. The tasks
+   * that are over go first: a task is queued only after its token is committed OPEN, so a task
+   * without an OPEN token has ended.
+   */
   nextActivityTask(activityArn: string): ActivityTaskRow | undefined {
+    this.write(() => this.st.pruneActivityTasks.run(activityArn));
     const r = this.st.nextActivityTask.get(activityArn) as Record<string, unknown> | undefined;
     return r && toActivityTask(r);
   }

@@ -151,6 +151,8 @@ export interface TestEngineOptions {
   random?: () => number;
   /** Virtual epoch ms at which the clock starts (default START_MS). */
   startMs?: number;
+  /** How long GetActivityTask waits for a task, in real ms (default 60 s, as AWS). */
+  activityPollMs?: number;
 }
 
 export interface RunResult {
@@ -195,7 +197,7 @@ export function createTestEngine(opts: TestEngineOptions = {}): TestEngine {
   const scheduler = new VirtualScheduler(opts.startMs ?? START_MS);
   let ids = 0;
   const uuid = () => `00000000-0000-4000-8000-${(++ids).toString(16).padStart(12, '0')}`;
-  const engine = new Engine({ database: ':memory:', scheduler, uuid, random: opts.random ?? (() => 0.5) });
+  const engine = new Engine({ database: ':memory:', scheduler, uuid, random: opts.random ?? (() => 0.5), activityPollMs: opts.activityPollMs });
   if (opts.functions) engine.integrations.register(new ModuleFunctions({ functions: opts.functions, scheduler, uuid }));
   if (opts.tasks) {
     opts.tasks.attach(scheduler);

@@ -8,6 +8,11 @@
  * stack and read the outbox. Nothing that must also work against AWS may depend on them.
  */
 import type { Action } from '../protocol.ts';
+import { createActivity } from './create-activity.ts';
+import { describeActivity } from './describe-activity.ts';
+import { listActivities } from './list-activities.ts';
+import { deleteActivity } from './delete-activity.ts';
+import { getActivityTask } from './get-activity-task.ts';
 import { publishStateMachineVersion } from './publish-state-machine-version.ts';
 import { listStateMachineVersions } from './list-state-machine-versions.ts';
 import { deleteStateMachineVersion } from './delete-state-machine-version.ts';
@@ -61,6 +66,11 @@ export const actions = {
   SendTaskFailure: sendTaskFailure,
   SendTaskHeartbeat: sendTaskHeartbeat,
   TestState: testState,
+  CreateActivity: createActivity,
+  DescribeActivity: describeActivity,
+  ListActivities: listActivities,
+  DeleteActivity: deleteActivity,
+  GetActivityTask: getActivityTask,
   PublishStateMachineVersion: publishStateMachineVersion,
   ListStateMachineVersions: listStateMachineVersions,
   DeleteStateMachineVersion: deleteStateMachineVersion,

@@ -46,7 +46,7 @@ export interface ApiEnvOptions {
 }
 
 export async function createApiEnv(opts: ApiEnvOptions = {}): Promise<ApiEnv> {
-  const engine = createTestEngine({ tasks: opts.tasks, random: opts.random });
+  const engine = createTestEngine({ tasks: opts.tasks, random: opts.random, activityPollMs: opts.activityPollMs });
   const server = await startApiServer({ engine: engine.engine });
   const client = (extra: object = {}) => new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS, ...extra });
   const sfn = client();
