@@ -6,7 +6,7 @@
 import { describe, it, expect } from '@jest/globals';
 import {
   CreateStateMachineAliasCommand, CreateStateMachineCommand, DeleteStateMachineAliasCommand, DeleteStateMachineVersionCommand,
-  DescribeExecutionCommand, DescribeStateMachineAliasCommand, DescribeStateMachineCommand, ListStateMachineAliasesCommand,
+  DescribeExecutionCommand, DescribeStateMachineAliasCommand, ListExecutionsCommand, DescribeStateMachineCommand, ListStateMachineAliasesCommand,
   ListStateMachineVersionsCommand, PublishStateMachineVersionCommand, StartExecutionCommand, StartSyncExecutionCommand,
   UpdateStateMachineAliasCommand, UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
@@ -246,5 +246,21 @@ describe('StartExecution on a version or an alias', () => {
     const out = await env.syncSfn.send(new StartSyncExecutionCommand({ stateMachineArn: stateMachineVersionArn }));
 
     expect(out).toMatchObject({ status: 'SUCCEEDED', output: '"old"' });
+  });
+});
+
+describe('ListExecutions on a version or an alias', () => {
+  it('lists only the executions started on it, each naming its version', async () => {
+    const env = await apiEnv();
+    const { stateMachineArn, stateMachineVersionArn } = await machine(env, 'one', { publish: true });
+    const { stateMachineAliasArn } = await env.sfn.send(new CreateStateMachineAliasCommand({ name: 'prod', routingConfiguration: [{ stateMachineVersionArn, weight: 100 }] }));
+    await env.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'plain' }));
+    await env.sfn.send(new StartExecutionCommand({ stateMachineArn: stateMachineAliasArn, name: 'routed' }));
+
+    const onAlias = await env.sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachineAliasArn }));
+    const onMachine = await env.sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+
+    expect(onAlias.executions!.map((e) => [e.name, e.stateMachineVersionArn, e.stateMachineAliasArn])).toEqual([['routed', stateMachineVersionArn, stateMachineAliasArn]]);
+    expect(onMachine.executions!.map((e) => e.name).sort()).toEqual(['plain', 'routed']);
   });
 });
