@@ -243,8 +243,11 @@ describe('GetActivityTask and an activity worker', () => {
 });
 
 describe('an activity task across an engine restart', () => {
-  it('is handed out and answered after the engine that scheduled it stopped', async () => {
-    // Prepare: a file store, an engine that schedules the task and stops before any worker comes
+  it.each([
+    ['before a worker took it', false],
+    ['after a worker took it', true],
+  ])('is answered after the engine that scheduled it stopped, %s', async (_, takenBefore) => {
+    // Prepare: a file store, an engine that schedules the task (a worker takes it, or not) and stops
     const dir = mkdtempSync(join(tmpdir(), 'longhaul-activity-'));
     const database = join(dir, 'engine.db');
     const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -262,12 +265,13 @@ describe('an activity task across an engine restart', () => {
       for (let i = 0; i < 200 && !(await historyOf(first.sfn, executionArn!)).some((e) => e.type === 'ActivityScheduled'); i++) {
         await new Promise((r) => setTimeout(r, 5));
       }
+      const before = takenBefore ? await first.sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'before-restart' })) : undefined;
       await first.stop();
 
       // Act
       const second = await serve();
       try {
-        const got = await second.sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'after-restart' }));
+        const got = before ?? await second.sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'after-restart' }));
         await second.sfn.send(new SendTaskSuccessCommand({ taskToken: got.taskToken, output: '"approved"' }));
         const d = await finished(second.sfn, executionArn!);
         const events = await historyOf(second.sfn, executionArn!);
@@ -276,7 +280,7 @@ describe('an activity task across an engine restart', () => {
         expect(JSON.parse(got.input!)).toEqual({ order: 'o-3' });
         expect(d).toMatchObject({ status: 'SUCCEEDED', output: '"approved"' });
         expect(events.filter((e) => e.type!.startsWith('Activity')).map((e) => e.type)).toEqual(['ActivityScheduled', 'ActivityStarted', 'ActivitySucceeded']);
-        expect(events.find((e) => e.type === 'ActivityStarted')?.activityStartedEventDetails).toEqual({ workerName: 'after-restart' });
+        expect(events.find((e) => e.type === 'ActivityStarted')?.activityStartedEventDetails).toEqual({ workerName: takenBefore ? 'before-restart' : 'after-restart' });
       } finally {
         await second.stop();
       }
