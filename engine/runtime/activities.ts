@@ -12,6 +12,13 @@ import type { Store } from '../store/sqlite.ts';
 import type { Scheduler } from './clock.ts';
 import { TaskFailure, type TaskFlavor, type TaskIntegration, type TaskRequest } from './integrations.ts';
 
+/**
+ * What the activity integration answers once the task is queued: the task's result is then the
+ * token's answer. Anything else (a mocked response, which interceptors give before any
+ * integration runs) is the result itself.
+ */
+export const ACTIVITY_QUEUED: JsonValue = Object.freeze({ queued: 'activity' }) as JsonValue;
+
 /** How long GetActivityTask holds a poll when no task comes, as AWS does. */
 export const ACTIVITY_POLL_MS = 60_000;
 
@@ -45,7 +52,7 @@ export class ActivityIntegration implements TaskIntegration {
       input: payloadText(request.parameters), createdMs: this.scheduler.now(),
     });
     this.polls.wake(request.resource);
-    return Promise.resolve(null);
+    return Promise.resolve(ACTIVITY_QUEUED);
   }
 }
 

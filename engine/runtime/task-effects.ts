@@ -12,6 +12,7 @@ import { payloadText } from '../history/events.ts';
 import * as events from '../history/builders.ts';
 import type { TimerHandle } from './clock.ts';
 import type { TaskFlavor } from './integrations.ts';
+import { ACTIVITY_QUEUED } from './activities.ts';
 import { payloadSizeError } from '../dataflow/index.ts';
 import { secondsFromPath, type Outcome } from '../states/index.ts';
 import { SparseMap, type Frame, type TaskPhase } from './frames.ts';
@@ -220,7 +221,8 @@ export class TaskEffects {
           timeoutSeconds: phase.timeoutAt !== undefined ? Math.round((phase.timeoutAt - core.now()) / 1000) : undefined,
           signal: controller.signal,
         });
-        if (tokenOutcome === undefined) return output;
+        // a mocked activity answers at once, with no worker
+        if (tokenOutcome === undefined || (flavor.kind === 'activity' && output !== ACTIVITY_QUEUED)) return output;
         if (!controller.signal.aborted && !core.halted) {
           phase.invoked = true;
           core.markDirty();

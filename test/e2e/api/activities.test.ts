@@ -242,6 +242,19 @@ describe('GetActivityTask and an activity worker', () => {
   });
 });
 
+describe('a mocked activity (MockConfigFile)', () => {
+  it('takes the mocked response as its result, with no worker', async () => {
+    const env = await apiEnv();
+    env.engine.engine.integrations.intercept((req) => (req.resource.includes(':activity:') ? Promise.resolve({ mocked: true }) : undefined));
+    const { stateMachineArn } = await activityMachine(env.sfn);
+
+    const { executionArn } = await env.sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"order":"o-4"}' }));
+    const d = await finished(env.sfn, executionArn!);
+
+    expect(d).toMatchObject({ status: 'SUCCEEDED', output: '{"mocked":true}' });
+  });
+});
+
 describe('an activity task across an engine restart', () => {
   it.each([
     ['before a worker took it', false],
