@@ -17,13 +17,16 @@ import { rememberText, type HistoryEvent } from './history/events.ts';
 import { RealScheduler, type Scheduler } from './runtime/clock.ts';
 import { IntegrationRegistry, type TaskIntegration } from './runtime/integrations.ts';
 import { ExecutionRun, MAX_HISTORY_EVENTS, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './runtime/interpreter.ts';
-import { Store, StoreError, definitionHash, type ExecutionRow, type StateMachineRow, ExecutionStatus } from './store/sqlite.ts';
+import { Store, StoreError, definitionHash, type AliasRow, type ExecutionRow, type StateMachineRow, type VersionRow, ExecutionStatus } from './store/sqlite.ts';
 import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './query/jsonata/index.ts';
 import { evaluationPacer } from './runtime/pacer.ts';
 import { CommitBatcher } from './runtime/commits.ts';
 import { DefinitionCache, type ExecutionMeta } from './runtime/definitions.ts';
 import { Residency, rowOutcome } from './runtime/residency.ts';
 import { TaskTokens } from './runtime/task-tokens.ts';
+import { StateMachineVersions, type RoutingConfig } from './versions.ts';
+import { Activities } from './activities.ts';
+import { ACTIVITY_POLL_MS, ActivityIntegration, ActivityPolls } from './runtime/activities.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -50,6 +53,8 @@ export interface EngineOptions {
    * wake-up is at least this far ahead on the engine's clock, or only a token can wake it (default 1000 ms)
    */
   restAfterMs?: number;
+  /** how long GetActivityTask waits for a task before it answers with none (default 60 s, as AWS) */
+  activityPollMs?: number;
 }
 
 
@@ -124,6 +129,13 @@ export class Engine {
   private halted = false;
   private readonly svc: InterpreterServices;
   private readonly stateMachines: StateMachines;
+  /** versions and aliases of the state machines */
+  readonly versions: StateMachineVersions;
+  /** activities (CreateActivity...) */
+  readonly activities: Activities;
+  /** the GetActivityTask calls waiting for a task */
+  private readonly activityPolls = new ActivityPolls();
+  private readonly activityPollMs: number;
   /** what is to be written, and when: the end-of-turn commits, their failures and retries */
   private readonly commits: CommitBatcher;
   private readonly quarantine: ReadonlySet<string>;
@@ -138,7 +150,8 @@ export class Engine {
     this.region = opts.region ?? 'us-east-1';
     this.quarantine = new Set(opts.quarantine ?? []);
     this.evaluationLimits = { ...DEFAULT_EVALUATION_LIMITS, ...opts.evaluationLimits };
-    this.stateMachines = new StateMachines({ store: this.store, scheduler: this.scheduler, region: this.region, accountId: this.accountId });
+    this.stateMachines = new StateMachines({ store: this.store, scheduler: this.scheduler, region: this.region, accountId: this.accountId, uuid: () => this.uuid() });
+    this.versions = new StateMachineVersions({ store: this.store, scheduler: this.scheduler, machines: this.stateMachines, random: () => this.random() });
     this.commits = new CommitBatcher({
       store: this.store,
       scheduler: this.scheduler,
@@ -150,6 +163,10 @@ export class Engine {
       afterTurn: () => this.residents.restQuiescent(),
     }, opts.commitRetryMs ?? 1000, opts.onCommit);
     this.definitions = new DefinitionCache(this.store, (hash, text) => this.commits.definitionPending(hash, text));
+    this.activities = new Activities({ store: this.store, scheduler: this.scheduler, region: this.region, accountId: this.accountId });
+    this.activityPollMs = opts.activityPollMs ?? ACTIVITY_POLL_MS;
+    // the engine's own: integrations registered later are asked first, and none claims an activity ARN
+    this.integrations.register(new ActivityIntegration({ store: this.store, scheduler: this.scheduler, polls: this.activityPolls }));
     for (const i of opts.integrations ?? []) this.integrations.register(i);
     this.svc = {
       scheduler: this.scheduler,
@@ -162,6 +179,7 @@ export class Engine {
       tokenIssued: (run, token) => this.taskTokens.issued(run.info.executionArn, token),
       tokenClosed: (token) => this.taskTokens.closed(token),
       storedTokenOutcome: (token) => this.taskTokens.storedOutcome(token),
+      activityWorker: (token) => this.store.getActivityTask(token)?.workerName ?? undefined,
     };
     this.residents = new Residency({
       store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,
@@ -207,6 +225,7 @@ export class Engine {
   /** DeleteStateMachine: its executions run on and stay readable; an unknown ARN is no error, as on AWS. */
   deleteStateMachine(arn: string): void {
     this.stateMachines.delete(arn);
+    this.store.deleteVersionsAndAliases(arn);
     this.definitions.forget(arn);
   }
 
@@ -217,16 +236,67 @@ export class Engine {
 
   /** TagResource: adds or overwrites tags on a state machine (at most 50 in all). */
   tagResource(arn: string, tags: Record<string, string>): void {
-    this.stateMachines.tag(arn, tags);
+    if (isActivityArn(arn)) this.activities.tag(arn, tags);
+    else this.stateMachines.tag(arn, tags);
   }
 
   /** UntagResource: removes tags by key; unknown keys are ignored. */
   untagResource(arn: string, keys: readonly string[]): void {
-    this.stateMachines.untag(arn, keys);
+    if (isActivityArn(arn)) this.activities.untag(arn, keys);
+    else this.stateMachines.untag(arn, keys);
   }
 
   listTagsForResource(arn: string): Record<string, string> {
-    return this.stateMachines.listTags(arn);
+    return isActivityArn(arn) ? this.activities.listTags(arn) : this.stateMachines.listTags(arn);
+  }
+
+  // ---- activity workers (runtime/activities.ts)
+
+  /**
+   * GetActivityTask: the oldest task of the activity that no worker has taken, handed to this one
+   * (its execution records ActivityStarted with `workerName`); else a long poll that answers as
+   * soon as a task is queued, or with none after `activityPollMs` (60 s), when `signal` aborts (the
+   * client went away, the server stops) or when the engine halts. It waits on a timer, never
+   * blocking the event loop.
+   *
+   * @example
+   * const task = await engine.getActivityTask(activityArn, 'worker-1');
+   * if (task) engine.sendTaskSuccess(task.taskToken, JSON.stringify(work(JSON.parse(task.input))));
+   */
+  async getActivityTask(activityArn: string, workerName?: string, signal?: AbortSignal): Promise<{ taskToken: string; input: string } | undefined> {
+    this.assertRunning();
+    this.activities.get(activityArn);
+    const deadline = this.activityPolls.deadline(this.activityPollMs);
+    for (;;) {
+      if (this.halted || this.closed) return undefined;
+      // what is pending (a token just opened) is committed first: the queue is read from the store
+      this.durable();
+      const task = this.store.nextActivityTask(activityArn);
+      if (task && this.store.takeActivityTask(task.token, workerName ?? '')) {
+        try {
+          this.taskTokens.activityStarted(task.token, workerName ?? '');
+          return { taskToken: task.token, input: task.input };
+        } catch (e) {
+          // its task ended between the read and the hand-out: look for the next
+          if (!(e instanceof ApiError && e.type === 'TaskDoesNotExist')) throw e;
+          continue;
+        }
+      }
+      if (task) continue;
+      if (!(await this.activityPolls.wait(activityArn, deadline, signal))) return undefined;
+    }
+  }
+
+  // ---- versions and aliases (versions.ts)
+
+  /** PublishStateMachineVersion: idempotent for the machine's current revision. */
+  publishStateMachineVersion(arn: string, req: { description?: string; revisionId?: string } = {}): VersionRow {
+    return this.versions.publish(arn, req);
+  }
+
+  /** CreateStateMachineAlias: routes executions to one or two versions by weight. */
+  createStateMachineAlias(req: { name: string; description?: string; routingConfiguration: RoutingConfig[] }): AliasRow {
+    return this.versions.createAlias(req);
   }
 
   // ---- executions
@@ -247,7 +317,8 @@ export class Engine {
     // `arn...:stateMachine:Name#TestCase` runs the machine with Step Functions Local's mocked responses
     const hash = req.stateMachineArn.indexOf('#');
     const testCase = hash >= 0 ? req.stateMachineArn.slice(hash + 1) : undefined;
-    const sm = this.getStateMachine(hash >= 0 ? req.stateMachineArn.slice(0, hash) : req.stateMachineArn);
+    const target = this.versions.startTarget(hash >= 0 ? req.stateMachineArn.slice(0, hash) : req.stateMachineArn);
+    const sm = target.sm;
     const name = req.name ?? this.uuid();
     if (!NAME.test(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
     const inputText = req.input ?? '{}';
@@ -272,7 +343,9 @@ export class Engine {
     const row: ExecutionRow = {
       arn: executionArn, stateMachineArn: shared.arn, name, status: ExecutionStatus.Running, definitionHash: share.hash, input: inputText,
       output: null, error: null, cause: null, startMs, stopMs: null, redriveCount: 0, redriveMs: null, snapshot: null,
-      meta: testCase === undefined ? share.meta : JSON.stringify({ ...(JSON.parse(share.meta) as object), testCase }),
+      meta: testCase === undefined && target.stateMachineVersionArn === undefined ? share.meta : JSON.stringify({
+        ...(JSON.parse(share.meta) as object), testCase, stateMachineVersionArn: target.stateMachineVersionArn, stateMachineAliasArn: target.stateMachineAliasArn,
+      }),
     };
     const info: ExecutionInfo = {
       executionArn, name, stateMachineArn: shared.arn, stateMachineName: shared.name, roleArn: shared.roleArn, type: shared.type,
@@ -575,6 +648,7 @@ export class Engine {
     this.commits.stop();
     for (const r of this.residents.running.values()) r.run.halt();
     this.residents.wakeUps.stop();
+    this.activityPolls.stop();
   }
 
   /** Halts (see halt()) and closes the store; running executions stay resumable. */
@@ -587,3 +661,7 @@ export class Engine {
 }
 
 export { ExecutionError };
+
+function isActivityArn(arn: string): boolean {
+  return /^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(arn);
+}

@@ -17,15 +17,19 @@ export interface StateMachineMeta {
   tags?: Record<string, string>;
   loggingConfiguration?: JsonValue;
   tracingConfiguration?: JsonValue;
+  /** set by each UpdateStateMachine; a machine never updated is at revision INITIAL */
+  revisionId?: string;
+  /** the number of the last version published (versions are never renumbered) */
+  lastVersion?: number;
 }
 
 /** The names AWS accepts for state machines and executions. */
 export const NAME = /^[A-Za-z0-9_\-.~!$&'()*+,;=:@]{1,80}$/;
 
 export class StateMachines {
-  private readonly opts: { store: Store; scheduler: Scheduler; region: string; accountId: string };
+  private readonly opts: { store: Store; scheduler: Scheduler; region: string; accountId: string; uuid: () => string };
 
-  constructor(opts: { store: Store; scheduler: Scheduler; region: string; accountId: string }) {
+  constructor(opts: { store: Store; scheduler: Scheduler; region: string; accountId: string; uuid: () => string }) {
     this.opts = opts;
   }
 
@@ -87,11 +91,13 @@ export class StateMachines {
   update(arn: string, changes: { definition?: string; roleArn?: string; meta?: StateMachineMeta }): StateMachineRow {
     const sm = this.get(arn);
     if (changes.definition !== undefined) this.check(changes.definition, sm.type);
+    // every update is a new revision, which PublishStateMachineVersion's revisionId names
+    const meta = { ...this.meta(sm), ...changes.meta, revisionId: this.opts.uuid() };
     const row: StateMachineRow = {
       ...sm,
       definition: changes.definition ?? sm.definition,
       roleArn: changes.roleArn ?? sm.roleArn,
-      meta: changes.meta ? JSON.stringify({ ...this.meta(sm), ...changes.meta }) : sm.meta,
+      meta: JSON.stringify(meta),
       updatedMs: this.opts.scheduler.now(),
     };
     writeOrFail(() => this.opts.store.putStateMachine(row));
@@ -101,6 +107,12 @@ export class StateMachines {
   /** DeleteStateMachine: forgets the machine; its executions run on and stay readable. Deleting an unknown ARN is no error, as on AWS. */
   delete(arn: string): void {
     writeOrFail(() => this.opts.store.deleteStateMachine(arn));
+  }
+
+  /** Remembers the number of the version just published, so that no number is used twice. */
+  setLastVersion(arn: string, version: number): void {
+    const sm = this.get(arn);
+    writeOrFail(() => this.opts.store.putStateMachine({ ...sm, meta: JSON.stringify({ ...this.meta(sm), lastVersion: version }) }));
   }
 
   /** The descriptive fields a state machine row keeps in its meta column. */

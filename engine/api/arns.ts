@@ -39,3 +39,15 @@ export function executionArn(arn: string): string {
   checkArn(arn, [ResourceType.Execution]);
   return arn;
 }
+
+/** A resource that carries tags: a state machine or an activity. */
+export function taggableArn(arn: string): string {
+  checkArn(arn, [ResourceType.StateMachine, ResourceType.Activity]);
+  return arn;
+}
+
+/** An activity ARN. */
+export function activityArn(arn: string): string {
+  checkArn(arn, [ResourceType.Activity]);
+  return arn;
+}

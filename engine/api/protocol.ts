@@ -12,6 +12,8 @@ export interface ApiContext {
   engine: Engine;
   /** the local stack's outbox, when the server was given one (the `Longhaul.ListOutbox` extension) */
   outbox?: OutboxReader;
+  /** aborted when the client goes away or the server stops: a long poll (GetActivityTask) ends then */
+  signal?: AbortSignal;
 }
 
 /** What the API reads of an outbox of sent e-mails and messages (local/integrations/outbox.ts). */

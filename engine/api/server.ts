@@ -76,6 +76,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const ctx: ApiContext = { engine: opts.engine, outbox: opts.outbox };
   const consoleDir = consoleFolder(opts.consoleDir);
   let requests = 0;
+  // the requests being answered: a long poll among them ends when the server stops
+  const inFlight = new Set<AbortController>();
   const server = createServer((req, res) => {
     const requestId = `00000000-0000-4000-8000-${(++requests).toString(16).padStart(12, '0')}`;
     const foreign = screenRequest(req, res);
@@ -84,7 +86,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       return;
     }
     if (consoleDir !== undefined && serveConsole(req, res, consoleDir)) return;
-    handle(req, ctx).then(
+    const controller = new AbortController();
+    inFlight.add(controller);
+    res.once('close', () => {
+      inFlight.delete(controller);
+      controller.abort();
+    });
+    handle(req, { ...ctx, signal: controller.signal }).then(
       (body) => send(res, 200, body, requestId),
       (err: unknown) => sendError(res, err, requestId),
     );
@@ -105,6 +113,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        for (const c of inFlight) c.abort();
         server.closeAllConnections();
       }),
   };

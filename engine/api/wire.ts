@@ -34,6 +34,15 @@ function redrive(row: ExecutionRow): Record<string, unknown> {
   return out;
 }
 
+/** The version (and alias) StartExecution named, for an execution started on one. */
+function startedOn(row: ExecutionRow): { stateMachineVersionArn?: string; stateMachineAliasArn?: string } {
+  const meta = JSON.parse(row.meta) as { stateMachineVersionArn?: string; stateMachineAliasArn?: string };
+  return {
+    ...(meta.stateMachineVersionArn !== undefined && { stateMachineVersionArn: meta.stateMachineVersionArn }),
+    ...(meta.stateMachineAliasArn !== undefined && { stateMachineAliasArn: meta.stateMachineAliasArn }),
+  };
+}
+
 /** The DescribeExecution response. */
 export function executionDescription(row: ExecutionRow): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -52,6 +61,7 @@ export function executionDescription(row: ExecutionRow): Record<string, unknown>
   }
   if (row.error !== null) out.error = row.error;
   if (row.cause !== null) out.cause = row.cause;
+  Object.assign(out, startedOn(row));
   return { ...out, ...redrive(row) };
 }
 
@@ -65,6 +75,7 @@ export function executionListItem(row: ExecutionRow): Record<string, unknown> {
     startDate: epochSeconds(row.startMs),
   };
   if (row.stopMs !== null) out.stopDate = epochSeconds(row.stopMs);
+  Object.assign(out, startedOn(row));
   out.redriveCount = row.redriveCount;
   if (row.redriveMs !== null) out.redriveDate = epochSeconds(row.redriveMs);
   return out;

@@ -208,3 +208,27 @@ export function lambdaFunctionFailed(f: { error: string; cause?: string }): Hist
 export function lambdaFunctionTimedOut(f: { error: string; cause?: string }): HistoryEventOf<'LambdaFunctionTimedOut'> {
   return { type: 'LambdaFunctionTimedOut', lambdaFunctionTimedOutEventDetails: errorAndCause(f) };
 }
+
+export function activityScheduled(d: { resource: string; input: string; timeoutInSeconds?: number; heartbeatInSeconds?: number }): HistoryEventOf<'ActivityScheduled'> {
+  const details: HistoryEventOf<'ActivityScheduled'>['activityScheduledEventDetails'] = { resource: d.resource, ...inputPayload(d.input) };
+  if (d.timeoutInSeconds !== undefined) details.timeoutInSeconds = d.timeoutInSeconds;
+  if (d.heartbeatInSeconds !== undefined) details.heartbeatInSeconds = d.heartbeatInSeconds;
+  return { type: 'ActivityScheduled', activityScheduledEventDetails: details };
+}
+
+/** A worker took the task (GetActivityTask); `workerName` only when the worker gave one. */
+export function activityStarted(workerName: string | undefined): HistoryEventOf<'ActivityStarted'> {
+  return { type: 'ActivityStarted', activityStartedEventDetails: workerName ? { workerName } : {} };
+}
+
+export function activitySucceeded(d: { output: string }): HistoryEventOf<'ActivitySucceeded'> {
+  return { type: 'ActivitySucceeded', activitySucceededEventDetails: outputPayload(d.output) };
+}
+
+export function activityFailed(f: { error: string; cause?: string }): HistoryEventOf<'ActivityFailed'> {
+  return { type: 'ActivityFailed', activityFailedEventDetails: errorAndCause(f) };
+}
+
+export function activityTimedOut(f: { error: string; cause?: string }): HistoryEventOf<'ActivityTimedOut'> {
+  return { type: 'ActivityTimedOut', activityTimedOutEventDetails: errorAndCause(f) };
+}

@@ -25,7 +25,7 @@ export type ExitingStateTypeName = Exclude<StateTypeName, 'Fail'>;
 
 /**
  * Every event type the engine records, under AWS's names (a subset of the API reference's
- * HistoryEventType: no activities, no *StartFailed / *ScheduleFailed, no *StateAborted but the Task's).
+ * HistoryEventType: no *StartFailed / *ScheduleFailed, no *StateAborted but the Task's).
  */
 export const HistoryEventType = {
   ExecutionStarted: 'ExecutionStarted',
@@ -74,6 +74,11 @@ export const HistoryEventType = {
   LambdaFunctionSucceeded: 'LambdaFunctionSucceeded',
   LambdaFunctionFailed: 'LambdaFunctionFailed',
   LambdaFunctionTimedOut: 'LambdaFunctionTimedOut',
+  ActivityScheduled: 'ActivityScheduled',
+  ActivityStarted: 'ActivityStarted',
+  ActivitySucceeded: 'ActivitySucceeded',
+  ActivityFailed: 'ActivityFailed',
+  ActivityTimedOut: 'ActivityTimedOut',
   EvaluationFailed: 'EvaluationFailed',
 } as const;
 export type HistoryEventType = (typeof HistoryEventType)[keyof typeof HistoryEventType];
@@ -140,6 +145,17 @@ export interface LambdaFunctionFailedEventDetails {
   cause?: string;
 }
 export type LambdaFunctionTimedOutEventDetails = LambdaFunctionFailedEventDetails;
+export interface ActivityScheduledEventDetails extends InputPayload {
+  /** the activity's ARN */
+  resource: string;
+  timeoutInSeconds?: number;
+  heartbeatInSeconds?: number;
+}
+/** the name the worker gave GetActivityTask, when it gave one */
+export interface ActivityStartedEventDetails {
+  workerName?: string;
+}
+export type ActivityFailedEventDetails = LambdaFunctionFailedEventDetails;
 export interface MapStateStartedEventDetails {
   length: number;
 }
@@ -200,6 +216,11 @@ type DetailsOf = Entered<StateTypeName> & Exited<ExitingStateTypeName> & {
   LambdaFunctionSucceeded: { lambdaFunctionSucceededEventDetails: LambdaFunctionSucceededEventDetails };
   LambdaFunctionFailed: { lambdaFunctionFailedEventDetails: LambdaFunctionFailedEventDetails };
   LambdaFunctionTimedOut: { lambdaFunctionTimedOutEventDetails: LambdaFunctionTimedOutEventDetails };
+  ActivityScheduled: { activityScheduledEventDetails: ActivityScheduledEventDetails };
+  ActivityStarted: { activityStartedEventDetails: ActivityStartedEventDetails };
+  ActivitySucceeded: { activitySucceededEventDetails: OutputPayload };
+  ActivityFailed: { activityFailedEventDetails: ActivityFailedEventDetails };
+  ActivityTimedOut: { activityTimedOutEventDetails: ActivityFailedEventDetails };
   EvaluationFailed: { evaluationFailedEventDetails: EvaluationFailedEventDetails };
 };
 

@@ -9,7 +9,11 @@ import type { StateMachineDefinition } from '../definition/types.ts';
 import { definitionHash, type StateMachineRow, type Store } from '../store/sqlite.ts';
 
 /** What an execution row keeps in its meta column: the machine as the execution runs it. */
-export type ExecutionMeta = { roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string; testCase?: string };
+export type ExecutionMeta = {
+  roleArn: string; type: 'STANDARD' | 'EXPRESS'; stateMachineName: string; testCase?: string;
+  /** set when StartExecution named a version, or an alias (which picked the version) */
+  stateMachineVersionArn?: string; stateMachineAliasArn?: string;
+};
 
 /** A definition as executions run it, parsed once per hash and shared: executions never change it. */
 export interface SharedDefinition {

@@ -9,9 +9,13 @@ import type { JsonValue } from '../json.ts';
 import { ExecutionError } from '../errors.ts';
 import { flavorPattern, parseResourceArn } from '../definition/resource-arn.ts';
 
-/** How a task shows in history: as `LambdaFunction*` events (a plain Lambda ARN) or `Task*` events. */
+/**
+ * How a task shows in history: as `LambdaFunction*` events (a plain Lambda ARN), `Activity*` events
+ * (an activity ARN: the engine's own integration, runtime/activities.ts) or `Task*` events.
+ */
 export type TaskFlavor =
   | { kind: 'lambda'; resource: string }
+  | { kind: 'activity'; resource: string }
   | { kind: 'service'; resource: string; resourceType: string; pattern: 'request' | 'sync' | 'waitForTaskToken' };
 
 export interface TaskRequest {
@@ -128,7 +132,7 @@ export function flavorOfArn(resource: string): TaskFlavor | undefined {
   const r = parseResourceArn(resource);
   if (r === undefined) return undefined;
   if (r.kind === 'lambda') return { kind: 'lambda', resource };
-  // The engine runs no activities (AWS records Activity* events): a mocked one shows as a task.
+  // what only a mock answers (no activity integration) shows as a task
   if (r.kind === 'activity') return { kind: 'service', resourceType: 'activity', resource: r.name, pattern: 'request' };
   return { kind: 'service', resourceType: r.resourceType, resource: r.resource, pattern: flavorPattern(r.pattern) };
 }

@@ -254,6 +254,11 @@ export class ExecutionRun extends RunCore {
     return this.tasks.heartbeat(token);
   }
 
+  /** GetActivityTask handed the activity task waiting on `token` to a worker. */
+  activityStarted(token: string, workerName: string): boolean {
+    return this.tasks.activityStarted(token, workerName);
+  }
+
   /** SendTaskHeartbeat for a run loaded from the store and not started. */
   heartbeatStored(token: string): boolean {
     return this.tasks.heartbeatStored(token);

@@ -65,6 +65,8 @@ export interface InterpreterServices {
   tokenClosed(token: string): void;
   /** an outcome SendTaskSuccess/Failure stored for a token before a restart */
   storedTokenOutcome(token: string): { output: JsonValue } | { error: string; cause?: string } | undefined;
+  /** the worker that took an activity task (its name, '' when it gave none), when one took it; undefined while it waits for one */
+  activityWorker?(token: string): string | undefined;
 }
 
 /**

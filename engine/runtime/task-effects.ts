@@ -34,6 +34,8 @@ export class TaskEffects {
   private readonly core: RunCore;
   private readonly tokenWaiters = new SparseMap<string, { resolve: (v: JsonValue) => void; reject: (e: unknown) => void; frame: string }>();
   private readonly heartbeatKick = new SparseMap<string, () => void>();
+  /** an activity task waiting for a worker, by its token: records ActivityStarted when GetActivityTask hands it out */
+  private readonly activityStarts = new SparseMap<string, (workerName: string) => void>();
 
   constructor(core: RunCore) {
     this.core = core;
@@ -118,6 +120,17 @@ export class TaskEffects {
     return false;
   }
 
+  /**
+   * GetActivityTask handed the activity task waiting on `token` to a worker: false when no task of
+   * this run waits on it now (a run just loaded finds the worker in the store when it gets there).
+   */
+  activityStarted(token: string, workerName: string): boolean {
+    const start = this.activityStarts.get(token);
+    if (!start) return false;
+    start(workerName);
+    return true;
+  }
+
   /** Whether a task of this run waits on `token` now. */
   awaits(token: string): boolean {
     return this.tokenWaiters.has(token);
@@ -149,6 +162,10 @@ export class TaskEffects {
       this.core.emit(f, events.lambdaFunctionScheduled({ resource: flavor.resource, input: payloadText(params), timeoutInSeconds: timeout }));
       return;
     }
+    if (flavor.kind === 'activity') {
+      this.core.emit(f, events.activityScheduled({ resource: flavor.resource, input: payloadText(params), timeoutInSeconds: timeout, heartbeatInSeconds: heartbeat }));
+      return;
+    }
     this.core.emit(f, events.taskScheduled({
       resourceType: flavor.resourceType, resource: flavor.resource, region, parameters: payloadText(params), timeoutInSeconds: timeout, heartbeatInSeconds: heartbeat,
     }));
@@ -156,9 +173,10 @@ export class TaskEffects {
 
   private async invoke(f: Frame, state: TaskState, flavor: TaskFlavor, phase: TaskPhase, region: string): Promise<JsonValue> {
     const core = this.core;
-    const res: TaskResource | undefined = flavor.kind === 'lambda' ? undefined : { resourceType: flavor.resourceType, resource: flavor.resource };
-    // a resumed task is invoked again (at-least-once, as on AWS) but its Started event stands once
-    if (!phase.started) {
+    const res: TaskResource | undefined = flavor.kind === 'service' ? { resourceType: flavor.resourceType, resource: flavor.resource } : undefined;
+    // a resumed task is invoked again (at-least-once, as on AWS) but its Started event stands once;
+    // an activity's task starts when a worker takes it, not when it is queued
+    if (!phase.started && flavor.kind !== 'activity') {
       phase.started = true;
       core.emit(f, res ? events.taskStarted(res) : events.lambdaFunctionStarted());
     }
@@ -181,6 +199,7 @@ export class TaskEffects {
         tokenOutcome.catch(() => {});
         const stored = core.svc.storedTokenOutcome(token);
         if (stored) this.settle(token, stored);
+        if (flavor.kind === 'activity') this.awaitWorker(f, phase, token);
       }
       const submitted = (output: JsonValue) => {
         if (flavor.kind !== 'service' || !res || phase.submitted || controller.signal.aborted || core.halted) return;
@@ -224,21 +243,25 @@ export class TaskEffects {
       let output: JsonValue;
       try {
         output = await core.guard(f, Promise.race(races));
-        const tooLarge = payloadSizeError(JSON.stringify(output ?? null), flavor.kind === 'lambda' ? flavor.resource : flavor.resourceType);
+        const tooLarge = payloadSizeError(JSON.stringify(output ?? null), flavor.kind === 'service' ? flavor.resourceType : flavor.resource);
         if (tooLarge) throw tooLarge;
       } catch (e) {
         controller.abort();
         if (e instanceof Aborted) throw e;
         const err = asExecutionError(e);
-        this.emitFailure(f, res, err);
+        if (flavor.kind === 'activity') this.emitActivityFailure(f, err);
+        else this.emitFailure(f, res, err);
         throw err;
       }
-      core.emit(f, res ? events.taskSucceeded(res, { output: payloadText(output) }) : events.lambdaFunctionSucceeded({ output: payloadText(output) }));
+      const succeeded = { output: payloadText(output) };
+      if (flavor.kind === 'activity') core.emit(f, events.activitySucceeded(succeeded));
+      else core.emit(f, res ? events.taskSucceeded(res, succeeded) : events.lambdaFunctionSucceeded(succeeded));
       return output;
     } finally {
       core.signalFor(f).removeEventListener('abort', onAbort);
       for (const t of timers) t.cancel();
       if (phase.token) {
+        this.activityStarts.delete(phase.token);
         this.tokenWaiters.delete(phase.token);
         core.svc.tokenClosed(phase.token);
       }
@@ -261,6 +284,34 @@ export class TaskEffects {
       this.heartbeatKick.set(f.id, arm);
       arm();
     });
+  }
+
+  /**
+   * An activity task records ActivityStarted once, when a worker takes it: now, when the store says
+   * a worker took it before this run was loaded, or later through {@link activityStarted}.
+   */
+  private awaitWorker(f: Frame, phase: TaskPhase, token: string): void {
+    const core = this.core;
+    const start = (workerName: string) => {
+      if (phase.started || core.halted) return;
+      phase.started = true;
+      try {
+        core.emit(f, events.activityStarted(workerName || undefined));
+        core.markDirty();
+      } catch (e) {
+        // the execution ended (its history is full): the abort reaches the task through its signal
+        if (!(e instanceof Aborted)) throw e;
+      }
+    };
+    this.activityStarts.set(token, start);
+    const taken = core.svc.activityWorker?.(token);
+    if (taken !== undefined) start(taken);
+  }
+
+  private emitActivityFailure(f: Frame, err: ExecutionError): void {
+    const timedOut = err.error === StatesErrorName.Timeout || err.error === StatesErrorName.HeartbeatTimeout;
+    const failure = { error: err.error, cause: err.causeText };
+    this.core.emit(f, timedOut ? events.activityTimedOut(failure) : events.activityFailed(failure));
   }
 
   /** `res` is the service integration a Task called; a Lambda function's events carry none. */

@@ -84,6 +84,21 @@ export class TaskTokens {
   }
 
   /**
+   * GetActivityTask gave the activity task waiting on `token` to a worker (the store already says
+   * so): its execution records ActivityStarted, at once when resident, once loaded when it rests.
+   * Throws TaskDoesNotExist when no task waits on the token any longer.
+   */
+  activityStarted(token: string, workerName: string): void {
+    const found = this.find(token);
+    if ('run' in found) {
+      // a run just loaded has not reached its task again: it reads the worker from the store when it does
+      if (found.run.activityStarted(token, workerName)) this.host.commit();
+      return;
+    }
+    this.host.residents.load(found.resting.row, found.resting.run);
+  }
+
+  /**
    * The execution waiting on `token`, resident or resting in the store: InvalidToken when it is
    * not one the engine could have issued, TaskDoesNotExist when no running task waits on it.
    */

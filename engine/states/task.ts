@@ -22,10 +22,13 @@ export function evaluate(state: TaskState, input: JsonValue, ctx: StateContext):
 /** The task's result (`$states.result`) through ResultSelector/ResultPath/OutputPath or Output, and Assign. */
 export const complete = completeWithResult<TaskState>;
 
-/** Whether the task waits for a callback: its parameters may carry the token (`$$.Task.Token`). */
+/**
+ * Whether the task waits for a callback: its parameters may carry the token (`$$.Task.Token`). An
+ * activity's task waits for one too: GetActivityTask hands it to the worker, which answers with it.
+ */
 export function waitsForToken(state: TaskState): boolean {
   const arn = parseResourceArn(state.Resource);
-  return arn?.kind === 'integration' && arn.pattern === IntegrationPattern.Callback;
+  return arn?.kind === 'activity' || (arn?.kind === 'integration' && arn.pattern === IntegrationPattern.Callback);
 }
 
 /** A token as AWS's look: long, opaque, unguessable. */

@@ -12,9 +12,9 @@ import { encodeChunks } from './history-chunks.ts';
 /**
  * `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text;
  * version 1 had no snapshot parts; version 2 had no `timers` table (every running execution was
- * resident) and wrote only answered task tokens.
+ * resident) and wrote only answered task tokens; version 3 had no activities, versions or aliases.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS state_machines (
@@ -45,6 +45,27 @@ CREATE TABLE IF NOT EXISTS timers (execution_id INTEGER PRIMARY KEY, due_ms INTE
 CREATE INDEX IF NOT EXISTS timers_due ON timers (due_ms) WHERE due_ms IS NOT NULL;
 `;
 
+/**
+ * Step 4: activities and the tasks they hand out, state machine versions and aliases. Only new
+ * tables: an older file gains them empty when it is opened.
+ */
+export const SCHEMA_V4 = `
+CREATE TABLE IF NOT EXISTS activities (arn TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms INTEGER NOT NULL, meta TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activity_tasks (
+  token TEXT PRIMARY KEY, activity_arn TEXT NOT NULL, execution_arn TEXT NOT NULL, input TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, worker_name TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS activity_tasks_queued ON activity_tasks (activity_arn, created_ms) WHERE worker_name IS NULL;
+CREATE TABLE IF NOT EXISTS state_machine_versions (
+  arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL,
+  type TEXT NOT NULL, created_ms INTEGER NOT NULL, meta TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_by_machine ON state_machine_versions (machine_arn, version);
+CREATE TABLE IF NOT EXISTS state_machine_aliases (
+  arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, name TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, meta TEXT NOT NULL
+);
+`;
+
 export const EXEC_COLUMNS = `state_machine_arn, name, status, definition_hash, input, output, error, cause, start_ms, stop_ms,
   redrive_count, redrive_ms, meta`;
 
@@ -68,6 +89,7 @@ export function migrate(db: DatabaseSync, path: string): void {
         ALTER TABLE executions RENAME TO executions_v0;`);
     }
     db.exec(SCHEMA);
+    db.exec(SCHEMA_V4);
     if (legacy) migrateV0(db);
     // before version 3 every running execution was resident: none rests, so a restart resumes them all,
     // and each rests again (with its tokens written) once it waits

@@ -70,6 +70,46 @@ export interface ExecutionRow {
   meta: string;
 }
 
+/** An activity (CreateActivity); `meta` is JSON text: tags, encryption configuration. */
+export interface ActivityRow {
+  arn: string;
+  name: string;
+  createdMs: number;
+  meta: string;
+}
+
+/** A task an activity handed out or is to hand out: `workerName` is null until a worker takes it. */
+export interface ActivityTaskRow {
+  token: string;
+  activityArn: string;
+  executionArn: string;
+  input: string;
+  createdMs: number;
+  workerName: string | null;
+}
+
+/** A published state machine version: the machine's definition and role as they were. `meta`: description, revisionId, configuration. */
+export interface VersionRow {
+  arn: string;
+  machineArn: string;
+  version: number;
+  definition: string;
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  createdMs: number;
+  meta: string;
+}
+
+/** A state machine alias; `meta` is JSON text: description and routing configuration. */
+export interface AliasRow {
+  arn: string;
+  machineArn: string;
+  name: string;
+  createdMs: number;
+  updatedMs: number;
+  meta: string;
+}
+
 export type TokenStatus = 'OPEN' | 'DONE';
 export interface TokenRow {
   token: string;
@@ -214,6 +254,33 @@ export class Store {
       nextDue: p('SELECT min(due_ms) AS due FROM timers WHERE due_ms IS NOT NULL AND due_ms > ?'),
       resting: p(`SELECT t.due_ms FROM timers t JOIN executions e ON e.id = t.execution_id WHERE e.arn = ?`),
       restingCount: p('SELECT count(*) AS n FROM timers'),
+      putActivity: p('INSERT INTO activities (arn, name, created_ms, meta) VALUES (?, ?, ?, ?) ON CONFLICT(arn) DO UPDATE SET meta = excluded.meta'),
+      getActivity: p('SELECT * FROM activities WHERE arn = ?'),
+      listActivities: p('SELECT * FROM activities ORDER BY created_ms, arn'),
+      delActivity: p('DELETE FROM activities WHERE arn = ?'),
+      queueActivityTask: p(`INSERT INTO activity_tasks (token, activity_arn, execution_arn, input, created_ms, worker_name)
+        VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT(token) DO NOTHING`),
+      // a task whose token no longer waits (answered, timed out, stopped) is handed to no worker
+      nextActivityTask: p(`SELECT a.* FROM activity_tasks a JOIN task_tokens t ON t.token = a.token AND t.status = 'OPEN'
+        WHERE a.activity_arn = ? AND a.worker_name IS NULL ORDER BY a.created_ms, a.token LIMIT 1`),
+      // a task whose token no longer waits is over (answered, timed out, its execution ended)
+      pruneActivityTasks: p(`DELETE FROM activity_tasks WHERE activity_arn = ? AND NOT EXISTS
+        (SELECT 1 FROM task_tokens t WHERE t.token = activity_tasks.token AND t.status = 'OPEN')`),
+      takeActivityTask: p('UPDATE activity_tasks SET worker_name = ? WHERE token = ? AND worker_name IS NULL'),
+      getActivityTask: p('SELECT * FROM activity_tasks WHERE token = ?'),
+      dropActivityTask: p('DELETE FROM activity_tasks WHERE token = ?'),
+      putVersion: p(`INSERT INTO state_machine_versions (arn, machine_arn, version, definition, role_arn, type, created_ms, meta)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      getVersion: p('SELECT * FROM state_machine_versions WHERE arn = ?'),
+      versions: p('SELECT * FROM state_machine_versions WHERE machine_arn = ? ORDER BY version DESC'),
+      delVersion: p('DELETE FROM state_machine_versions WHERE arn = ?'),
+      delVersions: p('DELETE FROM state_machine_versions WHERE machine_arn = ?'),
+      putAlias: p(`INSERT INTO state_machine_aliases (arn, machine_arn, name, created_ms, updated_ms, meta) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(arn) DO UPDATE SET updated_ms = excluded.updated_ms, meta = excluded.meta`),
+      getAlias: p('SELECT * FROM state_machine_aliases WHERE arn = ?'),
+      aliases: p('SELECT * FROM state_machine_aliases WHERE machine_arn = ? ORDER BY created_ms, arn'),
+      delAlias: p('DELETE FROM state_machine_aliases WHERE arn = ?'),
+      delAliases: p('DELETE FROM state_machine_aliases WHERE machine_arn = ?'),
       getKv: p('SELECT value FROM kv WHERE key = ?'),
       putKv: p('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
@@ -295,6 +362,107 @@ export class Store {
 
   deleteStateMachine(arn: string): void {
     this.write(() => this.st.delSm.run(arn));
+  }
+
+  // ---- activities
+
+  putActivity(a: ActivityRow): void {
+    this.write(() => this.st.putActivity.run(a.arn, a.name, a.createdMs, a.meta));
+  }
+
+  getActivity(arn: string): ActivityRow | undefined {
+    const r = this.st.getActivity.get(arn) as Record<string, unknown> | undefined;
+    return r && { arn: r.arn as string, name: r.name as string, createdMs: Number(r.created_ms), meta: r.meta as string };
+  }
+
+  listActivities(): ActivityRow[] {
+    return (this.st.listActivities.all() as Record<string, unknown>[]).map((r) => ({
+      arn: r.arn as string, name: r.name as string, createdMs: Number(r.created_ms), meta: r.meta as string,
+    }));
+  }
+
+  deleteActivity(arn: string): void {
+    this.write(() => this.st.delActivity.run(arn));
+  }
+
+  /** Queues an activity task; queuing the same token again (a resumed task) changes nothing. */
+  queueActivityTask(t: Omit<ActivityTaskRow, 'workerName'>): void {
+    this.write(() => this.st.queueActivityTask.run(t.token, t.activityArn, t.executionArn, t.input, t.createdMs));
+  }
+
+  /**
+   * The oldest task of `activityArn` no worker has taken and whose token still waits. The tasks
+   * that are over go first: a task is queued only after its token is committed OPEN, so a task
+   * without an OPEN token has ended.
+   */
+  nextActivityTask(activityArn: string): ActivityTaskRow | undefined {
+    this.write(() => this.st.pruneActivityTasks.run(activityArn));
+    const r = this.st.nextActivityTask.get(activityArn) as Record<string, unknown> | undefined;
+    return r && toActivityTask(r);
+  }
+
+  /** Records the worker that took the task; false when another took it first. */
+  takeActivityTask(token: string, workerName: string): boolean {
+    let changed = 0;
+    this.write(() => {
+      changed = Number(this.st.takeActivityTask.run(workerName, token).changes);
+    });
+    return changed === 1;
+  }
+
+  getActivityTask(token: string): ActivityTaskRow | undefined {
+    const r = this.st.getActivityTask.get(token) as Record<string, unknown> | undefined;
+    return r && toActivityTask(r);
+  }
+
+  dropActivityTask(token: string): void {
+    this.write(() => this.st.dropActivityTask.run(token));
+  }
+
+  // ---- state machine versions and aliases
+
+  putVersion(v: VersionRow): void {
+    this.write(() => this.st.putVersion.run(v.arn, v.machineArn, v.version, v.definition, v.roleArn, v.type, v.createdMs, v.meta));
+  }
+
+  getVersion(arn: string): VersionRow | undefined {
+    const r = this.st.getVersion.get(arn) as Record<string, unknown> | undefined;
+    return r && toVersion(r);
+  }
+
+  /** A machine's versions, newest first. */
+  versions(machineArn: string): VersionRow[] {
+    return (this.st.versions.all(machineArn) as Record<string, unknown>[]).map(toVersion);
+  }
+
+  deleteVersion(arn: string): void {
+    this.write(() => this.st.delVersion.run(arn));
+  }
+
+  putAlias(a: AliasRow): void {
+    this.write(() => this.st.putAlias.run(a.arn, a.machineArn, a.name, a.createdMs, a.updatedMs, a.meta));
+  }
+
+  getAlias(arn: string): AliasRow | undefined {
+    const r = this.st.getAlias.get(arn) as Record<string, unknown> | undefined;
+    return r && toAlias(r);
+  }
+
+  /** A machine's aliases, oldest first. */
+  aliases(machineArn: string): AliasRow[] {
+    return (this.st.aliases.all(machineArn) as Record<string, unknown>[]).map(toAlias);
+  }
+
+  deleteAlias(arn: string): void {
+    this.write(() => this.st.delAlias.run(arn));
+  }
+
+  /** A deleted machine's versions and aliases go with it, as on AWS. */
+  deleteVersionsAndAliases(machineArn: string): void {
+    this.write(() => {
+      this.st.delAliases.run(machineArn);
+      this.st.delVersions.run(machineArn);
+    });
   }
 
   getDefinition(hash: string): string | undefined {
@@ -436,6 +604,27 @@ export class Store {
   putKv(key: string, value: string): void {
     this.write(() => this.st.putKv.run(key, value));
   }
+}
+
+function toActivityTask(r: Record<string, unknown>): ActivityTaskRow {
+  return {
+    token: r.token as string, activityArn: r.activity_arn as string, executionArn: r.execution_arn as string, input: r.input as string,
+    createdMs: Number(r.created_ms), workerName: (r.worker_name as string | null) ?? null,
+  };
+}
+
+function toVersion(r: Record<string, unknown>): VersionRow {
+  return {
+    arn: r.arn as string, machineArn: r.machine_arn as string, version: Number(r.version), definition: r.definition as string,
+    roleArn: r.role_arn as string, type: r.type as 'STANDARD' | 'EXPRESS', createdMs: Number(r.created_ms), meta: r.meta as string,
+  };
+}
+
+function toAlias(r: Record<string, unknown>): AliasRow {
+  return {
+    arn: r.arn as string, machineArn: r.machine_arn as string, name: r.name as string, createdMs: Number(r.created_ms),
+    updatedMs: Number(r.updated_ms), meta: r.meta as string,
+  };
 }
 
 function toSm(r: Record<string, unknown>): StateMachineRow {

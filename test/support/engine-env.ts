@@ -163,6 +163,8 @@ export interface TestEngineOptions {
    * on `stateMachineArn#TestCase`; default: the file SFN_MOCK_CONFIG names, as Step Functions Local.
    */
   mockConfig?: string | MockConfig;
+  /** How long GetActivityTask waits for a task, in real ms (default 60 s, as AWS). */
+  activityPollMs?: number;
 }
 
 export interface RunResult {
@@ -207,7 +209,7 @@ export function createTestEngine(opts: TestEngineOptions = {}): TestEngine {
   const scheduler = new VirtualScheduler(opts.startMs ?? START_MS);
   let ids = 0;
   const uuid = () => `00000000-0000-4000-8000-${(++ids).toString(16).padStart(12, '0')}`;
-  const engine = new Engine({ database: ':memory:', scheduler, uuid, random: opts.random ?? (() => 0.5) });
+  const engine = new Engine({ database: ':memory:', scheduler, uuid, random: opts.random ?? (() => 0.5), activityPollMs: opts.activityPollMs });
   if (opts.functions) engine.integrations.register(new ModuleFunctions({ functions: opts.functions, scheduler, uuid }));
   if (opts.tasks) {
     opts.tasks.attach(scheduler);

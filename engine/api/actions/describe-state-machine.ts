@@ -5,7 +5,20 @@ import { epochSeconds, requiredString } from '../protocol.ts';
 import { configurations } from '../wire.ts';
 
 export const describeStateMachine: Action = (req, { engine }) => {
-  const sm = engine.getStateMachine(stateMachineArn(requiredString(req, 'stateMachineArn', 256)));
+  const arn = stateMachineArn(requiredString(req, 'stateMachineArn', 256));
+  const version = engine.store.getVersion(arn);
+  if (version) {
+    // a version describes itself under its own ARN, with the machine's configuration
+    const meta = engine.versions.meta(version);
+    const sm = engine.getStateMachine(version.machineArn);
+    return {
+      stateMachineArn: version.arn, name: sm.name, status: 'ACTIVE', definition: version.definition, roleArn: version.roleArn, type: version.type,
+      creationDate: epochSeconds(version.createdMs), ...configurations(engine.stateMachineMeta(sm)),
+      revisionId: meta.revisionId, ...(meta.description !== undefined && { description: meta.description }),
+    };
+  }
+  const sm = engine.getStateMachine(arn);
+  const revisionId = engine.stateMachineMeta(sm).revisionId;
   return {
     stateMachineArn: sm.arn,
     name: sm.name,
@@ -15,5 +28,6 @@ export const describeStateMachine: Action = (req, { engine }) => {
     type: sm.type,
     creationDate: epochSeconds(sm.createdMs),
     ...configurations(engine.stateMachineMeta(sm)),
+    ...(revisionId && { revisionId }),
   };
 };

@@ -8,6 +8,19 @@
  * stack and read the outbox. Nothing that must also work against AWS may depend on them.
  */
 import type { Action } from '../protocol.ts';
+import { createActivity } from './create-activity.ts';
+import { describeActivity } from './describe-activity.ts';
+import { listActivities } from './list-activities.ts';
+import { deleteActivity } from './delete-activity.ts';
+import { getActivityTask } from './get-activity-task.ts';
+import { publishStateMachineVersion } from './publish-state-machine-version.ts';
+import { listStateMachineVersions } from './list-state-machine-versions.ts';
+import { deleteStateMachineVersion } from './delete-state-machine-version.ts';
+import { createStateMachineAlias } from './create-state-machine-alias.ts';
+import { describeStateMachineAlias } from './describe-state-machine-alias.ts';
+import { updateStateMachineAlias } from './update-state-machine-alias.ts';
+import { deleteStateMachineAlias } from './delete-state-machine-alias.ts';
+import { listStateMachineAliases } from './list-state-machine-aliases.ts';
 import { createStateMachine } from './create-state-machine.ts';
 import { deleteStateMachine } from './delete-state-machine.ts';
 import { describeExecution } from './describe-execution.ts';
@@ -53,6 +66,19 @@ export const actions = {
   SendTaskFailure: sendTaskFailure,
   SendTaskHeartbeat: sendTaskHeartbeat,
   TestState: testState,
+  CreateActivity: createActivity,
+  DescribeActivity: describeActivity,
+  ListActivities: listActivities,
+  DeleteActivity: deleteActivity,
+  GetActivityTask: getActivityTask,
+  PublishStateMachineVersion: publishStateMachineVersion,
+  ListStateMachineVersions: listStateMachineVersions,
+  DeleteStateMachineVersion: deleteStateMachineVersion,
+  CreateStateMachineAlias: createStateMachineAlias,
+  DescribeStateMachineAlias: describeStateMachineAlias,
+  UpdateStateMachineAlias: updateStateMachineAlias,
+  DeleteStateMachineAlias: deleteStateMachineAlias,
+  ListStateMachineAliases: listStateMachineAliases,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

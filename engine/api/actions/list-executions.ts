@@ -1,4 +1,7 @@
-/** ListExecutions: a state machine's executions, newest first, by status and redrive filters, paged. */
+/**
+ * ListExecutions: a state machine's executions, newest first, by status and redrive filters, paged.
+ * A version or alias ARN lists the executions started on that version or alias.
+ */
 import { ApiError } from '../../engine.ts';
 import type { ExecutionRow } from '../../store/sqlite.ts';
 import { stateMachineArn } from '../arns.ts';
@@ -17,18 +20,25 @@ export const listExecutions: Action = (req, { engine }) => {
   const smArn = optionalString(req, 'stateMachineArn', 256);
   if (optionalString(req, 'mapRunArn', 2000) !== undefined) throw new ApiError('ResourceNotFound', 'Longhaul does not list the executions of a Map Run');
   if (smArn === undefined) throw validationError("Value null at 'stateMachineArn' failed to satisfy constraint: Must provide a StateMachine ARN or MapRun ARN");
-  const sm = engine.getStateMachine(stateMachineArn(smArn));
+  stateMachineArn(smArn);
+  const qualified = engine.store.getVersion(smArn)?.machineArn ?? engine.store.getAlias(smArn)?.machineArn;
+  const sm = engine.getStateMachine(qualified ?? smArn);
+  const startedOn = (row: ExecutionRow): boolean => {
+    if (qualified === undefined) return true;
+    const meta = JSON.parse(row.meta) as { stateMachineVersionArn?: string; stateMachineAliasArn?: string };
+    return meta.stateMachineVersionArn === smArn || meta.stateMachineAliasArn === smArn;
+  };
   if (sm.type === 'EXPRESS') throw new ApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
   const status = optionalEnum(req, 'statusFilter', STATUSES);
   const redrive = optionalEnum(req, 'redriveFilter', ['REDRIVEN', 'NOT_REDRIVEN'] as const);
   const size = pageSize(req);
   let after = readPageToken(optionalString(req, 'nextToken', 3096), isPosition);
-  // the redrive filter is applied here, so a page may take several reads to fill
+  // the redrive and version filters are applied here, so a page may take several reads to fill
   const page: ExecutionRow[] = [];
   for (;;) {
     const rows = engine.listExecutions({ stateMachineArn: sm.arn, status, limit: size + 1, after });
     for (const row of rows) {
-      if (redrive === undefined || (redrive === 'REDRIVEN') === row.redriveCount > 0) page.push(row);
+      if ((redrive === undefined || (redrive === 'REDRIVEN') === row.redriveCount > 0) && startedOn(row)) page.push(row);
     }
     if (rows.length <= size || page.length > size) break;
     const last = rows[rows.length - 1];

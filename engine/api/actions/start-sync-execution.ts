@@ -14,7 +14,7 @@ import { startRequest } from './start-execution.ts';
 export const startSyncExecution: Action = async (req, { engine }) => {
   const request = startRequest(req);
   const metadataOnly = optionalEnum(req, 'includedData', ['ALL_DATA', 'METADATA_ONLY'] as const) === 'METADATA_ONLY';
-  const sm = engine.getStateMachine(request.stateMachineArn.split('#')[0]);
+  const { sm } = engine.versions.startTarget(request.stateMachineArn.split('#')[0]);
   if (sm.type !== 'EXPRESS') throw new ApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
   const { executionArn } = engine.startExecution(request);
   await engine.waitFor(executionArn);

@@ -2,7 +2,7 @@
 import { ApiError } from '../../engine.ts';
 import { stateMachineArn } from '../arns.ts';
 import type { Action } from '../protocol.ts';
-import { epochSeconds, optionalDefinitionString, optionalString, requiredString } from '../protocol.ts';
+import { epochSeconds, optionalBool, optionalDefinitionString, optionalString, requiredString } from '../protocol.ts';
 import { machineConfiguration, roleArn } from './shared.ts';
 
 export const updateStateMachine: Action = (req, { engine }) => {
@@ -10,6 +10,9 @@ export const updateStateMachine: Action = (req, { engine }) => {
   const definition = optionalDefinitionString(req, 'definition');
   const role = optionalString(req, 'roleArn', 256);
   const configuration = machineConfiguration(req);
+  const publish = optionalBool(req, 'publish') ?? false;
+  const versionDescription = optionalString(req, 'versionDescription', 256);
+  if (versionDescription !== undefined && !publish) throw new ApiError('ValidationException', 'Version description can only be set when publish is true');
   if (definition === undefined && role === undefined && req.loggingConfiguration == null && req.tracingConfiguration == null) {
     throw new ApiError('MissingRequiredParameter', 'Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified');
   }
@@ -21,5 +24,7 @@ export const updateStateMachine: Action = (req, { engine }) => {
       ...(req.tracingConfiguration != null && { tracingConfiguration: configuration.tracingConfiguration }),
     },
   });
-  return { updateDate: epochSeconds(sm.updatedMs) };
+  const version = publish ? engine.publishStateMachineVersion(arn, { description: versionDescription }) : undefined;
+  const revisionId = engine.stateMachineMeta(sm).revisionId;
+  return { updateDate: epochSeconds(sm.updatedMs), ...(revisionId && { revisionId }), ...(version && { stateMachineVersionArn: version.arn }) };
 };

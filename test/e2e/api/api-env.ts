@@ -38,8 +38,15 @@ export interface ApiEnv {
   teardown(): Promise<void>;
 }
 
-export async function createApiEnv(opts: { tasks?: FakeTasks } = {}): Promise<ApiEnv> {
-  const engine = createTestEngine({ tasks: opts.tasks });
+/** `random`: the engine's randomness (an alias's pick of a version, jitter); `activityPollMs`: how long GetActivityTask waits. */
+export interface ApiEnvOptions {
+  tasks?: FakeTasks;
+  random?: () => number;
+  activityPollMs?: number;
+}
+
+export async function createApiEnv(opts: ApiEnvOptions = {}): Promise<ApiEnv> {
+  const engine = createTestEngine({ tasks: opts.tasks, random: opts.random, activityPollMs: opts.activityPollMs });
   const server = await startApiServer({ engine: engine.engine });
   const client = (extra: object = {}) => new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS, ...extra });
   const sfn = client();
@@ -77,7 +84,7 @@ export async function createApiEnv(opts: { tasks?: FakeTasks } = {}): Promise<Ap
 }
 
 /** `createApiEnv`, torn down after each test of the calling file. */
-export function apiEnvs(): (opts?: { tasks?: FakeTasks }) => Promise<ApiEnv> {
+export function apiEnvs(): (opts?: ApiEnvOptions) => Promise<ApiEnv> {
   const open: ApiEnv[] = [];
   afterEach(async () => {
     for (const env of open.splice(0)) await env.teardown();

@@ -132,6 +132,14 @@ describe('Task handler: evaluate', () => {
     expect(outcome).toEqual({ kind: 'invoke', parameters: { token: TOKEN, run: 'run-1' }, taskToken: TOKEN });
   });
 
+  it('gives an activity task a token, which GetActivityTask hands the worker to answer with', async () => {
+    // Act
+    const outcome = await evaluate(task({ Resource: 'arn:aws:states:us-east-1:123456789012:activity:work' }), { a: 1 }, stateContext('JSONPath'));
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'invoke', parameters: { a: 1 }, taskToken: TOKEN });
+  });
+
   it('draws the task token from the context ids, never from a random source of its own', async () => {
     // Prepare
     const ids = ['aaaa-bbbb', 'cccc-dddd'];
@@ -148,7 +156,6 @@ describe('Task handler: evaluate', () => {
     ['a request-response integration', INVOKE],
     ['a .sync integration', 'arn:aws:states:::states:startExecution.sync:2'],
     ['a Lambda function ARN', 'arn:aws:lambda:us-east-1:123456789012:function:work'],
-    ['an activity', 'arn:aws:states:us-east-1:123456789012:activity:work'],
   ])('gives %s no task token and draws no id for one', async (_, resource) => {
     // Prepare
     let drawn = 0;
