@@ -206,9 +206,13 @@ export class Store {
       closeToken: p(`DELETE FROM task_tokens WHERE token = ? AND status = 'OPEN'`),
       putTimer: p('INSERT OR REPLACE INTO timers (execution_id, due_ms) VALUES (?, ?)'),
       delTimer: p('DELETE FROM timers WHERE execution_id = ?'),
-      // RUNNING executions that do not rest: they had work in flight at their last commit
-      active: p(`${EXEC_SELECT} WHERE e.status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM timers t WHERE t.execution_id = e.id)
-        ORDER BY e.start_ms`),
+      putActive: p('INSERT OR IGNORE INTO active_executions (execution_id) VALUES (?)'),
+      delActive: p('DELETE FROM active_executions WHERE execution_id = ?'),
+      unrestActive: p(`INSERT OR IGNORE INTO active_executions (execution_id) SELECT id FROM executions WHERE id = ? AND status = 'RUNNING'`),
+      // RUNNING executions that do not rest: they had work in flight at their last commit. CROSS JOIN
+      // keeps SQLite reading from active_executions, so that the cost follows them, not the running ones
+      active: p(`SELECT e.*, s.body AS snapshot FROM active_executions a CROSS JOIN executions e ON e.id = a.execution_id
+        LEFT JOIN snapshots s ON s.execution_id = e.id WHERE e.status = 'RUNNING' ORDER BY e.start_ms`),
       dueWindow: p(`SELECT t.due_ms, e.arn FROM timers t JOIN executions e ON e.id = t.execution_id
         WHERE t.due_ms IS NOT NULL AND t.due_ms <= ? ORDER BY t.due_ms LIMIT ?`),
       nextDue: p('SELECT min(due_ms) AS due FROM timers WHERE due_ms IS NOT NULL AND due_ms > ?'),
@@ -273,6 +277,8 @@ export class Store {
     }
     // an execution that moved no longer rests: a restart resumes it until it rests again
     this.st.delTimer.run(id);
+    if (e.status === ExecutionStatus.Running) this.st.putActive.run(id);
+    else this.st.delActive.run(id);
     if (e.snapshot === null) {
       this.st.delSnapshot.run(id);
       this.st.delParts.run(id);
@@ -362,7 +368,10 @@ export class Store {
   /** Marks executions as resting in the store, in one transaction (their snapshots are committed already). */
   rest(rows: readonly RestingRow[]): void {
     this.transaction(() => {
-      for (const r of rows) this.st.putTimer.run(r.executionId, r.dueMs);
+      for (const r of rows) {
+        this.st.putTimer.run(r.executionId, r.dueMs);
+        this.st.delActive.run(r.executionId);
+      }
     });
   }
 
@@ -372,7 +381,10 @@ export class Store {
    */
   unrest(executionIds: readonly number[]): void {
     this.transaction(() => {
-      for (const id of executionIds) this.st.delTimer.run(id);
+      for (const id of executionIds) {
+        this.st.delTimer.run(id);
+        this.st.unrestActive.run(id);
+      }
     });
   }
 
