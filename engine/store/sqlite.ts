@@ -193,7 +193,6 @@ export class Store {
       parts: p('SELECT key, body FROM snapshot_parts WHERE execution_id = ?'),
       getExec: p(`${EXEC_SELECT} WHERE e.arn = ?`),
       execId: p('SELECT id FROM executions WHERE arn = ?'),
-      running: p(`${EXEC_SELECT} WHERE e.status = 'RUNNING' ORDER BY e.start_ms`),
       putChunk: p('INSERT OR REPLACE INTO history (execution_id, first_id, last_id, body) VALUES (?, ?, ?, ?)'),
       chunks: p('SELECT h.first_id, h.body FROM history h JOIN executions e ON e.id = h.execution_id WHERE e.arn = ? ORDER BY h.first_id'),
       eventCount: p(`SELECT coalesce(sum(h.last_id - h.first_id + 1), 0) AS n FROM history h JOIN executions e ON e.id = h.execution_id
@@ -316,10 +315,6 @@ export class Store {
   getExecution(arn: string): ExecutionRow | undefined {
     const r = this.st.getExec.get(arn) as Record<string, unknown> | undefined;
     return r && toExec(r);
-  }
-
-  runningExecutions(): ExecutionRow[] {
-    return (this.st.running.all() as Record<string, unknown>[]).map(toExec);
   }
 
   /** Executions, newest first, with optional filters; `after` is the pagination cursor (exclusive). */
