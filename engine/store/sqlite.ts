@@ -265,6 +265,8 @@ export class Store {
   /** Writes an execution's row and snapshot; returns its integer key. */
   private writeExecution(e: ExecutionRow): number {
     let id = e.id;
+    /** the row is new or changed: it may have started running (a start, a redrive) */
+    let changed = true;
     if (id === undefined) {
       const r = this.st.insertExec.get(
         e.arn, e.stateMachineArn, e.name, e.status, e.definitionHash, e.input, e.output, e.error, e.cause,
@@ -272,12 +274,14 @@ export class Store {
       ) as { id: number };
       id = Number(r.id);
     } else {
-      this.st.updateExec.run(e.status, e.output, e.error, e.cause, e.stopMs, e.redriveCount, e.redriveMs, e.meta, id);
+      changed = Number(this.st.updateExec.run(e.status, e.output, e.error, e.cause, e.stopMs, e.redriveCount, e.redriveMs, e.meta, id).changes) > 0;
     }
     // an execution that moved no longer rests: a restart resumes it until it rests again
-    this.st.delTimer.run(id);
-    if (e.status === ExecutionStatus.Running) this.st.putActive.run(id);
-    else this.st.delActive.run(id);
+    const rested = Number(this.st.delTimer.run(id).changes) > 0;
+    // a running execution whose row neither changed nor rested is in active_executions already:
+    // most commits are steps of one, and they need no statement more than before the table
+    if (e.status !== ExecutionStatus.Running) this.st.delActive.run(id);
+    else if (changed || rested) this.st.putActive.run(id);
     if (e.snapshot === null) {
       this.st.delSnapshot.run(id);
       this.st.delParts.run(id);

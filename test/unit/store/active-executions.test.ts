@@ -85,6 +85,15 @@ describe('the executions a restart resumes at once', () => {
     expect(names(store)).toEqual([]);
   });
 
+  it('take back an ended execution that runs again (a redrive)', () => {
+    const store = open();
+    const [failed] = write(store, row('failed', 1, ExecutionStatus.Failed));
+
+    write(store, { ...failed, status: ExecutionStatus.Running, redriveCount: 1, redriveMs: 9, snapshot: '{"at":"redriven"}' });
+
+    expect(names(store)).toEqual(['failed']);
+  });
+
   it('are found in a data folder of the previous format (3), upgraded on open', () => {
     // Prepare: a file as format 3 left it, without the table
     const database = tempDb();
