@@ -111,7 +111,7 @@ try {
 console.log(`\n${fmt(WAITING)} executions waiting ${'1 hour'} (RealScheduler, SQLite file):`);
 console.log(`  started in ${fmt(waiting.startedMs / 1000, 2)} s (${fmt(WAITING / (waiting.startedMs / 1000))} starts/s, each committed before it returns), all committed waiting in ${fmt(waiting.waitingMs / 1000, 2)} s`);
 console.log(`  ${fmt(waiting.waiting)} committed waiting, ${fmt(waiting.resident)} resident, ${fmt(waiting.resting)} resting in the store; ${fmt(waiting.timers)} timers armed; database ${fmt(waiting.dbMiB, 1)} MiB`);
-console.log(`  memory: RSS +${fmt(waiting.rssMiB, 1)} MiB, heap +${fmt(waiting.heapMiB, 1)} MiB (${fmt((waiting.rssMiB * 1024) / WAITING, 1)} KiB RSS per execution); RSS +${fmt(waiting.rssPlainGcMiB, 1)} MiB after plain gc() only (heap pages V8 keeps from the burst of starts)`);
+console.log(`  memory: RSS +${fmt(waiting.rssMiB, 1)} MiB, heap +${fmt(waiting.heapMiB, 1)} MiB (${fmt((waiting.rssMiB * 1024 * 1024) / WAITING)} bytes RSS per execution); RSS +${fmt(waiting.rssPlainGcMiB, 1)} MiB after plain gc() only (heap pages V8 keeps from the burst of starts)`);
 console.log(`  restart in a new process: Engine opened in ${fmt(resumed.openedMs)} ms, resumeAll() returned ${fmt(resumed.resumed)} after ${fmt(resumed.resumeAllMs)} ms, next event-loop turn at ${fmt(resumed.resumedMs)} ms`);
 console.log(`  after resume: ${fmt(resumed.loaded)} loaded, ${fmt(resumed.resident)} resident, ${fmt(resumed.resting)} resting; ${fmt(resumed.timers)} timers armed, ${fmt(resumed.waiting)} committed waiting; RSS +${fmt(resumed.rssMiB, 1)} MiB, heap +${fmt(resumed.heapMiB, 1)} MiB`);
 
