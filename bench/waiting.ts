@@ -38,9 +38,8 @@ if (!gc) throw new Error('run with --expose-gc');
  *
  * The pool is V8's, not the engine's: /proc/self/smaps shows it as some 900 mappings of 256 KiB
  * (V8's page size) at 100,000 starts while heapTotal is back to 14 MiB, and it stays after V8's
- * memory reducer has run. It is about the same at 100,000 and at a million starts (it follows the
- * burst, not the executions), and the last-resort collection that this baseline itself runs
- * before the starts roughly doubles it (about +220 MiB without, +530 MiB with, at 100,000).
+ * memory reducer has run. It moves from run to run (200 to 540 MiB) and is no larger at a million
+ * starts than at 100,000: it follows the burst, not the executions.
  */
 function settledMemory(): { rss: number; rssPlainGc: number; heap: number; heapTotal: number; external: number } {
   gc!();

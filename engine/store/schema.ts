@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS active_executions (execution_id INTEGER PRIMARY KEY);
  * `timers` row). The store keeps it so at every write; a restart reads it instead of scanning
  * every running execution, so that its cost follows the work in flight, not the executions open.
  */
-export const REBUILD_ACTIVE = `DELETE FROM active_executions;
+const REBUILD_ACTIVE = `DELETE FROM active_executions;
 INSERT INTO active_executions (execution_id) SELECT e.id FROM executions e
   WHERE e.status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM timers t WHERE t.execution_id = e.id);`;
 
