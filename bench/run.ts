@@ -1,7 +1,11 @@
 /**
  * `npm run bench`: Longhaul (durable) next to aws-local-stepfunctions (in memory) on the same
- * definitions, and the memory and restart cost of 100,000 waiting executions (BENCH_WAITING=n for another count). Prints figures and
+ * definitions, and the memory and restart cost of 100,000 waiting executions. Prints figures and
  * ratios, never a verdict; bench/README.md says what each figure means.
+ *
+ *   BENCH_ROUNDS=n    rounds of the throughput figures (5)
+ *   BENCH_WAITING=n   executions of the waiting figure (100000); a million takes about 3 minutes
+ *                     more and 1.2 GB in the temp dir, deleted afterwards
  *
  * Every sample runs in a child process of its own (`process.execPath`, so the Node that runs this
  * file). Rounds interleave the two engines, alternating which goes first, so that load from other
@@ -14,9 +18,18 @@ import { join } from 'node:path';
 import { TargetName, type RunResult } from './targets.ts';
 import { WorkloadName } from './workloads.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const WAITING = Number(process.env.BENCH_WAITING ?? 100_000);
+const ROUNDS = count('BENCH_ROUNDS', 5);
+const WAITING = count('BENCH_WAITING', 100_000);
 const here = import.meta.dirname;
+
+/** A positive whole number from the environment (`1000000`, `1_000_000` or `1e6`), or the default. */
+function count(name: string, fallback: number): number {
+  const text = process.env[name]?.replaceAll('_', '');
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name}=${process.env[name]}: expected a positive whole number`);
+  return n;
+}
 
 interface Sample extends RunResult {
   workload: WorkloadName;
@@ -78,9 +91,12 @@ for (const w of Object.values(WorkloadName)) {
   }
 }
 
-// ---- (c) 100,000 waiting executions: memory, then a restart in a new process
+// ---- (c) WAITING (100,000) waiting executions: memory, then a restart in a new process
 const dir = mkdtempSync(join(tmpdir(), 'longhaul-bench-wait-'));
-let waiting: { rssMiB: number; rssPlainGcMiB: number; heapMiB: number; startedMs: number; waitingMs: number; timers: number; dbMiB: number; resident: number; resting: number };
+let waiting: {
+  rssMiB: number; rssPlainGcMiB: number; heapMiB: number; startedMs: number; waitingMs: number; timers: number; dbMiB: number; resident: number;
+  resting: number; waiting: number;
+};
 let resumed: {
   rssMiB: number; heapMiB: number; openedMs: number; resumeAllMs: number; resumedMs: number; resumed: number; timers: number; waiting: number;
   resident: number; loaded: number; resting: number;
@@ -93,12 +109,13 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`\n${fmt(WAITING)} executions waiting ${'1 hour'} (RealScheduler, SQLite file):`);
-console.log(`  started and all committed waiting in ${fmt(waiting.waitingMs / 1000, 2)} s; ${fmt(waiting.resident)} resident, ${fmt(waiting.resting)} resting in the store; ${fmt(waiting.timers)} timers armed; database ${fmt(waiting.dbMiB, 1)} MiB`);
-console.log(`  memory: RSS +${fmt(waiting.rssMiB, 1)} MiB, heap +${fmt(waiting.heapMiB, 1)} MiB (${fmt((waiting.rssMiB * 1024) / WAITING, 1)} KiB RSS per execution); RSS +${fmt(waiting.rssPlainGcMiB, 1)} MiB after plain gc() only (heap pages V8 keeps from the burst of starts)`);
+console.log(`  started in ${fmt(waiting.startedMs / 1000, 2)} s (${fmt(WAITING / (waiting.startedMs / 1000))} starts/s, each committed before it returns), all committed waiting in ${fmt(waiting.waitingMs / 1000, 2)} s`);
+console.log(`  ${fmt(waiting.waiting)} committed waiting, ${fmt(waiting.resident)} resident, ${fmt(waiting.resting)} resting in the store; ${fmt(waiting.timers)} timers armed; database ${fmt(waiting.dbMiB, 1)} MiB`);
+console.log(`  memory: RSS +${fmt(waiting.rssMiB, 1)} MiB, heap +${fmt(waiting.heapMiB, 1)} MiB (${fmt((waiting.rssMiB * 1024 * 1024) / WAITING)} bytes RSS per execution); RSS +${fmt(waiting.rssPlainGcMiB, 1)} MiB after plain gc() only (heap pages V8 keeps from the burst of starts)`);
 console.log(`  restart in a new process: Engine opened in ${fmt(resumed.openedMs)} ms, resumeAll() returned ${fmt(resumed.resumed)} after ${fmt(resumed.resumeAllMs)} ms, next event-loop turn at ${fmt(resumed.resumedMs)} ms`);
 console.log(`  after resume: ${fmt(resumed.loaded)} loaded, ${fmt(resumed.resident)} resident, ${fmt(resumed.resting)} resting; ${fmt(resumed.timers)} timers armed, ${fmt(resumed.waiting)} committed waiting; RSS +${fmt(resumed.rssMiB, 1)} MiB, heap +${fmt(resumed.heapMiB, 1)} MiB`);
 
 console.log('');
 console.log(`bench loop: ${Math.round(figures.loop.rate)} transitions/s (${figures.loop.ratio.toFixed(2)} x aws-local-stepfunctions)`);
 console.log(`bench map: ${Math.round(figures.map.rate)} items/s (${figures.map.ratio.toFixed(2)} x aws-local-stepfunctions)`);
-console.log(`bench waiting: ${waiting.rssMiB.toFixed(1)} MiB for ${WAITING} executions, resumed in ${(resumed.resumedMs / 1000).toFixed(2)} s`);
+console.log(`bench waiting: ${waiting.rssMiB.toFixed(1)} MiB for ${WAITING} executions, resumed in ${(resumed.resumedMs / 1000).toFixed(3)} s`);

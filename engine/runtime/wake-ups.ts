@@ -34,6 +34,8 @@ export class WakeUps {
   private index: { dueMs: number; arn: string }[] = [];
   private head = 0;
   private windowEnd = Number.NEGATIVE_INFINITY;
+  /** the last read was full: wake-ups at `windowEnd` itself may be left unread in the store */
+  private cut = false;
   private timer: TimerHandle | undefined;
   private stopped = false;
 
@@ -53,10 +55,19 @@ export class WakeUps {
     this.left = left;
   }
 
+  /** How many wake-ups the index holds: at most a window read's worth, however many rest. */
+  get size(): number {
+    return this.index.length - this.head;
+  }
+
   /** An execution came to rest with this earliest wake-up (null: only a token wakes it). */
   rested(arn: string, dueMs: number | null): void {
     if (dueMs === null || this.stopped) return;
-    if (dueMs <= this.windowEnd) {
+    if (dueMs <= this.windowEnd && this.size >= WINDOW_LIMIT) {
+      // a full index: the window ends before this wake-up, which is read from the store once it is
+      // due, so that a crowd coming to rest within a minute does not grow the index without bound
+      this.windowEnd = dueMs - 1;
+    } else if (dueMs <= this.windowEnd) {
       const idx = this.index;
       let lo = this.head;
       let hi = idx.length;
@@ -79,9 +90,16 @@ export class WakeUps {
     if (read.length === WINDOW_LIMIT) this.windowEnd = read[WINDOW_LIMIT - 1].dueMs;
     // an execution left in the store must not re-arm the timer with its past wake-up forever
     this.index = read.filter((d) => !this.left(d.arn));
+    // (a read of nothing but those is not read again at once: that would spin)
+    this.cut = read.length === WINDOW_LIMIT && this.index.length > 0;
     this.head = 0;
     const next = this.index[0]?.dueMs ?? this.source.nextDue(this.windowEnd);
     if (next !== undefined) this.arm(next);
+  }
+
+  /** The next wake-up once the index is spent: the rest of a cut window's last instant, or the store's next. */
+  private afterWindow(): number | undefined {
+    return this.cut ? this.windowEnd : this.source.nextDue(this.windowEnd);
   }
 
   /** No more wake-ups: the engine halts. */
@@ -114,7 +132,8 @@ export class WakeUps {
       this.index = this.index.slice(this.head);
       this.head = 0;
     }
-    const next = this.head < this.index.length ? this.index[this.head].dueMs : this.source.nextDue(this.windowEnd);
+    // a spent index is read again at the next turn (wake() refills it), after these are loaded
+    const next = this.head < this.index.length ? this.index[this.head].dueMs : this.afterWindow();
     if (next !== undefined) this.arm(Math.max(next, now));
     if (arns.size > 0) this.due([...arns], now);
   }

@@ -12,9 +12,11 @@ import { encodeChunks } from './history-chunks.ts';
 /**
  * `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text;
  * version 1 had no snapshot parts; version 2 had no `timers` table (every running execution was
- * resident) and wrote only answered task tokens; version 3 had no activities, versions or aliases.
+ * resident) and wrote only answered task tokens; version 3 had no `active_executions` table (a
+ * restart found the executions to resume by scanning every running one); version 4 had no
+ * activities, versions or aliases.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS state_machines (
@@ -43,13 +45,14 @@ CREATE TABLE IF NOT EXISTS task_tokens (
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS timers (execution_id INTEGER PRIMARY KEY, due_ms INTEGER);
 CREATE INDEX IF NOT EXISTS timers_due ON timers (due_ms) WHERE due_ms IS NOT NULL;
+CREATE TABLE IF NOT EXISTS active_executions (execution_id INTEGER PRIMARY KEY);
 `;
 
 /**
- * Step 4: activities and the tasks they hand out, state machine versions and aliases. Only new
+ * Step 5: activities and the tasks they hand out, state machine versions and aliases. Only new
  * tables: an older file gains them empty when it is opened.
  */
-export const SCHEMA_V4 = `
+export const SCHEMA_V5 = `
 CREATE TABLE IF NOT EXISTS activities (arn TEXT PRIMARY KEY, name TEXT NOT NULL, created_ms INTEGER NOT NULL, meta TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS activity_tasks (
   token TEXT PRIMARY KEY, activity_arn TEXT NOT NULL, execution_arn TEXT NOT NULL, input TEXT NOT NULL,
@@ -65,6 +68,15 @@ CREATE TABLE IF NOT EXISTS state_machine_aliases (
   arn TEXT PRIMARY KEY, machine_arn TEXT NOT NULL, name TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, meta TEXT NOT NULL
 );
 `;
+
+/**
+ * Fills `active_executions` from what it stands for: the RUNNING executions that do not rest (no
+ * `timers` row). The store keeps it so at every write; a restart reads it instead of scanning
+ * every running execution, so that its cost follows the work in flight, not the executions open.
+ */
+const REBUILD_ACTIVE = `DELETE FROM active_executions;
+INSERT INTO active_executions (execution_id) SELECT e.id FROM executions e
+  WHERE e.status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM timers t WHERE t.execution_id = e.id);`;
 
 export const EXEC_COLUMNS = `state_machine_arn, name, status, definition_hash, input, output, error, cause, start_ms, stop_ms,
   redrive_count, redrive_ms, meta`;
@@ -89,8 +101,9 @@ export function migrate(db: DatabaseSync, path: string): void {
         ALTER TABLE executions RENAME TO executions_v0;`);
     }
     db.exec(SCHEMA);
-    db.exec(SCHEMA_V4);
+    db.exec(SCHEMA_V5);
     if (legacy) migrateV0(db);
+    db.exec(REBUILD_ACTIVE);
     // before version 3 every running execution was resident: none rests, so a restart resumes them all,
     // and each rests again (with its tokens written) once it waits
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);

@@ -233,7 +233,6 @@ export class Store {
       parts: p('SELECT key, body FROM snapshot_parts WHERE execution_id = ?'),
       getExec: p(`${EXEC_SELECT} WHERE e.arn = ?`),
       execId: p('SELECT id FROM executions WHERE arn = ?'),
-      running: p(`${EXEC_SELECT} WHERE e.status = 'RUNNING' ORDER BY e.start_ms`),
       putChunk: p('INSERT OR REPLACE INTO history (execution_id, first_id, last_id, body) VALUES (?, ?, ?, ?)'),
       chunks: p('SELECT h.first_id, h.body FROM history h JOIN executions e ON e.id = h.execution_id WHERE e.arn = ? ORDER BY h.first_id'),
       eventCount: p(`SELECT coalesce(sum(h.last_id - h.first_id + 1), 0) AS n FROM history h JOIN executions e ON e.id = h.execution_id
@@ -246,9 +245,13 @@ export class Store {
       closeToken: p(`DELETE FROM task_tokens WHERE token = ? AND status = 'OPEN'`),
       putTimer: p('INSERT OR REPLACE INTO timers (execution_id, due_ms) VALUES (?, ?)'),
       delTimer: p('DELETE FROM timers WHERE execution_id = ?'),
-      // RUNNING executions that do not rest: they had work in flight at their last commit
-      active: p(`${EXEC_SELECT} WHERE e.status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM timers t WHERE t.execution_id = e.id)
-        ORDER BY e.start_ms`),
+      putActive: p('INSERT OR IGNORE INTO active_executions (execution_id) VALUES (?)'),
+      delActive: p('DELETE FROM active_executions WHERE execution_id = ?'),
+      unrestActive: p(`INSERT OR IGNORE INTO active_executions (execution_id) SELECT id FROM executions WHERE id = ? AND status = 'RUNNING'`),
+      // RUNNING executions that do not rest: they had work in flight at their last commit. CROSS JOIN
+      // keeps SQLite reading from active_executions, so that the cost follows them, not the running ones
+      active: p(`SELECT e.*, s.body AS snapshot FROM active_executions a CROSS JOIN executions e ON e.id = a.execution_id
+        LEFT JOIN snapshots s ON s.execution_id = e.id WHERE e.status = 'RUNNING' ORDER BY e.start_ms`),
       dueWindow: p(`SELECT t.due_ms, e.arn FROM timers t JOIN executions e ON e.id = t.execution_id
         WHERE t.due_ms IS NOT NULL AND t.due_ms <= ? ORDER BY t.due_ms LIMIT ?`),
       nextDue: p('SELECT min(due_ms) AS due FROM timers WHERE due_ms IS NOT NULL AND due_ms > ?'),
@@ -329,6 +332,8 @@ export class Store {
   /** Writes an execution's row and snapshot; returns its integer key. */
   private writeExecution(e: ExecutionRow): number {
     let id = e.id;
+    /** the row is new or changed: it may have started running (a start, a redrive) */
+    let changed = true;
     if (id === undefined) {
       const r = this.st.insertExec.get(
         e.arn, e.stateMachineArn, e.name, e.status, e.definitionHash, e.input, e.output, e.error, e.cause,
@@ -336,10 +341,14 @@ export class Store {
       ) as { id: number };
       id = Number(r.id);
     } else {
-      this.st.updateExec.run(e.status, e.output, e.error, e.cause, e.stopMs, e.redriveCount, e.redriveMs, e.meta, id);
+      changed = Number(this.st.updateExec.run(e.status, e.output, e.error, e.cause, e.stopMs, e.redriveCount, e.redriveMs, e.meta, id).changes) > 0;
     }
     // an execution that moved no longer rests: a restart resumes it until it rests again
-    this.st.delTimer.run(id);
+    const rested = Number(this.st.delTimer.run(id).changes) > 0;
+    // a running execution whose row neither changed nor rested is in active_executions already:
+    // most commits are steps of one, and they need no statement more than before the table
+    if (e.status !== ExecutionStatus.Running) this.st.delActive.run(id);
+    else if (changed || rested) this.st.putActive.run(id);
     if (e.snapshot === null) {
       this.st.delSnapshot.run(id);
       this.st.delParts.run(id);
@@ -480,10 +489,6 @@ export class Store {
     return r && toExec(r);
   }
 
-  runningExecutions(): ExecutionRow[] {
-    return (this.st.running.all() as Record<string, unknown>[]).map(toExec);
-  }
-
   /** Executions, newest first, with optional filters; `after` is the pagination cursor (exclusive). */
   listExecutions(filter: { stateMachineArn?: string; status?: string; limit?: number; after?: { startMs: number; arn: string } }): ExecutionRow[] {
     const where: string[] = [];
@@ -530,7 +535,10 @@ export class Store {
   /** Marks executions as resting in the store, in one transaction (their snapshots are committed already). */
   rest(rows: readonly RestingRow[]): void {
     this.transaction(() => {
-      for (const r of rows) this.st.putTimer.run(r.executionId, r.dueMs);
+      for (const r of rows) {
+        this.st.putTimer.run(r.executionId, r.dueMs);
+        this.st.delActive.run(r.executionId);
+      }
     });
   }
 
@@ -540,7 +548,10 @@ export class Store {
    */
   unrest(executionIds: readonly number[]): void {
     this.transaction(() => {
-      for (const id of executionIds) this.st.delTimer.run(id);
+      for (const id of executionIds) {
+        this.st.delTimer.run(id);
+        this.st.unrestActive.run(id);
+      }
     });
   }
 

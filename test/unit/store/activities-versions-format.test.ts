@@ -1,5 +1,5 @@
 /**
- * Store format 4 (activities, their tasks, state machine versions and aliases): a file of format 3
+ * Store format 5 (activities, their tasks, state machine versions and aliases): a file of format 3
  * is upgraded in place when opened, keeping what it held.
  */
 import { describe, it, expect } from '@jest/globals';
