@@ -11,7 +11,7 @@
  * execution's input.
  *
  * The format and its upgrades are in schema.ts, failures in errors.ts, the history chunk codec in
- * history-chunks.ts; this file holds the rows and the statements. Their names are re-exported here,
+ * history-chunks.ts, the rows and their decoding in rows.ts; this file holds the statements. Their names are re-exported here,
  * so that the rest of the engine imports the store from one place.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -20,105 +20,16 @@ import type { HistoryEvent } from '../history/events.ts';
 import { storeError } from './errors.ts';
 import { EXEC_COLUMNS, SCHEMA_VERSION, migrate } from './schema.ts';
 import { decodeChunk, type HistoryChunk } from './history-chunks.ts';
+import {
+  ExecutionStatus, toActivityTask, toAlias, toExec, toSm, toVersion,
+  type ActivityRow, type ActivityTaskRow, type AliasRow, type ExecutionRow, type StateMachineRow, type TokenRow, type TokenStatus, type VersionRow,
+} from './rows.ts';
 
 export { StoreError, storeError } from './errors.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 export { decodeChunk, encodeChunks, type HistoryChunk } from './history-chunks.ts';
-
-export const ExecutionStatus = {
-  Running: 'RUNNING',
-  Succeeded: 'SUCCEEDED',
-  Failed: 'FAILED',
-  TimedOut: 'TIMED_OUT',
-  Aborted: 'ABORTED',
-  PendingRedrive: 'PENDING_REDRIVE',
-} as const;
-export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
-
-export interface StateMachineRow {
-  arn: string;
-  name: string;
-  definition: string;
-  roleArn: string;
-  type: 'STANDARD' | 'EXPRESS';
-  createdMs: number;
-  updatedMs: number;
-  /** JSON text: tags, logging configuration, and the like */
-  meta: string;
-}
-
-export interface ExecutionRow {
-  /** the store's integer key; set when the row is first written */
-  id?: number;
-  arn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  /** hash of the definition text this execution runs (definitions table) */
-  definitionHash: string;
-  input: string;
-  output: string | null;
-  error: string | null;
-  cause: string | null;
-  startMs: number;
-  stopMs: number | null;
-  redriveCount: number;
-  redriveMs: number | null;
-  /** the interpreter's resumable state, JSON text; null once the execution has ended */
-  snapshot: string | null;
-  /** JSON text: roleArn, type, trace header and other descriptive fields */
-  meta: string;
-}
-
-/** An activity (CreateActivity); `meta` is JSON text: tags, encryption configuration. */
-export interface ActivityRow {
-  arn: string;
-  name: string;
-  createdMs: number;
-  meta: string;
-}
-
-/** A task an activity handed out or is to hand out: `workerName` is null until a worker takes it. */
-export interface ActivityTaskRow {
-  token: string;
-  activityArn: string;
-  executionArn: string;
-  input: string;
-  createdMs: number;
-  workerName: string | null;
-}
-
-/** A published state machine version: the machine's definition and role as they were. `meta`: description, revisionId, configuration. */
-export interface VersionRow {
-  arn: string;
-  machineArn: string;
-  version: number;
-  definition: string;
-  roleArn: string;
-  type: 'STANDARD' | 'EXPRESS';
-  createdMs: number;
-  meta: string;
-}
-
-/** A state machine alias; `meta` is JSON text: description and routing configuration. */
-export interface AliasRow {
-  arn: string;
-  machineArn: string;
-  name: string;
-  createdMs: number;
-  updatedMs: number;
-  meta: string;
-}
-
-export type TokenStatus = 'OPEN' | 'DONE';
-export interface TokenRow {
-  token: string;
-  executionArn: string;
-  status: TokenStatus;
-  /** JSON text of the outcome once SendTaskSuccess/Failure arrived */
-  outcome: string | null;
-  heartbeatMs: number | null;
-}
+export { ExecutionStatus } from './rows.ts';
+export type { ActivityRow, ActivityTaskRow, AliasRow, ExecutionRow, StateMachineRow, TokenRow, TokenStatus, VersionRow } from './rows.ts';
 
 /**
  * Parts of an execution's snapshot kept beside it (a Map's items, its results as they come), so
@@ -615,59 +526,4 @@ export class Store {
   putKv(key: string, value: string): void {
     this.write(() => this.st.putKv.run(key, value));
   }
-}
-
-function toActivityTask(r: Record<string, unknown>): ActivityTaskRow {
-  return {
-    token: r.token as string, activityArn: r.activity_arn as string, executionArn: r.execution_arn as string, input: r.input as string,
-    createdMs: Number(r.created_ms), workerName: (r.worker_name as string | null) ?? null,
-  };
-}
-
-function toVersion(r: Record<string, unknown>): VersionRow {
-  return {
-    arn: r.arn as string, machineArn: r.machine_arn as string, version: Number(r.version), definition: r.definition as string,
-    roleArn: r.role_arn as string, type: r.type as 'STANDARD' | 'EXPRESS', createdMs: Number(r.created_ms), meta: r.meta as string,
-  };
-}
-
-function toAlias(r: Record<string, unknown>): AliasRow {
-  return {
-    arn: r.arn as string, machineArn: r.machine_arn as string, name: r.name as string, createdMs: Number(r.created_ms),
-    updatedMs: Number(r.updated_ms), meta: r.meta as string,
-  };
-}
-
-function toSm(r: Record<string, unknown>): StateMachineRow {
-  return {
-    arn: r.arn as string,
-    name: r.name as string,
-    definition: r.definition as string,
-    roleArn: r.role_arn as string,
-    type: r.type as 'STANDARD' | 'EXPRESS',
-    createdMs: Number(r.created_ms),
-    updatedMs: Number(r.updated_ms),
-    meta: r.meta as string,
-  };
-}
-
-function toExec(r: Record<string, unknown>): ExecutionRow {
-  return {
-    id: Number(r.id),
-    arn: r.arn as string,
-    stateMachineArn: r.state_machine_arn as string,
-    name: r.name as string,
-    status: r.status as ExecutionStatus,
-    definitionHash: r.definition_hash as string,
-    input: r.input as string,
-    output: (r.output as string | null) ?? null,
-    error: (r.error as string | null) ?? null,
-    cause: (r.cause as string | null) ?? null,
-    startMs: Number(r.start_ms),
-    stopMs: r.stop_ms == null ? null : Number(r.stop_ms),
-    redriveCount: Number(r.redrive_count),
-    redriveMs: r.redrive_ms == null ? null : Number(r.redrive_ms),
-    snapshot: (r.snapshot as string | null) ?? null,
-    meta: r.meta as string,
-  };
 }
