@@ -24,6 +24,9 @@ import { CommitBatcher } from './runtime/commits.ts';
 import { DefinitionCache, type ExecutionMeta } from './runtime/definitions.ts';
 import { Residency, rowOutcome } from './runtime/residency.ts';
 import { TaskTokens } from './runtime/task-tokens.ts';
+import type { ItemSource, ResultSink } from './runtime/map-io.ts';
+
+export type { ItemSource, ResultSink, ObjectSummary } from './runtime/map-io.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -50,6 +53,10 @@ export interface EngineOptions {
    * wake-up is at least this far ahead on the engine's clock, or only a token can wake it (default 1000 ms)
    */
   restAfterMs?: number;
+  /** where a Distributed Map's ItemReader reads (S3); without one, an ItemReader fails with States.ItemReaderFailed */
+  itemSource?: ItemSource;
+  /** where a Distributed Map's ResultWriter writes (S3); without one, it fails with States.ResultWriterFailed */
+  resultSink?: ResultSink;
 }
 
 
@@ -140,6 +147,8 @@ export class Engine {
       tokenIssued: (run, token) => this.taskTokens.issued(run.info.executionArn, token),
       tokenClosed: (token) => this.taskTokens.closed(token),
       storedTokenOutcome: (token) => this.taskTokens.storedOutcome(token),
+      itemSource: opts.itemSource,
+      resultSink: opts.resultSink,
     };
     this.residents = new Residency({
       store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,

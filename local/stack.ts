@@ -25,6 +25,7 @@ import { localWebhookSecret } from './callbacks/webhook-secret.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { startSesEndpoint, type SesEndpoint } from './services/ses.ts';
 import { LocalClients } from './services/clients.ts';
+import { s3MapStorage } from './services/map-s3.ts';
 import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
 import { functionArn } from './lambda/arn.ts';
 import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
@@ -252,7 +253,13 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   // the services stop after the engine: a task under way at the stop must not fail against them
   const services = await sticky(ports, 'services', opts.servicesPort, (port) => startLocalServices({ dataDir: opts.dataDir && join(opts.dataDir, 'services'), port, region }));
   stopping.runsWork(() => services.stop());
-  const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region, quarantine: opts.quarantine });
+  // a Distributed Map's ItemReader and ResultWriter read and write the local S3
+  const mapClients = new LocalClients(services.endpoint);
+  stopping.runsWork(() => mapClients.destroy());
+  const engine = new Engine({
+    database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region, quarantine: opts.quarantine,
+    ...s3MapStorage(mapClients.s3(region)),
+  });
   stopping.holdsData(() => engine.close());
   stopping.haltsEngine(() => engine.halt());
   const outbox = new Outbox({ dataDir: opts.dataDir });

@@ -7,9 +7,11 @@
 import type { JsonValue } from '../json.ts';
 import type { MapState, ParallelState } from '../definition/types.ts';
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
-import { ExceedToleratedFailureThreshold, type ExecutionError } from '../errors.ts';
+import { ExceedToleratedFailureThreshold, ExecutionError } from '../errors.ts';
 import * as events from '../history/builders.ts';
-import { iterationInput, type Outcome } from '../states/index.ts';
+import { batchItems, iterationInput, type Outcome, type ResultWriterRequest } from '../states/index.ts';
+import type { JsonObject } from '../json.ts';
+import { readItems, writeResults, type ResultRecord } from './map-io.ts';
 import type { BranchResult, Frame, MapPhase } from './frames.ts';
 import { Aborted, type RunCore } from './run-core.ts';
 import { cutInTask } from './task-effects.ts';
@@ -67,12 +69,18 @@ export class FanOut {
    * Runs a Map's iterations: from its `fanOut` outcome, or, resumed, from its phase (only the
    * iterations not done). Resolves with their outputs; throws what failed the Map.
    */
-  async map(f: Frame, state: MapState, fan: FanOutOutcome | undefined): Promise<JsonValue[]> {
+  async map(f: Frame, state: MapState, fan: FanOutOutcome | undefined): Promise<JsonValue[] | JsonObject> {
     const core = this.core;
     const distributed = isDistributedMap(state);
     if (f.phase.k !== 'map') {
-      const { input, items, maxConcurrency, toleratedFailureCount, toleratedFailurePercentage } = fan!;
-      const all = items ?? [];
+      const { input, items, maxConcurrency, toleratedFailureCount, toleratedFailurePercentage, reader, writer } = fan!;
+      let all = items ?? [];
+      if (reader) {
+        const read = await readItems(core.svc.itemSource, reader);
+        const batched = await batchItems(state, read, input, core.stateScope(f, state));
+        if (batched instanceof Error) throw batched;
+        all = batched;
+      }
       core.emit(f, events.mapStateStarted({ length: all.length }));
       let mapRunArn: string | undefined;
       if (distributed) {
@@ -81,12 +89,22 @@ export class FanOut {
       }
       f.phase = {
         k: 'map', items: all, input, results: all.map(() => null), status: all.map(() => 'pending'), children: {},
-        maxConcurrency, toleratedCount: toleratedFailureCount, toleratedPercentage: toleratedFailurePercentage, failures: 0, iterPrev: f.last, mapRunArn,
+        maxConcurrency, toleratedCount: toleratedFailureCount, toleratedPercentage: toleratedFailurePercentage, failures: 0, iterPrev: f.last, mapRunArn, writer,
       };
       core.markDirty();
     }
     const phase = f.phase as MapPhase;
     const failure = await this.runIterations(f, state, phase, distributed);
+    let written: JsonObject | undefined;
+    if (phase.writer && !core.signalFor(f).aborted) {
+      try {
+        written = await writeResults(core.svc.resultSink, phase.writer, phase.mapRunArn!, resultGroups(phase));
+      } catch (e) {
+        if (failure || !(e instanceof ExecutionError)) throw failure ?? e;
+        core.emit(f, events.mapRunFailed({ error: e.error, cause: e.causeText }));
+        throw e;
+      }
+    }
     if (failure) {
       if (distributed) core.emit(f, events.mapRunFailed({ error: failure.error, cause: failure.causeText }));
       // the phase stays: a redrive re-runs only the iterations that did not succeed
@@ -99,7 +117,7 @@ export class FanOut {
     // tolerated failures leave frames behind; the Map is done with them
     core.dropChildren(f);
     f.phase = { k: 'run' };
-    return phase.results as JsonValue[];
+    return written ?? (phase.results as JsonValue[]);
   }
 
   /** Runs child frames concurrently; the first failure aborts the others and is returned. */
@@ -126,6 +144,32 @@ export class FanOut {
     );
     if (core.signalFor(f).aborted) throw new Aborted();
     return failure;
+  }
+
+  /** A child execution's record for the ResultWriter's files, as AWS writes it. */
+  private record(phase: MapPhase, index: number, child: Frame, output?: JsonValue, error?: ExecutionError): ResultRecord {
+    const core = this.core;
+    const name = childExecutionName(phase.mapRunArn!, index);
+    const ok = error === undefined;
+    const rec: ResultRecord = {
+      ExecutionArn: childExecutionArn(phase.mapRunArn!, name),
+      Input: JSON.stringify(child.input), InputDetails: { Included: true }, Name: name,
+    };
+    if (ok) Object.assign(rec, { Output: JSON.stringify(output ?? null), OutputDetails: { Included: true } });
+    Object.assign(rec, {
+      RedriveCount: 0,
+      RedriveStatus: ok ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
+      ...(ok ? { RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' } : {}),
+      StartDate: isoDate(phase.started?.[index] ?? core.now()),
+      StateMachineArn: core.info.stateMachineArn,
+      Status: ok ? 'SUCCEEDED' : 'FAILED',
+      StopDate: isoDate(core.now()),
+    });
+    if (!ok) {
+      rec.Error = error.error;
+      if (error.causeText !== undefined) rec.Cause = error.causeText;
+    }
+    return rec;
   }
 
   private async runIterations(f: Frame, state: MapState, phase: MapPhase, distributed: boolean): Promise<ExecutionError | undefined> {
@@ -181,13 +225,13 @@ export class FanOut {
           return;
         }
         if (r.ok) {
-          core.mapParts.setItem(phase, index, 'ok', r.output);
+          core.mapParts.setItem(phase, index, 'ok', phase.writer ? this.record(phase, index, child, r.output) : r.output);
           if (!distributed) {
             f.last = core.emit(f, events.mapIterationSucceeded({ index, name: f.state }), { prev: child.last, keepLast: true });
           }
           phase.iterPrev = child.last;
         } else {
-          core.mapParts.setItem(phase, index, 'failed');
+          core.mapParts.setItem(phase, index, 'failed', phase.writer ? this.record(phase, index, child, undefined, r.error) : undefined);
           phase.failures++;
           if (!distributed) {
             core.emit(f, events.mapIterationFailed({ index, name: f.state }), { prev: child.last, keepLast: true });
@@ -217,6 +261,7 @@ export class FanOut {
       const id = `${f.id}/${f.state}@${attempt}:${index}`;
       const child = core.newFrame(id, [...f.branchPath, 'States', f.state, procKey], f.id, processor.StartAt, core.evaluated(input), phase.iterPrev, {});
       child.mapItem = { index, value: phase.items[index] };
+      if (phase.writer) (phase.started ??= {})[index] = core.now();
       if (distributed) child.silent = true;
       phase.children[index] = id;
       core.mapParts.setItem(phase, index, 'running');
@@ -255,3 +300,38 @@ export class FanOut {
     return undefined;
   }
 }
+
+/** The records of a Map Run by what became of each child: succeeded, failed (or aborted), not started. */
+function resultGroups(phase: MapPhase): { SUCCEEDED: ResultRecord[]; FAILED: ResultRecord[]; PENDING: ResultRecord[] } {
+  const groups = { SUCCEEDED: [] as ResultRecord[], FAILED: [] as ResultRecord[], PENDING: [] as ResultRecord[] };
+  phase.status.forEach((s, i) => {
+    const r = phase.results[i] as ResultRecord | null;
+    if (s === 'ok' && r) groups.SUCCEEDED.push(r);
+    else if (s === 'failed' && r) groups.FAILED.push(r);
+    else if (s === 'pending') groups.PENDING.push({ Input: JSON.stringify(phase.items[i]), InputDetails: { Included: true }, Status: 'PENDING' });
+  });
+  return groups;
+}
+
+/**
+ * A child execution's name: uuid-shaped, as AWS names them, and derived from the Map Run and the
+ * item's index so that it is known again after a restart without being stored.
+ */
+export function childExecutionName(mapRunArn: string, index: number): string {
+  const runId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1).replace(/-/g, '').padEnd(32, '0');
+  const tail = index.toString(16).padStart(12, '0');
+  const hex = runId.slice(0, 20) + tail.slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** `arn:...:mapRun:<sm>/<label>:<id>` -> `arn:...:execution:<sm>/<label>:<childName>`, as AWS names a Map Run's child executions. */
+export function childExecutionArn(mapRunArn: string, name: string): string {
+  const head = mapRunArn.slice(0, mapRunArn.lastIndexOf(':')).replace(':mapRun:', ':execution:');
+  return `${head}:${name}`;
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export type { ResultWriterRequest };

@@ -53,6 +53,10 @@ export interface MapPhase {
   /** previousEventId for the next MapIterationStarted */
   iterPrev: number;
   mapRunArn?: string;
+  /** a Distributed Map's ResultWriter: its results are records for the files, written when the Map Run ends */
+  writer?: { bucket: string; prefix: string };
+  /** when each child started (epoch ms), for the ResultWriter's records */
+  started?: Record<number, number>;
 }
 
 export interface Frame {

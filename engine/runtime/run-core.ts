@@ -45,6 +45,8 @@ export type ExecutionOutcome =
   | { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error?: string; cause?: string };
 
 /** What the runner needs from the engine around it. */
+import type { ItemSource, ResultSink } from './map-io.ts';
+
 export interface InterpreterServices {
   scheduler: Scheduler;
   integrations: TaskIntegration;
@@ -65,6 +67,9 @@ export interface InterpreterServices {
   tokenClosed(token: string): void;
   /** an outcome SendTaskSuccess/Failure stored for a token before a restart */
   storedTokenOutcome(token: string): { output: JsonValue } | { error: string; cause?: string } | undefined;
+  /** where a Distributed Map's ItemReader reads, and its ResultWriter writes (S3) */
+  itemSource?: ItemSource;
+  resultSink?: ResultSink;
 }
 
 /**
