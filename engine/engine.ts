@@ -25,8 +25,10 @@ import { DefinitionCache, type ExecutionMeta } from './runtime/definitions.ts';
 import { Residency, rowOutcome } from './runtime/residency.ts';
 import { TaskTokens } from './runtime/task-tokens.ts';
 import type { ItemSource, ResultSink } from './runtime/map-io.ts';
+import { mapRunCounts, type MapRunRow, type MapRunUpdate } from './runtime/map-runs.ts';
 
 export type { ItemSource, ResultSink, ObjectSummary } from './runtime/map-io.ts';
+export type { MapRunRow, MapRunUpdate } from './runtime/map-runs.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -149,6 +151,7 @@ export class Engine {
       storedTokenOutcome: (token) => this.taskTokens.storedOutcome(token),
       itemSource: opts.itemSource,
       resultSink: opts.resultSink,
+      mapRunChanged: (row) => this.store.mapRuns.write(row),
     };
     this.residents = new Residency({
       store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,
@@ -314,6 +317,48 @@ export class Engine {
     const row = this.store.getExecution(executionArn);
     if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return row;
+  }
+
+  // ---- Map Runs (a Distributed Map's run of child executions)
+
+  /** DescribeMapRun: the store's row, with the live counts and limits while its execution is resident. */
+  describeMapRun(mapRunArn: string): MapRunRow {
+    const row = this.store.mapRuns.get(mapRunArn);
+    if (!row) throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
+    // a resting execution's phase is read off its snapshot, without loading it
+    const run = row.status === 'RUNNING' ? (this.residents.running.get(row.executionArn)?.run ?? this.residents.restingRun(row.executionArn)?.run) : undefined;
+    const phase = run?.mapRunPhase(mapRunArn);
+    if (!phase) return row;
+    const counts = mapRunCounts(phase);
+    return {
+      ...row, maxConcurrency: phase.maxConcurrency, toleratedFailureCount: phase.toleratedCount, toleratedFailurePercentage: phase.toleratedPercentage,
+      itemCounts: counts, executionCounts: { ...counts },
+    };
+  }
+
+  /** ListMapRuns: an execution's Map Runs, oldest first. */
+  listMapRuns(executionArn: string): MapRunRow[] {
+    this.describeExecution(executionArn);
+    return this.store.mapRuns.list(executionArn);
+  }
+
+  /**
+   * UpdateMapRun: new MaxConcurrency and tolerated failures for a running Map Run, in force from
+   * its next child on (an execution that rests is loaded for it).
+   */
+  updateMapRun(mapRunArn: string, update: MapRunUpdate): void {
+    this.assertRunning();
+    const row = this.store.mapRuns.get(mapRunArn);
+    if (!row) throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
+    if (row.status !== 'RUNNING') throw new ApiError('ValidationException', `Map Run is not running: '${mapRunArn}'`);
+    // a resting execution is loaded: its Map Run starts the children the new limits allow now
+    const resting = this.residents.running.has(row.executionArn) ? undefined : this.residents.restingRun(row.executionArn);
+    const r = this.residents.running.get(row.executionArn) ?? (resting && this.residents.load(resting.row, resting.run, true));
+    if (r?.run.updateMapRun(mapRunArn, update)) return;
+    this.store.mapRuns.write({
+      ...row, maxConcurrency: update.maxConcurrency ?? row.maxConcurrency, toleratedFailureCount: update.toleratedFailureCount ?? row.toleratedFailureCount,
+      toleratedFailurePercentage: update.toleratedFailurePercentage ?? row.toleratedFailurePercentage,
+    });
   }
 
   history(executionArn: string): HistoryEvent[] {

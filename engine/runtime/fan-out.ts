@@ -12,6 +12,7 @@ import * as events from '../history/builders.ts';
 import { batchItems, iterationInput, type Outcome, type ResultWriterRequest } from '../states/index.ts';
 import type { JsonObject } from '../json.ts';
 import { readItems, writeResults, type ResultRecord } from './map-io.ts';
+import { mapRunRow, type MapRunStatus } from './map-runs.ts';
 import type { BranchResult, Frame, MapPhase } from './frames.ts';
 import { Aborted, type RunCore } from './run-core.ts';
 import { cutInTask } from './task-effects.ts';
@@ -20,6 +21,8 @@ type FanOutOutcome = Extract<Outcome, { kind: 'fanOut' }>;
 
 export class FanOut {
   private readonly core: RunCore;
+  /** UpdateMapRun's wake-up of a Map Run's loop waiting for a free slot */
+  private readonly wakers = new Map<MapPhase, () => void>();
 
   constructor(core: RunCore) {
     this.core = core;
@@ -90,27 +93,44 @@ export class FanOut {
       f.phase = {
         k: 'map', items: all, input, results: all.map(() => null), status: all.map(() => 'pending'), children: {},
         maxConcurrency, toleratedCount: toleratedFailureCount, toleratedPercentage: toleratedFailurePercentage, failures: 0, iterPrev: f.last, mapRunArn, writer,
+        runStartMs: distributed ? core.now() : undefined,
       };
       core.markDirty();
+      if (distributed) this.mapRunChanged(f.phase, 'RUNNING');
     }
     const phase = f.phase as MapPhase;
-    const failure = await this.runIterations(f, state, phase, distributed);
+    let failure: ExecutionError | undefined;
+    try {
+      failure = await this.runIterations(f, state, phase, distributed);
+    } catch (e) {
+      if (distributed && e instanceof Aborted) this.mapRunChanged(phase, 'ABORTED');
+      throw e;
+    }
     let written: JsonObject | undefined;
     if (phase.writer && !core.signalFor(f).aborted) {
       try {
-        written = await writeResults(core.svc.resultSink, phase.writer, phase.mapRunArn!, resultGroups(phase));
+        const groups = resultGroups(phase);
+        written = await writeResults(core.svc.resultSink, phase.writer, phase.mapRunArn!, groups);
+        phase.resultsWritten = groups.SUCCEEDED.length + groups.FAILED.length;
       } catch (e) {
         if (failure || !(e instanceof ExecutionError)) throw failure ?? e;
         core.emit(f, events.mapRunFailed({ error: e.error, cause: e.causeText }));
+        this.mapRunChanged(phase, 'FAILED');
         throw e;
       }
     }
     if (failure) {
-      if (distributed) core.emit(f, events.mapRunFailed({ error: failure.error, cause: failure.causeText }));
+      if (distributed) {
+        core.emit(f, events.mapRunFailed({ error: failure.error, cause: failure.causeText }));
+        this.mapRunChanged(phase, 'FAILED');
+      }
       // the phase stays: a redrive re-runs only the iterations that did not succeed
       throw failure;
     }
-    if (distributed) core.emit(f, events.mapRunSucceeded());
+    if (distributed) {
+      core.emit(f, events.mapRunSucceeded());
+      this.mapRunChanged(phase, 'SUCCEEDED');
+    }
     const last = f.last;
     core.emit(f, events.mapStateSucceeded(), { keepLast: true });
     f.last = last;
@@ -146,6 +166,19 @@ export class FanOut {
     return failure;
   }
 
+  /** Wakes a Map Run's scheduling loop: UpdateMapRun changed its limits. */
+  wake(phase: MapPhase): void {
+    const w = this.wakers.get(phase);
+    this.wakers.delete(phase);
+    w?.();
+  }
+
+  /** The Map Run's row as it is now. */
+  mapRunChanged(phase: MapPhase, status: MapRunStatus): void {
+    const core = this.core;
+    core.svc.mapRunChanged?.(mapRunRow(core.info.executionArn, phase, status, status === 'RUNNING' ? null : core.now()));
+  }
+
   /** A child execution's record for the ResultWriter's files, as AWS writes it. */
   private record(phase: MapPhase, index: number, child: Frame, output?: JsonValue, error?: ExecutionError): ResultRecord {
     const core = this.core;
@@ -175,7 +208,9 @@ export class FanOut {
   private async runIterations(f: Frame, state: MapState, phase: MapPhase, distributed: boolean): Promise<ExecutionError | undefined> {
     const core = this.core;
     const n = phase.items.length;
-    const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY;
+    // read at each start: UpdateMapRun may change it while the Map Run runs
+    const limit = () => (phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY);
+    const changed = () => new Promise<void>((resolve) => this.wakers.set(phase, resolve));
     const processor = mapProcessor(state);
     const procKey = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
     let failure: ExecutionError | undefined;
@@ -269,6 +304,7 @@ export class FanOut {
       const p = runOne(index, child, false).finally(() => {
         inflight.delete(p);
         core.notifyBlocked(child);
+        if (distributed) this.wake(phase);
       });
       // a branch off the chain, not a link in it: a link would shift when the next iteration starts
       p.catch((e: unknown) => core.detachedFailure(e));
@@ -280,14 +316,18 @@ export class FanOut {
     for (const [idx, id] of Object.entries(phase.children)) {
       const child = core.frames.get(id);
       if (!child || phase.status[Number(idx)] !== 'running') continue;
-      const p = runOne(Number(idx), child, true).finally(() => inflight.delete(p));
+      const p = runOne(Number(idx), child, true).finally(() => {
+        inflight.delete(p);
+        if (distributed) this.wake(phase);
+      });
       p.catch((e: unknown) => core.detachedFailure(e));
       inflight.add(p);
     }
     for (let next = 0; next < n; next++) {
       if (failure || core.signalFor(f).aborted) break;
       if (phase.status[next] !== 'pending') continue;
-      while (running >= limit && !failure) await Promise.race(inflight);
+      // a Distributed Map waits for a freed slot or an UpdateMapRun, not a race over its (up to thousands of) children
+      while (running >= limit() && !failure) await (distributed ? changed() : Promise.race(inflight));
       if (failure || core.signalFor(f).aborted) break;
       if (core.halted) await core.checkpoint();
       await start(next);

@@ -57,6 +57,11 @@ export interface MapPhase {
   writer?: { bucket: string; prefix: string };
   /** when each child started (epoch ms), for the ResultWriter's records */
   started?: Record<number, number>;
+  /** the Map Run's start (epoch ms), how many results its ResultWriter wrote, its redrives */
+  runStartMs?: number;
+  resultsWritten?: number;
+  runRedrives?: number;
+  runRedriveMs?: number;
 }
 
 export interface Frame {

@@ -25,6 +25,7 @@ import type { BranchResult, Frame, MapPhase, Phase, StateOutcome } from './frame
 import type { SnapshotParts, StoredMapPhase } from './map-parts.ts';
 import { pendingWork, restingDue, tokensAwaited, type PendingTimer, type PendingWork, type Waiting } from './pending-work.ts';
 import { FanOut } from './fan-out.ts';
+import type { MapRunUpdate } from './map-runs.ts';
 import { isTaskError } from './task-effects.ts';
 import { Aborted, RunCore, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices } from './run-core.ts';
 
@@ -90,6 +91,27 @@ export class ExecutionRun extends RunCore {
 
   get ended(): boolean {
     return this.outcome !== undefined;
+  }
+
+  /** A running Map Run's phase, found by its ARN among the frames. */
+  mapRunPhase(mapRunArn: string): MapPhase | undefined {
+    for (const f of this.frames.values()) {
+      if (f.phase.k === 'map' && f.phase.mapRunArn === mapRunArn) return f.phase;
+    }
+    return undefined;
+  }
+
+  /** UpdateMapRun: new limits for the running Map Run, in force from its next child on. */
+  updateMapRun(mapRunArn: string, update: MapRunUpdate): boolean {
+    const phase = this.mapRunPhase(mapRunArn);
+    if (!phase) return false;
+    if (update.maxConcurrency !== undefined) phase.maxConcurrency = update.maxConcurrency;
+    if (update.toleratedFailureCount !== undefined) phase.toleratedCount = update.toleratedFailureCount;
+    if (update.toleratedFailurePercentage !== undefined) phase.toleratedPercentage = update.toleratedFailurePercentage;
+    this.markDirty();
+    this.fanOut.mapRunChanged(phase, 'RUNNING');
+    this.fanOut.wake(phase);
+    return true;
   }
 
   get result(): ExecutionOutcome | undefined {

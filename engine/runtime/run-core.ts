@@ -46,6 +46,7 @@ export type ExecutionOutcome =
 
 /** What the runner needs from the engine around it. */
 import type { ItemSource, ResultSink } from './map-io.ts';
+import type { MapRunRow } from './map-runs.ts';
 
 export interface InterpreterServices {
   scheduler: Scheduler;
@@ -70,6 +71,8 @@ export interface InterpreterServices {
   /** where a Distributed Map's ItemReader reads, and its ResultWriter writes (S3) */
   itemSource?: ItemSource;
   resultSink?: ResultSink;
+  /** a Map Run started, ended, or changed its limits: its row, for DescribeMapRun and ListMapRuns */
+  mapRunChanged?(row: MapRunRow): void;
 }
 
 /**

@@ -12,9 +12,9 @@ import { encodeChunks } from './history-chunks.ts';
 /**
  * `PRAGMA user_version` of the schema below. Version 0 kept one row per event keyed by ARN text;
  * version 1 had no snapshot parts; version 2 had no `timers` table (every running execution was
- * resident) and wrote only answered task tokens.
+ * resident) and wrote only answered task tokens; version 3 had no `map_runs` table (MAP_RUNS_SCHEMA).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS state_machines (
@@ -45,6 +45,19 @@ CREATE TABLE IF NOT EXISTS timers (execution_id INTEGER PRIMARY KEY, due_ms INTE
 CREATE INDEX IF NOT EXISTS timers_due ON timers (due_ms) WHERE due_ms IS NOT NULL;
 `;
 
+/**
+ * Version 4: a Distributed Map's Map Runs (DescribeMapRun, ListMapRuns), one row per run, its
+ * counts as JSON. An older file gains the table on open (the upgrade runs every CREATE IF NOT EXISTS).
+ */
+export const MAP_RUNS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS map_runs (
+  arn TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, status TEXT NOT NULL, start_ms INTEGER NOT NULL, stop_ms INTEGER,
+  max_concurrency INTEGER NOT NULL, tolerated_failure_count INTEGER NOT NULL, tolerated_failure_percentage REAL NOT NULL,
+  counts TEXT NOT NULL, redrive_count INTEGER NOT NULL, redrive_ms INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS map_runs_by_execution ON map_runs (execution_arn, start_ms);
+`;
+
 export const EXEC_COLUMNS = `state_machine_arn, name, status, definition_hash, input, output, error, cause, start_ms, stop_ms,
   redrive_count, redrive_ms, meta`;
 
@@ -68,6 +81,7 @@ export function migrate(db: DatabaseSync, path: string): void {
         ALTER TABLE executions RENAME TO executions_v0;`);
     }
     db.exec(SCHEMA);
+    db.exec(MAP_RUNS_SCHEMA);
     if (legacy) migrateV0(db);
     // before version 3 every running execution was resident: none rests, so a restart resumes them all,
     // and each rests again (with its tokens written) once it waits

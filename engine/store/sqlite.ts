@@ -14,6 +14,7 @@
  * history-chunks.ts; this file holds the rows and the statements. Their names are re-exported here,
  * so that the rest of the engine imports the store from one place.
  */
+import { MapRunTable } from './map-runs.ts';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../history/events.ts';
@@ -128,6 +129,8 @@ const EXEC_SELECT = `SELECT e.*, s.body AS snapshot FROM executions e LEFT JOIN 
 export class Store {
   readonly db: DatabaseSync;
   readonly path: string;
+  /** Distributed Maps' Map Runs */
+  mapRuns!: MapRunTable;
   private readonly st: Record<string, StatementSync>;
 
   /**
@@ -142,6 +145,7 @@ export class Store {
       db = new DatabaseSync(path, { readOnly: opts.readOnly ?? false });
       this.db = db;
       this.st = this.open(path);
+      this.mapRuns = new MapRunTable(db);
     } catch (err) {
       try {
         db?.close();

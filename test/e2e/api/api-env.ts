@@ -10,11 +10,17 @@
 import { afterEach } from '@jest/globals';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { startApiServer, type ApiServer } from '../../../engine/api/server.ts';
-import { createTestEngine, ROLE_ARN, type FakeTasks, type TestEngine } from '../../support/engine-env.ts';
+import { createTestEngine, ROLE_ARN, type FakeTasks, type TestEngine, type TestEngineOptions } from '../../support/engine-env.ts';
 
 export { ROLE_ARN };
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export interface ApiEnvOptions {
+  tasks?: FakeTasks;
+  /** an S3 stand-in for Distributed Maps' ItemReader and ResultWriter */
+  s3?: TestEngineOptions['s3'];
+}
 
 export interface ApiEnv {
   /** the client, configured with the endpoint only */
@@ -38,8 +44,8 @@ export interface ApiEnv {
   teardown(): Promise<void>;
 }
 
-export async function createApiEnv(opts: { tasks?: FakeTasks } = {}): Promise<ApiEnv> {
-  const engine = createTestEngine({ tasks: opts.tasks });
+export async function createApiEnv(opts: ApiEnvOptions = {}): Promise<ApiEnv> {
+  const engine = createTestEngine({ tasks: opts.tasks, s3: opts.s3 });
   const server = await startApiServer({ engine: engine.engine });
   const client = (extra: object = {}) => new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS, ...extra });
   const sfn = client();
@@ -77,7 +83,7 @@ export async function createApiEnv(opts: { tasks?: FakeTasks } = {}): Promise<Ap
 }
 
 /** `createApiEnv`, torn down after each test of the calling file. */
-export function apiEnvs(): (opts?: { tasks?: FakeTasks }) => Promise<ApiEnv> {
+export function apiEnvs(): (opts?: ApiEnvOptions) => Promise<ApiEnv> {
   const open: ApiEnv[] = [];
   afterEach(async () => {
     for (const env of open.splice(0)) await env.teardown();
@@ -111,4 +117,14 @@ export async function rejection(call: Promise<unknown>): Promise<{ name: string;
 
 export function definition(states: object, startAt = Object.keys(states)[0]): string {
   return JSON.stringify({ StartAt: startAt, States: states });
+}
+
+/** The first defined value `read()` resolves to, trying every few milliseconds of real time. */
+export async function eventually<T>(read: () => Promise<T | undefined>, what = 'value'): Promise<T> {
+  for (let i = 0; i < 2000; i++) {
+    const v = await read();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
