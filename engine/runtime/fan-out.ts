@@ -14,7 +14,8 @@ import type { JsonObject } from '../json.ts';
 import { readItems, writeResults, type ResultRecord } from './map-io.ts';
 import { mapRunRow, type MapRunStatus } from './map-runs.ts';
 import type { BranchResult, Frame, MapPhase } from './frames.ts';
-import { Aborted, type RunCore } from './run-core.ts';
+import { Aborted, type ChildExecution, type RunCore } from './run-core.ts';
+import { payloadText } from '../history/events.ts';
 import { cutInTask } from './task-effects.ts';
 
 type FanOutOutcome = Extract<Outcome, { kind: 'fanOut' }>;
@@ -179,6 +180,44 @@ export class FanOut {
     core.svc.mapRunChanged?.(mapRunRow(core.info.executionArn, phase, status, status === 'RUNNING' ? null : core.now()));
   }
 
+  /** Starts a Distributed Map child execution's own history: its ExecutionStarted is event 1. */
+  private openChild(state: MapState, phase: MapPhase, index: number, child: Frame): void {
+    const core = this.core;
+    const mapRunArn = phase.mapRunArn!;
+    const name = childExecutionName(mapRunArn, index);
+    const log: ChildExecution = {
+      arn: childExecutionArn(mapRunArn, name), name,
+      stateMachineArn: mapRunArn.slice(0, mapRunArn.lastIndexOf(':')).replace(':mapRun:', ':stateMachine:'),
+      mapRunArn, type: mapProcessor(state).ProcessorConfig?.ExecutionType ?? 'STANDARD',
+      startMs: core.now(), input: payloadText(child.input), events: [], nextId: 1,
+    };
+    core.childExecutions.set(child.id, log);
+    child.childLog = child.id;
+    child.last = core.emitChild(log, 0, events.executionStarted({ input: log.input, roleArn: core.info.roleArn }));
+  }
+
+  /** Ends a child execution's history (`r` undefined: aborted) and hands it to the store. */
+  private closeChild(child: Frame, r: BranchResult | undefined): void {
+    const core = this.core;
+    const log = core.childExecutions.get(child.id);
+    if (!log) return;
+    core.childExecutions.delete(child.id);
+    if (r?.ok) {
+      log.status = 'SUCCEEDED';
+      log.output = payloadText(r.output);
+      core.emitChild(log, child.last, events.executionSucceeded({ output: log.output }));
+    } else if (r) {
+      log.status = 'FAILED';
+      log.error = r.error.error;
+      log.cause = r.error.causeText;
+      core.emitChild(log, child.last, events.executionFailed({ error: log.error, cause: log.cause }));
+    } else {
+      log.status = 'ABORTED';
+      core.emitChild(log, child.last, events.executionAborted({}));
+    }
+    core.svc.childExecutionEnded?.(core, log);
+  }
+
   /** A child execution's record for the ResultWriter's files, as AWS writes it. */
   private record(phase: MapPhase, index: number, child: Frame, output?: JsonValue, error?: ExecutionError): ResultRecord {
     const core = this.core;
@@ -228,6 +267,8 @@ export class FanOut {
     };
     const runOne = async (index: number, child: Frame, resumed: boolean) => {
       running++;
+      // a child resumed after a restart starts its history again: its events before the restart were not kept
+      if (distributed && resumed) this.openChild(state, phase, index, child);
       try {
         if (!resumed && !distributed) {
           core.emit(f, events.mapIterationStarted({ index, name: f.state }), { prev: phase.iterPrev, keepLast: true });
@@ -238,6 +279,7 @@ export class FanOut {
           r = await core.runBranch(child);
         } catch (e) {
           if (!(e instanceof Aborted)) throw e;
+          if (distributed) this.closeChild(child, undefined);
           const inTask = cutInTask.delete(child);
           if (!distributed && failedLast !== undefined && !core.stopRequest) {
             // cut by a failed iteration, as recorded on AWS (test_service_lambda_map_timeout): each cut
@@ -251,6 +293,7 @@ export class FanOut {
           core.mapParts.setItem(phase, index, 'failed');
           return;
         }
+        if (distributed) this.closeChild(child, r);
         if (failure) {
           // an iteration whose Task failed after another iteration failed the Map is cut all the same
           if (!r.ok && r.taskAborted && !distributed && failedLast !== undefined && !core.stopRequest) {
@@ -297,7 +340,10 @@ export class FanOut {
       const child = core.newFrame(id, [...f.branchPath, 'States', f.state, procKey], f.id, processor.StartAt, core.evaluated(input), phase.iterPrev, {});
       child.mapItem = { index, value: phase.items[index] };
       if (phase.writer) (phase.started ??= {})[index] = core.now();
-      if (distributed) child.silent = true;
+      if (distributed) {
+        child.silent = true;
+        this.openChild(state, phase, index, child);
+      }
       phase.children[index] = id;
       core.mapParts.setItem(phase, index, 'running');
       const blocked = new Promise<void>((resolve) => core.blockListeners.set(id, resolve));

@@ -84,6 +84,8 @@ export interface Frame {
   ended?: boolean;
   /** a child execution of a Distributed Map: its events belong to its own history, not this one */
   silent?: boolean;
+  /** the frame of the Distributed Map child execution this frame runs in: its events go to that child's history */
+  childLog?: string;
 }
 
 /** How a state ended: on to `next`, or the end of its branch. `text`, when known, is the output's payload text for the next Entered event. */

@@ -73,6 +73,26 @@ export interface InterpreterServices {
   resultSink?: ResultSink;
   /** a Map Run started, ended, or changed its limits: its row, for DescribeMapRun and ListMapRuns */
   mapRunChanged?(row: MapRunRow): void;
+  /** a Distributed Map's child execution ended: its record and history go to the store */
+  childExecutionEnded?(run: RunCore, child: ChildExecution): void;
+}
+
+/** A Distributed Map's child execution while it runs: its own history, numbered from 1. */
+export interface ChildExecution {
+  arn: string;
+  name: string;
+  /** `...:stateMachine:<machine>/<map run label>`, as AWS names a Map Run's state machine */
+  stateMachineArn: string;
+  mapRunArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  startMs: number;
+  input: string;
+  events: HistoryEvent[];
+  nextId: number;
+  status?: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  output?: string;
+  error?: string;
+  cause?: string;
 }
 
 /**
@@ -93,6 +113,8 @@ export abstract class RunCore {
   readonly definition: StateMachineDefinition;
   readonly svc: InterpreterServices;
   readonly frames = new Map<string, Frame>();
+  /** the running child executions of Distributed Maps, by the id of the frame each runs in */
+  readonly childExecutions = new Map<string, ChildExecution>();
   nextEventId = 1;
   protected pending: HistoryEvent[] = [];
   outcome: ExecutionOutcome | undefined;
@@ -149,7 +171,14 @@ export abstract class RunCore {
   /** Emits an event in a frame's thread; the frame's `last` moves to it unless `keepLast`. */
   emit(f: Frame, body: HistoryEventBody, opts: { prev?: number; keepLast?: boolean } = {}): number {
     // nothing follows the execution's last event (frames unwinding after the end record nothing)
-    if (this.outcome || f.silent) return f.last;
+    if (this.outcome) return f.last;
+    if (f.silent) {
+      const log = f.childLog === undefined ? undefined : this.childExecutions.get(f.childLog);
+      if (!log) return f.last;
+      const id = this.emitChild(log, opts.prev ?? f.last, body);
+      if (!opts.keepLast) f.last = id;
+      return id;
+    }
     if (this.nextEventId >= MAX_HISTORY_EVENTS) {
       // the event that would pass the limit is AWS's ExecutionFailed, wherever the frame is
       this.terminate(StatesErrorName.Runtime, HISTORY_LIMIT_CAUSE);
@@ -157,6 +186,15 @@ export abstract class RunCore {
     }
     const id = this.emitRaw(opts.prev ?? f.last, body);
     if (!opts.keepLast) f.last = id;
+    return id;
+  }
+
+  /** Numbers and stamps an event of a Distributed Map's child execution, in its own history. */
+  emitChild(log: ChildExecution, previousEventId: number, body: HistoryEventBody): number {
+    const id = log.nextId++;
+    const ev: HistoryEvent = { timestamp: this.now(), type: body.type, id, previousEventId };
+    for (const k in body) if (k !== 'type') ev[k] = (body as Record<string, unknown>)[k];
+    log.events.push(ev);
     return id;
   }
 
@@ -195,7 +233,9 @@ export abstract class RunCore {
       id, branchPath, parent, state, input, phase: { k: 'enter' }, last, enteredId: 0, enteredPrev: 0, enteredMs: 0,
       retryCounts: [], retryTotal: 0, vars,
     };
-    if (parent && this.frames.get(parent)?.silent) f.silent = true;
+    const p = parent ? this.frames.get(parent) : undefined;
+    if (p?.silent) f.silent = true;
+    if (p?.childLog !== undefined) f.childLog = p.childLog;
     this.frames.set(id, f);
     return f;
   }

@@ -1,7 +1,7 @@
 /** ListExecutions: a state machine's executions, newest first, by status and redrive filters, paged. */
 import { ApiError } from '../../engine.ts';
 import type { ExecutionRow } from '../../store/sqlite.ts';
-import { stateMachineArn } from '../arns.ts';
+import { checkArn, ResourceType, stateMachineArn } from '../arns.ts';
 import type { Action } from '../protocol.ts';
 import { optionalEnum, optionalString, pageSize, pageToken, readPageToken, validationError } from '../protocol.ts';
 import { executionListItem } from '../wire.ts';
@@ -15,7 +15,13 @@ const isPosition = (v: unknown): v is Position =>
 
 export const listExecutions: Action = (req, { engine }) => {
   const smArn = optionalString(req, 'stateMachineArn', 256);
-  if (optionalString(req, 'mapRunArn', 2000) !== undefined) throw new ApiError('ResourceNotFound', 'Longhaul does not list the executions of a Map Run');
+  const mapRunArn = optionalString(req, 'mapRunArn', 2000);
+  if (mapRunArn !== undefined) {
+    // a Map Run's child executions, in one page
+    checkArn(mapRunArn, [ResourceType.MapRun]);
+    const rows = engine.listMapRunExecutions(mapRunArn, { status: optionalEnum(req, 'statusFilter', STATUSES) });
+    return { executions: rows.map((r) => ({ ...executionListItem(r), mapRunArn })) };
+  }
   if (smArn === undefined) throw validationError("Value null at 'stateMachineArn' failed to satisfy constraint: Must provide a StateMachine ARN or MapRun ARN");
   const sm = engine.getStateMachine(stateMachineArn(smArn));
   if (sm.type === 'EXPRESS') throw new ApiError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');

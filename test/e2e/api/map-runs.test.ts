@@ -5,7 +5,8 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import {
-  CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, ListMapRunsCommand, StartExecutionCommand, UpdateMapRunCommand,
+  CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListMapRunsCommand,
+  StartExecutionCommand, UpdateMapRunCommand,
 } from '@aws-sdk/client-sfn';
 import { MemoryS3 } from '../../support/memory-s3.ts';
 import { ROLE_ARN, apiEnvs, definition, eventually, type ApiEnv } from './api-env.ts';
@@ -116,5 +117,39 @@ describe('Map Runs', () => {
 
     expect(done.status).toBe('SUCCEEDED');
     expect(run).toMatchObject({ status: 'SUCCEEDED', toleratedFailureCount: 1, itemCounts: { succeeded: 3, failed: 1, total: 4 } });
+  });
+
+  it('runs each child as an execution with its own history, listed by ListExecutions with the mapRunArn', async () => {
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', rows(2, 'bad\n'));
+    const env = await apiEnv({ s3 });
+    const processor = {
+      Check: { Type: 'Choice', Choices: [{ Variable: '$.id', StringEquals: 'bad', Next: 'Bad' }], Default: 'Good' },
+      Bad: { Type: 'Fail', Error: 'Row.Bad', Cause: 'bad row' },
+      Good: { Type: 'Pass', Result: 'ok', End: true },
+    };
+    const executionArn = await start(env, distributedMap({ Label: 'Rows', ToleratedFailureCount: 1 }, processor));
+    await finished(env, executionArn);
+    const { mapRuns } = await env.sfn.send(new ListMapRunsCommand({ executionArn }));
+    const mapRunArn = mapRuns![0].mapRunArn!;
+
+    const { executions } = await env.sfn.send(new ListExecutionsCommand({ mapRunArn }));
+    const failed = executions!.find((e) => e.status === 'FAILED')!;
+    const succeeded = executions!.find((e) => e.status === 'SUCCEEDED')!;
+    const { events } = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn: succeeded.executionArn }));
+    const failedChild = await env.sfn.send(new DescribeExecutionCommand({ executionArn: failed.executionArn }));
+
+    expect(executions).toHaveLength(3);
+    expect(succeeded.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:dmap\/Rows:[0-9a-f-]{36}$/);
+    expect(succeeded).toMatchObject({ mapRunArn, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:dmap/Rows' });
+    expect(events!.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [1, 0, 'ExecutionStarted'], [2, 1, 'ChoiceStateEntered'], [3, 2, 'ChoiceStateExited'],
+      [4, 3, 'PassStateEntered'], [5, 4, 'PassStateExited'], [6, 5, 'ExecutionSucceeded'],
+    ]);
+    expect(events![5].executionSucceededEventDetails?.output).toBe('"ok"');
+    expect(failedChild).toMatchObject({ status: 'FAILED', error: 'Row.Bad', cause: 'bad row', input: '{"id":"bad"}' });
+    // the parent's history holds the Map Run, not the children's events
+    const parent = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(parent.events!.map((e) => e.type)).not.toContain('PassStateEntered');
   });
 });
