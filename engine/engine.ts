@@ -630,6 +630,8 @@ export class Engine {
   /** Halts (see halt()) and closes the store; running executions stay resumable. */
   close(): void {
     if (this.closed) return;
+    // ended child executions are a record of what happened: written before the store closes
+    this.flushChildren();
     this.halt();
     this.closed = true;
     this.store.close();

@@ -11,7 +11,7 @@ import { ExceedToleratedFailureThreshold, ExecutionError } from '../errors.ts';
 import * as events from '../history/builders.ts';
 import { batchItems, iterationInput, type Outcome, type ResultWriterRequest } from '../states/index.ts';
 import type { JsonObject } from '../json.ts';
-import { readItems, writeResults, type ResultRecord } from './map-io.ts';
+import { RESULTS_PER_FILE, readItems, writeManifest, writeResultFile, type CompactRecord, type ResultRecord } from './map-io.ts';
 import { mapRunRow, type MapRunStatus } from './map-runs.ts';
 import type { BranchResult, Frame, MapPhase } from './frames.ts';
 import { Aborted, type ChildExecution, type RunCore } from './run-core.ts';
@@ -24,6 +24,8 @@ export class FanOut {
   private readonly core: RunCore;
   /** UpdateMapRun's wake-up of a Map Run's loop waiting for a free slot */
   private readonly wakers = new Map<MapPhase, () => void>();
+  /** a Map Run's result files being written while it runs, in order */
+  private readonly flushes = new Map<MapPhase, Promise<void>>();
 
   constructor(core: RunCore) {
     this.core = core;
@@ -110,9 +112,7 @@ export class FanOut {
     let written: JsonObject | undefined;
     if (phase.writer && !core.signalFor(f).aborted) {
       try {
-        const groups = resultGroups(phase);
-        written = await writeResults(core.svc.resultSink, phase.writer, phase.mapRunArn!, groups);
-        phase.resultsWritten = groups.SUCCEEDED.length + groups.FAILED.length;
+        written = await this.finishResults(phase);
       } catch (e) {
         if (failure || !(e instanceof ExecutionError)) throw failure ?? e;
         core.emit(f, events.mapRunFailed({ error: e.error, cause: e.causeText }));
@@ -218,30 +218,89 @@ export class FanOut {
     core.svc.childExecutionEnded?.(core, log);
   }
 
-  /** A child execution's record for the ResultWriter's files, as AWS writes it. */
-  private record(phase: MapPhase, index: number, child: Frame, output?: JsonValue, error?: ExecutionError): ResultRecord {
+  /** What a finished child keeps for the ResultWriter's files until they are written. */
+  private record(phase: MapPhase, index: number, child: Frame, output?: JsonValue, error?: ExecutionError): CompactRecord {
     const core = this.core;
+    const start = phase.started?.[index] ?? core.now();
+    if (phase.started) delete phase.started[index];
+    if (error === undefined) return [0, payloadText(child.input), payloadText(output), start, core.now()];
+    const r: CompactRecord = [1, payloadText(child.input), null, start, core.now(), error.error];
+    if (error.causeText !== undefined) r.push(error.causeText);
+    return r;
+  }
+
+  /** A child execution's record as AWS writes it in a result file. */
+  private fullRecord(phase: MapPhase, index: number, c: CompactRecord): ResultRecord {
     const name = childExecutionName(phase.mapRunArn!, index);
-    const ok = error === undefined;
-    const rec: ResultRecord = {
-      ExecutionArn: childExecutionArn(phase.mapRunArn!, name),
-      Input: JSON.stringify(child.input), InputDetails: { Included: true }, Name: name,
-    };
-    if (ok) Object.assign(rec, { Output: JSON.stringify(output ?? null), OutputDetails: { Included: true } });
+    const ok = c[0] === 0;
+    const rec: ResultRecord = { ExecutionArn: childExecutionArn(phase.mapRunArn!, name), Input: c[1] as string, InputDetails: { Included: true }, Name: name };
+    if (ok) Object.assign(rec, { Output: c[2], OutputDetails: { Included: true } });
     Object.assign(rec, {
       RedriveCount: 0,
       RedriveStatus: ok ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
       ...(ok ? { RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' } : {}),
-      StartDate: isoDate(phase.started?.[index] ?? core.now()),
-      StateMachineArn: core.info.stateMachineArn,
+      StartDate: isoDate(c[3] as number),
+      StateMachineArn: this.core.info.stateMachineArn,
       Status: ok ? 'SUCCEEDED' : 'FAILED',
-      StopDate: isoDate(core.now()),
+      StopDate: isoDate(c[4] as number),
     });
     if (!ok) {
-      rec.Error = error.error;
-      if (error.causeText !== undefined) rec.Cause = error.causeText;
+      rec.Error = c[5] ?? null;
+      if (c[6] !== undefined) rec.Cause = c[6];
     }
     return rec;
+  }
+
+  /** A child's record was kept: once RESULTS_PER_FILE wait, they are written out, and the children keep only their status. */
+  private noteRecord(phase: MapPhase): void {
+    phase.unwritten = (phase.unwritten ?? 0) + 1;
+    if (phase.unwritten < RESULTS_PER_FILE) return;
+    phase.unwritten = 0;
+    const prior = this.flushes.get(phase) ?? Promise.resolve();
+    const next = prior.then(() => this.writeRecords(phase));
+    // a failure is thrown where the Map Run ends (finishResults), not here
+    next.catch(() => undefined);
+    this.flushes.set(phase, next);
+  }
+
+  /** Writes the records kept so far as one file per group; their children then keep 0 for a result. */
+  private async writeRecords(phase: MapPhase): Promise<void> {
+    const core = this.core;
+    const groups: Record<'SUCCEEDED' | 'FAILED', { i: number[]; records: ResultRecord[] }> = { SUCCEEDED: { i: [], records: [] }, FAILED: { i: [], records: [] } };
+    phase.results.forEach((r, i) => {
+      if (!Array.isArray(r)) return;
+      const g = groups[(r as CompactRecord)[0] === 0 ? 'SUCCEEDED' : 'FAILED'];
+      g.i.push(i);
+      g.records.push(this.fullRecord(phase, i, r as CompactRecord));
+    });
+    const files = (phase.files ??= { SUCCEEDED: [], FAILED: [], PENDING: [] });
+    for (const group of ['SUCCEEDED', 'FAILED'] as const) {
+      const g = groups[group];
+      for (let from = 0; from < g.records.length; from += RESULTS_PER_FILE) {
+        const file = await writeResultFile(core.svc.resultSink, phase.writer!, phase.mapRunArn!, group, files[group].length, g.records.slice(from, from + RESULTS_PER_FILE));
+        files[group].push(file);
+      }
+      for (const i of g.i) core.mapParts.setItem(phase, i, group === 'SUCCEEDED' ? 'ok' : 'failed', 0);
+      phase.resultsWritten = (phase.resultsWritten ?? 0) + g.i.length;
+    }
+    core.markDirty();
+  }
+
+  /** The last records, the children never started (PENDING), the manifest: the Map's output. */
+  private async finishResults(phase: MapPhase): Promise<JsonObject> {
+    const core = this.core;
+    await this.flushes.get(phase);
+    this.flushes.delete(phase);
+    await this.writeRecords(phase);
+    const files = (phase.files ??= { SUCCEEDED: [], FAILED: [], PENDING: [] });
+    const pending: ResultRecord[] = [];
+    phase.status.forEach((s, i) => {
+      if (s === 'pending') pending.push({ Input: payloadText(phase.items[i]), InputDetails: { Included: true }, Status: 'PENDING' });
+    });
+    for (let from = 0; from < pending.length; from += RESULTS_PER_FILE) {
+      files.PENDING.push(await writeResultFile(core.svc.resultSink, phase.writer!, phase.mapRunArn!, 'PENDING', files.PENDING.length, pending.slice(from, from + RESULTS_PER_FILE)));
+    }
+    return writeManifest(core.svc.resultSink, phase.writer!, phase.mapRunArn!, files);
   }
 
   private async runIterations(f: Frame, state: MapState, phase: MapPhase, distributed: boolean): Promise<ExecutionError | undefined> {
@@ -304,12 +363,14 @@ export class FanOut {
         }
         if (r.ok) {
           core.mapParts.setItem(phase, index, 'ok', phase.writer ? this.record(phase, index, child, r.output) : r.output);
+          if (phase.writer) this.noteRecord(phase);
           if (!distributed) {
             f.last = core.emit(f, events.mapIterationSucceeded({ index, name: f.state }), { prev: child.last, keepLast: true });
           }
           phase.iterPrev = child.last;
         } else {
           core.mapParts.setItem(phase, index, 'failed', phase.writer ? this.record(phase, index, child, undefined, r.error) : undefined);
+          if (phase.writer) this.noteRecord(phase);
           phase.failures++;
           if (!distributed) {
             core.emit(f, events.mapIterationFailed({ index, name: f.state }), { prev: child.last, keepLast: true });
@@ -385,18 +446,6 @@ export class FanOut {
     if (distributed && phase.failures > 0 && !tolerated()) return thresholdExceeded();
     return undefined;
   }
-}
-
-/** The records of a Map Run by what became of each child: succeeded, failed (or aborted), not started. */
-function resultGroups(phase: MapPhase): { SUCCEEDED: ResultRecord[]; FAILED: ResultRecord[]; PENDING: ResultRecord[] } {
-  const groups = { SUCCEEDED: [] as ResultRecord[], FAILED: [] as ResultRecord[], PENDING: [] as ResultRecord[] };
-  phase.status.forEach((s, i) => {
-    const r = phase.results[i] as ResultRecord | null;
-    if (s === 'ok' && r) groups.SUCCEEDED.push(r);
-    else if (s === 'failed' && r) groups.FAILED.push(r);
-    else if (s === 'pending') groups.PENDING.push({ Input: JSON.stringify(phase.items[i]), InputDetails: { Included: true }, Status: 'PENDING' });
-  });
-  return groups;
 }
 
 /**

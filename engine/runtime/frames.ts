@@ -62,6 +62,9 @@ export interface MapPhase {
   resultsWritten?: number;
   runRedrives?: number;
   runRedriveMs?: number;
+  /** records kept since the ResultWriter last wrote, and the files it wrote (manifest entries) */
+  unwritten?: number;
+  files?: Record<'SUCCEEDED' | 'FAILED' | 'PENDING', { Key: string; Size: number }[]>;
 }
 
 export interface Frame {

@@ -61,6 +61,9 @@ const prefixed = new WeakSet<ExecutionError>();
  * const run = new ExecutionRun(info, definition, services);
  * const outcome = await run.run();
  */
+/** Items above which a running Distributed Map keeps its execution resident. */
+const STAY_RESIDENT_ITEMS = 1_000;
+
 export class ExecutionRun extends RunCore {
   private readonly fanOut = new FanOut(this);
   private executionTimer: TimerHandle | undefined;
@@ -297,8 +300,21 @@ export class ExecutionRun extends RunCore {
    */
   restingDue(): number | null | undefined {
     if (this.outcome || this.halted || this.stopRequest || this.redriving || this.pending.length > 0) return undefined;
+    if (this.childExecutions.size > 0 && this.runsLargeMapRun()) return undefined;
     const t = this.definition.TimeoutSeconds;
     return restingDue(this.frames.values(), this.waiting, t === undefined ? undefined : this.info.startMs + t * 1000);
+  }
+
+  /**
+   * A Distributed Map with many items and children under way stays resident: resting writes and
+   * reloading reads its whole phase, and its children wake each other up far more often than it
+   * would sleep.
+   */
+  private runsLargeMapRun(): boolean {
+    for (const f of this.frames.values()) {
+      if (f.phase.k === 'map' && f.phase.mapRunArn !== undefined && f.phase.items.length > STAY_RESIDENT_ITEMS) return true;
+    }
+    return false;
   }
 
   /** Whether a frame of this run waits on `token`, read from its frames (true before a loaded run has reached the task again). */

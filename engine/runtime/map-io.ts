@@ -84,35 +84,53 @@ function text(bytes: Uint8Array): string {
 /** A child execution's record in a result file, as AWS writes it. */
 export type ResultRecord = JsonObject;
 
-/** The files AWS writes for a Map Run; the output the Map then has. */
-export async function writeResults(
-  sink: ResultSink | undefined, req: ResultWriterRequest, mapRunArn: string,
-  groups: { SUCCEEDED: ResultRecord[]; FAILED: ResultRecord[]; PENDING: ResultRecord[] },
-): Promise<JsonObject> {
-  if (!sink) throw new ResultWriterFailed('This engine has no ResultSink: start it with one to write results to S3.');
+/**
+ * What a finished child keeps until its record is written out: its input and output text (or
+ * error and cause) and its times; the full record (ARN, name, redrive fields) is made as the file
+ * is written. `[0, ...]` succeeded, `[1, ...]` failed.
+ */
+export type CompactRecord = (string | number | null)[];
+
+/** A result file as the manifest lists it. */
+export interface ResultFile {
+  Key: string;
+  Size: number;
+}
+
+export type ResultGroup = 'SUCCEEDED' | 'FAILED' | 'PENDING';
+export type ResultFiles = Record<ResultGroup, ResultFile[]>;
+
+/** The files under `<Prefix>/<mapRunId>/`. */
+function resultBase(req: ResultWriterRequest, mapRunArn: string): string {
   const mapRunId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
   const prefix = req.prefix === '' || req.prefix.endsWith('/') ? req.prefix : `${req.prefix}/`;
-  const base = `${prefix}${mapRunId}/`;
-  const files: Record<string, JsonObject[]> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
+  return `${prefix}${mapRunId}/`;
+}
+
+/** Writes `<group>_<n>.json`; returns the manifest's entry for it. */
+export async function writeResultFile(sink: ResultSink | undefined, req: ResultWriterRequest, mapRunArn: string, group: ResultGroup, n: number, records: ResultRecord[]): Promise<ResultFile> {
+  if (!sink) throw new ResultWriterFailed('This engine has no ResultSink: start it with one to write results to S3.');
+  const key = `${resultBase(req, mapRunArn)}${group}_${n}.json`;
+  const body = JSON.stringify(records);
   try {
-    for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
-      const records = groups[status];
-      // one file per RESULTS_PER_FILE records: AWS splits its files by size, this by count
-      for (let n = 0; n * RESULTS_PER_FILE < records.length; n++) {
-        const key = `${base}${status}_${n}.json`;
-        const body = JSON.stringify(records.slice(n * RESULTS_PER_FILE, (n + 1) * RESULTS_PER_FILE));
-        await sink.putObject({ bucket: req.bucket, key, body });
-        files[status].push({ Key: key, Size: Buffer.byteLength(body) });
-      }
-    }
-    const manifestKey = `${base}manifest.json`;
-    const manifest = { DestinationBucket: req.bucket, MapRunArn: mapRunArn, ResultFiles: files };
-    await sink.putObject({ bucket: req.bucket, key: manifestKey, body: JSON.stringify(manifest) });
-    return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: req.bucket, Key: manifestKey } };
+    await sink.putObject({ bucket: req.bucket, key, body });
   } catch (e) {
-    if (e instanceof ExecutionError) throw e;
-    throw new ResultWriterFailed(`The ResultWriter could not write to s3://${req.bucket}/${base}: ${(e as Error).message}`, { cause: e });
+    throw new ResultWriterFailed(`The ResultWriter could not write s3://${req.bucket}/${key}: ${(e as Error).message}`, { cause: e });
   }
+  return { Key: key, Size: Buffer.byteLength(body) };
+}
+
+/** Writes manifest.json over the files written; returns the Map's output. */
+export async function writeManifest(sink: ResultSink | undefined, req: ResultWriterRequest, mapRunArn: string, files: ResultFiles): Promise<JsonObject> {
+  if (!sink) throw new ResultWriterFailed('This engine has no ResultSink: start it with one to write results to S3.');
+  const key = `${resultBase(req, mapRunArn)}manifest.json`;
+  const manifest = { DestinationBucket: req.bucket, MapRunArn: mapRunArn, ResultFiles: { FAILED: files.FAILED, PENDING: files.PENDING, SUCCEEDED: files.SUCCEEDED } };
+  try {
+    await sink.putObject({ bucket: req.bucket, key, body: JSON.stringify(manifest) });
+  } catch (e) {
+    throw new ResultWriterFailed(`The ResultWriter could not write s3://${req.bucket}/${key}: ${(e as Error).message}`, { cause: e });
+  }
+  return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: req.bucket, Key: key } };
 }
 
 /** Records per result file. */

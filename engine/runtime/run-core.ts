@@ -128,6 +128,8 @@ export abstract class RunCore {
   /** frames waiting for an iteration/branch to block or end (Map starts iterations one at a time) */
   readonly blockListeners = new SparseMap<string, () => void>();
   protected readonly abortControllers = new SparseMap<string, AbortController>();
+  /** removes a frame's listener from its parent's signal */
+  private readonly detachers = new SparseMap<string, () => void>();
   protected readonly stopListeners: (() => void)[] = [];
   /** timers armed through `sleepUntil`, cancelled by halt() */
   protected readonly liveTimers = new Set<TimerHandle>();
@@ -244,6 +246,9 @@ export abstract class RunCore {
   dropFrame(id: string): void {
     this.frames.delete(id);
     this.abortControllers.delete(id);
+    // a dropped frame's listener on its parent's signal goes too: a Map's signal would otherwise hold one per item ever run
+    this.detachers.get(id)?.();
+    this.detachers.delete(id);
   }
 
   /** Forgets every frame below `f` (a Map or Parallel that is done with its children). */
@@ -346,7 +351,11 @@ export abstract class RunCore {
       const parent = f.parent ? this.signalFor(this.frames.get(f.parent)!) : undefined;
       if (parent) {
         if (parent.aborted) c.abort();
-        else parent.addEventListener('abort', () => c!.abort(), { once: true });
+        else {
+          const onAbort = () => c!.abort();
+          parent.addEventListener('abort', onAbort, { once: true });
+          this.detachers.set(f.id, () => parent.removeEventListener('abort', onAbort));
+        }
       }
       if (this.stopRequest || this.outcome) c.abort();
     }

@@ -174,4 +174,17 @@ describe('Distributed Map over S3', () => {
 
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: [10, 20] });
   });
+
+  it('writes its results out 10,000 records a file while it runs, so a finished child keeps only its status', async () => {
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', `id\n${Array.from({ length: 10_001 }, (_, i) => i).join('\n')}\n`);
+    const env = testEngine({ s3 });
+
+    const { outcome } = await env.run(distributed({ ItemReader: CSV_READER, ResultWriter: WRITER, MaxConcurrency: 100 }), { bucket: 'in' });
+
+    const key = (outcome as unknown as { output: { ResultWriterDetails: { Key: string } } }).output.ResultWriterDetails.Key;
+    const files = (s3.json('out', key) as { ResultFiles: Record<string, { Key: string }[]> }).ResultFiles;
+    expect(files.SUCCEEDED.map((f) => f.Key.split('/').pop())).toEqual(['SUCCEEDED_0.json', 'SUCCEEDED_1.json']);
+    expect((s3.json('out', files.SUCCEEDED[0].Key) as unknown[]).length + (s3.json('out', files.SUCCEEDED[1].Key) as unknown[]).length).toBe(10_001);
+  });
 });
