@@ -161,6 +161,11 @@ export class Engine {
       resultSink: opts.resultSink,
       mapRunChanged: (row) => this.store.mapRuns.write(row),
       childExecutionEnded: (run, child) => this.childEnded(run, child),
+      endedChildExecution: (arn) => {
+        this.flushChildren();
+        const row = this.store.getExecution(arn);
+        return row && { status: row.status, events: this.store.eventCount(arn), startMs: row.startMs, input: row.input, redriveCount: row.redriveCount };
+      },
     };
     this.residents = new Residency({
       store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,
@@ -341,7 +346,8 @@ export class Engine {
       row: {
         arn: child.arn, stateMachineArn: child.stateMachineArn, name: child.name, status: child.status ?? ExecutionStatus.Aborted,
         definitionHash: parent?.definitionHash ?? '', input: child.input, output: child.output ?? null, error: child.error ?? null,
-        cause: child.cause ?? null, startMs: child.startMs, stopMs: this.scheduler.now(), redriveCount: 0, redriveMs: null, snapshot: null,
+        cause: child.cause ?? null, startMs: child.startMs, stopMs: this.scheduler.now(), redriveCount: child.redriveCount ?? 0,
+        redriveMs: child.redriveMs ?? null, snapshot: null,
         meta: JSON.stringify(meta),
       } as ExecutionRow,
       events: child.events,

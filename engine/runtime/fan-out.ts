@@ -102,6 +102,11 @@ export class FanOut {
       if (distributed) this.mapRunChanged(f.phase, 'RUNNING');
     }
     const phase = f.phase as MapPhase;
+    if (phase.redriven) {
+      delete phase.redriven;
+      core.emit(f, events.mapRunRedriven({ mapRunArn: phase.mapRunArn!, redriveCount: phase.runRedrives ?? 1 }));
+      this.mapRunChanged(phase, 'RUNNING');
+    }
     let failure: ExecutionError | undefined;
     try {
       failure = await this.runIterations(f, state, phase, distributed);
@@ -181,7 +186,7 @@ export class FanOut {
   }
 
   /** Starts a Distributed Map child execution's own history: its ExecutionStarted is event 1. */
-  private openChild(state: MapState, phase: MapPhase, index: number, child: Frame): void {
+  private openChild(state: MapState, phase: MapPhase, index: number, child: Frame, resumed = false): void {
     const core = this.core;
     const mapRunArn = phase.mapRunArn!;
     const name = childExecutionName(mapRunArn, index);
@@ -193,6 +198,17 @@ export class FanOut {
     };
     core.childExecutions.set(child.id, log);
     child.childLog = child.id;
+    const before = resumed ? core.svc.endedChildExecution?.(log.arn) : undefined;
+    if (before && (before.status === 'FAILED' || before.status === 'ABORTED')) {
+      // a redriven child: its history goes on after its end, from the state that failed
+      log.nextId = before.events + 1;
+      log.startMs = before.startMs;
+      log.input = before.input;
+      log.redriveCount = before.redriveCount + 1;
+      log.redriveMs = core.now();
+      child.last = core.emitChild(log, before.events, events.executionRedriven({ redriveCount: log.redriveCount }));
+      return;
+    }
     child.last = core.emitChild(log, 0, events.executionStarted({ input: log.input, roleArn: core.info.roleArn }));
   }
 
@@ -327,7 +343,7 @@ export class FanOut {
     const runOne = async (index: number, child: Frame, resumed: boolean) => {
       running++;
       // a child resumed after a restart starts its history again: its events before the restart were not kept
-      if (distributed && resumed) this.openChild(state, phase, index, child);
+      if (distributed && resumed) this.openChild(state, phase, index, child, true);
       try {
         if (!resumed && !distributed) {
           core.emit(f, events.mapIterationStarted({ index, name: f.state }), { prev: phase.iterPrev, keepLast: true });

@@ -62,6 +62,8 @@ export interface MapPhase {
   resultsWritten?: number;
   runRedrives?: number;
   runRedriveMs?: number;
+  /** redriven and not yet resumed: the Map records MapRunRedriven as it resumes */
+  redriven?: boolean;
   /** records kept since the ResultWriter last wrote, and the files it wrote (manifest entries) */
   unwritten?: number;
   files?: Record<'SUCCEEDED' | 'FAILED' | 'PENDING', { Key: string; Size: number }[]>;

@@ -170,6 +170,12 @@ export class ExecutionRun extends RunCore {
         }
         phase.failures = 0;
         phase.iterPrev = redrivenId;
+        if (phase.mapRunArn !== undefined) {
+          // the Map Run is redriven with its execution: MapRunRedriven when the Map resumes
+          phase.runRedrives = (phase.runRedrives ?? 0) + 1;
+          phase.runRedriveMs = this.now();
+          phase.redriven = true;
+        }
       } else if (phase.k !== 'parallel') {
         f.phase = { k: 'enter' };
       }

@@ -75,6 +75,8 @@ export interface InterpreterServices {
   mapRunChanged?(row: MapRunRow): void;
   /** a Distributed Map's child execution ended: its record and history go to the store */
   childExecutionEnded?(run: RunCore, child: ChildExecution): void;
+  /** a child execution that ended before (a redrive runs it again): its status, event count, start, input and redrives */
+  endedChildExecution?(arn: string): { status: string; events: number; startMs: number; input: string; redriveCount: number } | undefined;
 }
 
 /** A Distributed Map's child execution while it runs: its own history, numbered from 1. */
@@ -89,6 +91,8 @@ export interface ChildExecution {
   input: string;
   events: HistoryEvent[];
   nextId: number;
+  redriveCount?: number;
+  redriveMs?: number;
   status?: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   output?: string;
   error?: string;

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { JsonObject, JsonValue } from '../../../engine/json.ts';
 import { parseItems } from '../../../engine/states/index.ts';
 import { readItems } from '../../../engine/runtime/map-io.ts';
-import { eventTypes, testEngines } from '../../support/engine-env.ts';
+import { eventTypes, fakeTasks, lambdaArn, taskError, testEngines } from '../../support/engine-env.ts';
 import { MemoryS3 } from '../../support/memory-s3.ts';
 
 const testEngine = testEngines();
@@ -188,3 +188,48 @@ describe('Distributed Map over S3', () => {
     expect((s3.json('out', files.SUCCEEDED[0].Key) as unknown[]).length + (s3.json('out', files.SUCCEEDED[1].Key) as unknown[]).length).toBe(10_001);
   });
 });
+
+describe('Redriving a failed Map Run', () => {
+  it('runs again only the children that failed, each continuing its own history, and records MapRunRedriven', async () => {
+    // Prepare
+    const WORK = lambdaArn('work');
+    const failing = new Set(['b', 'c']);
+    const calls: string[] = [];
+    const tasks = fakeTasks({
+      [WORK]: (p) => {
+        const id = (p as { id: string }).id;
+        calls.push(id);
+        if (failing.has(id)) throw taskError('Work.Failed', `row ${id}`);
+        return id.toUpperCase();
+      },
+    });
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', 'id\na\nb\nc\nd\n');
+    const env = testEngine({ s3, tasks });
+    const first = await env.run(distributed({ ItemReader: CSV_READER, ToleratedFailureCount: 1 }, { Work: { Type: 'Task', Resource: WORK, End: true } }), { bucket: 'in' });
+    failing.clear();
+    const mapRunArn = env.engine.listMapRuns(first.executionArn)[0].arn;
+    const failedChild = env.engine.listMapRunExecutions(mapRunArn, { status: 'FAILED' })[0];
+
+    // Act
+    env.engine.redriveExecution(first.executionArn);
+    const { outcome, history } = await env.finish(first.executionArn);
+
+    // Assess
+    expect(first.outcome).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: ['A', 'B', 'C', 'D'] });
+    expect([...calls].sort()).toEqual(['a', 'b', 'b', 'c', 'c', 'd']);
+    const types = eventTypes(history);
+    expect(types.slice(types.indexOf('ExecutionRedriven'))).toEqual([
+      'ExecutionRedriven', 'MapRunRedriven', 'MapRunSucceeded', 'MapStateSucceeded', 'MapStateExited', 'ExecutionSucceeded',
+    ]);
+    expect(env.engine.describeMapRun(mapRunArn)).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, itemCounts: { succeeded: 4, failed: 0, total: 4 } });
+    const child = env.engine.history(failedChild.arn);
+    expect(eventTypes(child).slice(eventTypes(child).indexOf('ExecutionFailed'))).toEqual([
+      'ExecutionFailed', 'ExecutionRedriven', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+    ]);
+    expect(child.map((e) => e.id)).toEqual(child.map((_, i) => i + 1));
+    expect(env.engine.describeExecution(failedChild.arn)).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+  });
+});
+
