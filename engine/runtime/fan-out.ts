@@ -9,7 +9,7 @@ import type { MapState, ParallelState } from '../definition/types.ts';
 import { isDistributedMap, mapProcessor } from '../definition/types.ts';
 import { ExceedToleratedFailureThreshold, ExecutionError } from '../errors.ts';
 import * as events from '../history/builders.ts';
-import { batchItems, iterationInput, type Outcome, type ResultWriterRequest } from '../states/index.ts';
+import { batchItems, iterationInput, type Outcome } from '../states/index.ts';
 import type { JsonObject } from '../json.ts';
 import { RESULTS_PER_FILE, readItems, writeManifest, writeResultFile, type CompactRecord, type ResultRecord } from './map-io.ts';
 import { mapRunRow, type MapRunStatus } from './map-runs.ts';
@@ -485,4 +485,3 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export type { ResultWriterRequest };

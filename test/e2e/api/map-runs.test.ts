@@ -6,8 +6,9 @@
 import { describe, it, expect } from '@jest/globals';
 import {
   CreateStateMachineCommand, DescribeExecutionCommand, DescribeMapRunCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListMapRunsCommand,
-  StartExecutionCommand, UpdateMapRunCommand,
+  RedriveExecutionCommand, StartExecutionCommand, UpdateMapRunCommand,
 } from '@aws-sdk/client-sfn';
+import { fakeTasks, lambdaArn, taskError } from '../../support/engine-env.ts';
 import { MemoryS3 } from '../../support/memory-s3.ts';
 import { ROLE_ARN, apiEnvs, definition, eventually, type ApiEnv } from './api-env.ts';
 
@@ -147,9 +148,41 @@ describe('Map Runs', () => {
       [4, 3, 'PassStateEntered'], [5, 4, 'PassStateExited'], [6, 5, 'ExecutionSucceeded'],
     ]);
     expect(events![5].executionSucceededEventDetails?.output).toBe('"ok"');
-    expect(failedChild).toMatchObject({ status: 'FAILED', error: 'Row.Bad', cause: 'bad row', input: '{"id":"bad"}' });
+    expect(failedChild).toMatchObject({ status: 'FAILED', error: 'Row.Bad', cause: 'bad row', input: '{"id":"bad"}', mapRunArn });
     // the parent's history holds the Map Run, not the children's events
     const parent = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     expect(parent.events!.map((e) => e.type)).not.toContain('PassStateEntered');
   });
+
+  it('redrives a failed Map Run with RedriveExecution: only its failed children run again', async () => {
+    const WORK = lambdaArn('work');
+    let failing = true;
+    const seen: string[] = [];
+    const tasks = fakeTasks({
+      [WORK]: (p) => {
+        const id = (p as { id: string }).id;
+        seen.push(id);
+        if (failing && id === '1') throw taskError('Work.Failed', 'not yet');
+        return id;
+      },
+    });
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', rows(3));
+    const env = await apiEnv({ s3, tasks });
+    const executionArn = await start(env, distributedMap({}, { Work: { Type: 'Task', Resource: WORK, End: true } }));
+    const failed = await finished(env, executionArn);
+    failing = false;
+
+    await env.sfn.send(new RedriveExecutionCommand({ executionArn }));
+    const done = await finished(env, executionArn);
+    const { mapRuns } = await env.sfn.send(new ListMapRunsCommand({ executionArn }));
+    const run = await env.sfn.send(new DescribeMapRunCommand({ mapRunArn: mapRuns![0].mapRunArn }));
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    expect(done).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(seen.filter((id) => id === '1')).toHaveLength(2);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, itemCounts: { succeeded: 3, failed: 0, total: 3 } });
+    expect(run.redriveDate).toBeInstanceOf(Date);
+  });
 });
+
