@@ -26,7 +26,6 @@ import { Residency, rowOutcome } from './runtime/residency.ts';
 import { TaskTokens } from './runtime/task-tokens.ts';
 import type { ItemSource, ResultSink } from './runtime/map-io.ts';
 import type { ChildExecution, RunCore } from './runtime/run-core.ts';
-import { encodeChunks } from './store/history-chunks.ts';
 import { mapRunCounts, type MapRunRow, type MapRunUpdate } from './runtime/map-runs.ts';
 
 export type { ItemSource, ResultSink, ObjectSummary } from './runtime/map-io.ts';
@@ -65,9 +64,6 @@ export interface EngineOptions {
 
 
 export { ApiError } from './api-error.ts';
-
-/** Ended child executions written to the store at once, at most. */
-const CHILD_BATCH = 1000;
 export type { StateMachineMeta } from './state-machines.ts';
 
 export interface StartExecutionRequest {
@@ -139,10 +135,7 @@ export class Engine {
       definitionStored: (hash) => this.definitions.stored(hash),
       endedInStore: (row) => this.residents.endedInStore(row),
       committedRunning: (arn) => this.residents.mayRest(arn),
-      afterTurn: () => {
-        this.flushChildren();
-        this.residents.restQuiescent();
-      },
+      afterTurn: () => this.residents.restQuiescent(),
     }, opts.commitRetryMs ?? 1000, opts.onCommit);
     this.definitions = new DefinitionCache(this.store, (hash, text) => this.commits.definitionPending(hash, text));
     for (const i of opts.integrations ?? []) this.integrations.register(i);
@@ -162,7 +155,6 @@ export class Engine {
       mapRunChanged: (row) => this.store.mapRuns.write(row),
       childExecutionEnded: (run, child) => this.childEnded(run, child),
       endedChildExecution: (arn) => {
-        this.flushChildren();
         const row = this.store.getExecution(arn);
         return row && { status: row.status, events: this.store.eventCount(arn), startMs: row.startMs, input: row.input, redriveCount: row.redriveCount };
       },
@@ -328,7 +320,6 @@ export class Engine {
   describeExecution(executionArn: string): ExecutionRow {
     // what the store could not take yet is not visible: the reader sees the last commit
     this.commits.flush();
-    this.flushChildren();
     const row = this.store.getExecution(executionArn);
     if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return row;
@@ -336,37 +327,19 @@ export class Engine {
 
   // ---- Map Runs (a Distributed Map's run of child executions)
 
-  /** Ended child executions not yet written: written together, at the end of the turn or every CHILD_BATCH. */
-  private endedChildren: { row: ExecutionRow; events: HistoryEvent[] }[] = [];
-
+  /**
+   * A child execution ended: its row and history go with the next commit, in the same transaction
+   * as its parent's phase that counts it done, so a restart finds neither without the other.
+   */
   private childEnded(run: RunCore, child: ChildExecution): void {
     const parent = this.residents.running.get(run.info.executionArn)?.row;
     const meta = { roleArn: run.info.roleArn, type: child.type, stateMachineName: run.info.stateMachineName, mapRunArn: child.mapRunArn, parentArn: run.info.executionArn };
-    this.endedChildren.push({
-      row: {
-        arn: child.arn, stateMachineArn: child.stateMachineArn, name: child.name, status: child.status ?? ExecutionStatus.Aborted,
-        definitionHash: parent?.definitionHash ?? '', input: child.input, output: child.output ?? null, error: child.error ?? null,
-        cause: child.cause ?? null, startMs: child.startMs, stopMs: this.scheduler.now(), redriveCount: child.redriveCount ?? 0,
-        redriveMs: child.redriveMs ?? null, snapshot: null,
-        meta: JSON.stringify(meta),
-      } as ExecutionRow,
-      events: child.events,
-    });
-    if (this.endedChildren.length >= CHILD_BATCH) this.flushChildren();
-  }
-
-  /** Writes the ended child executions; a store that refuses them loses them (they are a record, not state to resume). */
-  private flushChildren(): void {
-    if (this.endedChildren.length === 0) return;
-    const batch = this.endedChildren;
-    this.endedChildren = [];
-    try {
-      this.store.commit({
-        executions: batch.map((c) => c.row), events: batch.map((c) => ({ executionArn: c.row.arn, chunks: encodeChunks(c.events) })), tokens: [], definitions: [],
-      });
-    } catch (err) {
-      process.emitWarning(`Longhaul: ${batch.length} child executions could not be written: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    this.commits.rowEnded({
+      arn: child.arn, stateMachineArn: child.stateMachineArn, name: child.name, status: child.status ?? ExecutionStatus.Aborted,
+      definitionHash: parent?.definitionHash ?? '', input: child.input, output: child.output ?? null, error: child.error ?? null,
+      cause: child.cause ?? null, startMs: child.startMs, stopMs: this.scheduler.now(), redriveCount: child.redriveCount ?? 0,
+      redriveMs: child.redriveMs ?? null, snapshot: null, meta: JSON.stringify(meta),
+    }, child.events);
   }
 
   /** A Map Run's child executions (ListExecutions with mapRunArn), newest first. */
@@ -425,7 +398,6 @@ export class Engine {
   /** Executions, newest first (by start, then ARN), filtered; `after` is the last row of the page before. */
   listExecutions(filter: { stateMachineArn?: string; status?: string; limit?: number; after?: { startMs: number; arn: string } }): ExecutionRow[] {
     this.commits.flush();
-    this.flushChildren();
     return this.store.listExecutions(filter);
   }
 
@@ -636,8 +608,6 @@ export class Engine {
   /** Halts (see halt()) and closes the store; running executions stay resumable. */
   close(): void {
     if (this.closed) return;
-    // ended child executions are a record of what happened: written before the store closes
-    this.flushChildren();
     this.halt();
     this.closed = true;
     this.store.close();

@@ -188,6 +188,8 @@ export class FanOut {
   /** Starts a Distributed Map child execution's own history: its ExecutionStarted is event 1. */
   private openChild(state: MapState, phase: MapPhase, index: number, child: Frame, resumed = false): void {
     const core = this.core;
+    // a child resumed after a restart goes on with the history its frame's snapshot kept
+    if (child.child) return;
     const mapRunArn = phase.mapRunArn!;
     const name = childExecutionName(mapRunArn, index);
     const log: ChildExecution = {
@@ -196,7 +198,7 @@ export class FanOut {
       mapRunArn, type: mapProcessor(state).ProcessorConfig?.ExecutionType ?? 'STANDARD',
       startMs: core.now(), input: payloadText(child.input), events: [], nextId: 1,
     };
-    core.childExecutions.set(child.id, log);
+    child.child = log;
     child.childLog = child.id;
     const before = resumed ? core.svc.endedChildExecution?.(log.arn) : undefined;
     if (before && (before.status === 'FAILED' || before.status === 'ABORTED')) {
@@ -215,9 +217,9 @@ export class FanOut {
   /** Ends a child execution's history (`r` undefined: aborted) and hands it to the store. */
   private closeChild(child: Frame, r: BranchResult | undefined): void {
     const core = this.core;
-    const log = core.childExecutions.get(child.id);
+    const log = child.child;
     if (!log) return;
-    core.childExecutions.delete(child.id);
+    delete child.child;
     if (r?.ok) {
       log.status = 'SUCCEEDED';
       log.output = payloadText(r.output);
@@ -342,7 +344,7 @@ export class FanOut {
     };
     const runOne = async (index: number, child: Frame, resumed: boolean) => {
       running++;
-      // a child resumed after a restart starts its history again: its events before the restart were not kept
+      // a child resumed after a restart, or redriven
       if (distributed && resumed) this.openChild(state, phase, index, child, true);
       try {
         if (!resumed && !distributed) {

@@ -6,6 +6,7 @@
  */
 import type { JsonObject, JsonValue } from '../json.ts';
 import type { ExecutionError } from '../errors.ts';
+import type { HistoryEvent } from '../history/events.ts';
 
 /** Where a frame is in its current state's lifecycle. */
 export type Phase =
@@ -91,7 +92,33 @@ export interface Frame {
   silent?: boolean;
   /** the frame of the Distributed Map child execution this frame runs in: its events go to that child's history */
   childLog?: string;
+  /**
+   * the child execution this frame runs (a Distributed Map's iteration), with its history so far:
+   * in the snapshot, so a restart continues the child's history where the last commit left it
+   */
+  child?: ChildExecution;
 }
+
+/** A Distributed Map's child execution while it runs: its own history, numbered from 1. */
+export interface ChildExecution {
+  arn: string;
+  name: string;
+  /** `...:stateMachine:<machine>/<map run label>`, as AWS names a Map Run's state machine */
+  stateMachineArn: string;
+  mapRunArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  startMs: number;
+  input: string;
+  events: HistoryEvent[];
+  nextId: number;
+  redriveCount?: number;
+  redriveMs?: number;
+  status?: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
 
 /** How a state ended: on to `next`, or the end of its branch. `text`, when known, is the output's payload text for the next Entered event. */
 export type StateOutcome = { kind: 'next'; next: string; output: JsonValue; text?: string } | { kind: 'end'; output: JsonValue; text?: string };

@@ -306,7 +306,7 @@ export class ExecutionRun extends RunCore {
    */
   restingDue(): number | null | undefined {
     if (this.outcome || this.halted || this.stopRequest || this.redriving || this.pending.length > 0) return undefined;
-    if (this.childExecutions.size > 0 && this.runsLargeMapRun()) return undefined;
+    if (this.runsLargeMapRun()) return undefined;
     const t = this.definition.TimeoutSeconds;
     return restingDue(this.frames.values(), this.waiting, t === undefined ? undefined : this.info.startMs + t * 1000);
   }

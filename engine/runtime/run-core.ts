@@ -47,6 +47,7 @@ export type ExecutionOutcome =
 /** What the runner needs from the engine around it. */
 import type { ItemSource, ResultSink } from './map-io.ts';
 import type { MapRunRow } from './map-runs.ts';
+import type { ChildExecution } from './frames.ts';
 
 export interface InterpreterServices {
   scheduler: Scheduler;
@@ -79,25 +80,7 @@ export interface InterpreterServices {
   endedChildExecution?(arn: string): { status: string; events: number; startMs: number; input: string; redriveCount: number } | undefined;
 }
 
-/** A Distributed Map's child execution while it runs: its own history, numbered from 1. */
-export interface ChildExecution {
-  arn: string;
-  name: string;
-  /** `...:stateMachine:<machine>/<map run label>`, as AWS names a Map Run's state machine */
-  stateMachineArn: string;
-  mapRunArn: string;
-  type: 'STANDARD' | 'EXPRESS';
-  startMs: number;
-  input: string;
-  events: HistoryEvent[];
-  nextId: number;
-  redriveCount?: number;
-  redriveMs?: number;
-  status?: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-  output?: string;
-  error?: string;
-  cause?: string;
-}
+export type { ChildExecution } from './frames.ts';
 
 /**
  * Thrown through a frame's awaits when its branch is cancelled (a sibling failed, or StopExecution);
@@ -117,8 +100,6 @@ export abstract class RunCore {
   readonly definition: StateMachineDefinition;
   readonly svc: InterpreterServices;
   readonly frames = new Map<string, Frame>();
-  /** the running child executions of Distributed Maps, by the id of the frame each runs in */
-  readonly childExecutions = new Map<string, ChildExecution>();
   nextEventId = 1;
   protected pending: HistoryEvent[] = [];
   outcome: ExecutionOutcome | undefined;
@@ -179,7 +160,7 @@ export abstract class RunCore {
     // nothing follows the execution's last event (frames unwinding after the end record nothing)
     if (this.outcome) return f.last;
     if (f.silent) {
-      const log = f.childLog === undefined ? undefined : this.childExecutions.get(f.childLog);
+      const log = f.childLog === undefined ? undefined : this.frames.get(f.childLog)?.child;
       if (!log) return f.last;
       const id = this.emitChild(log, opts.prev ?? f.last, body);
       if (!opts.keepLast) f.last = id;
@@ -201,6 +182,7 @@ export abstract class RunCore {
     const ev: HistoryEvent = { timestamp: this.now(), type: body.type, id, previousEventId };
     for (const k in body) if (k !== 'type') ev[k] = (body as Record<string, unknown>)[k];
     log.events.push(ev);
+    this.markDirty();
     return id;
   }
 
