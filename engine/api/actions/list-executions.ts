@@ -17,10 +17,15 @@ export const listExecutions: Action = (req, { engine }) => {
   const smArn = optionalString(req, 'stateMachineArn', 256);
   const mapRunArn = optionalString(req, 'mapRunArn', 2000);
   if (mapRunArn !== undefined) {
-    // a Map Run's child executions, in one page
+    // a Map Run's child executions, newest first, paged by position
     checkArn(mapRunArn, [ResourceType.MapRun]);
     const rows = engine.listMapRunExecutions(mapRunArn, { status: optionalEnum(req, 'statusFilter', STATUSES) });
-    return { executions: rows.map((r) => ({ ...executionListItem(r), mapRunArn })) };
+    const size = pageSize(req);
+    const from = readPageToken(optionalString(req, 'nextToken', 3096), (v): v is number => Number.isInteger(v)) ?? 0;
+    return {
+      executions: rows.slice(from, from + size).map((r) => ({ ...executionListItem(r), mapRunArn })),
+      ...(from + size < rows.length && { nextToken: pageToken(from + size) }),
+    };
   }
   if (smArn === undefined) throw validationError("Value null at 'stateMachineArn' failed to satisfy constraint: Must provide a StateMachine ARN or MapRun ARN");
   const sm = engine.getStateMachine(stateMachineArn(smArn));

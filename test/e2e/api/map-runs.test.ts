@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { fakeTasks, lambdaArn, taskError } from '../../support/engine-env.ts';
 import { MemoryS3 } from '../../support/memory-s3.ts';
-import { ROLE_ARN, apiEnvs, definition, eventually, type ApiEnv } from './api-env.ts';
+import { ROLE_ARN, apiEnvs, definition, eventually, rejection, type ApiEnv } from './api-env.ts';
 
 const apiEnv = apiEnvs();
 
@@ -140,7 +140,11 @@ describe('Map Runs', () => {
     const { events } = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn: succeeded.executionArn }));
     const failedChild = await env.sfn.send(new DescribeExecutionCommand({ executionArn: failed.executionArn }));
 
+    const firstPage = await env.sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 2 }));
+    const secondPage = await env.sfn.send(new ListExecutionsCommand({ mapRunArn, maxResults: 2, nextToken: firstPage.nextToken }));
     expect(executions).toHaveLength(3);
+    expect([...firstPage.executions!, ...secondPage.executions!].map((e) => e.executionArn).sort()).toEqual(executions!.map((e) => e.executionArn).sort());
+    expect(secondPage.nextToken).toBeUndefined();
     expect(succeeded.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:dmap\/Rows:[0-9a-f-]{36}$/);
     expect(succeeded).toMatchObject({ mapRunArn, stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:dmap/Rows' });
     expect(events!.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
@@ -183,6 +187,19 @@ describe('Map Runs', () => {
     expect(seen.filter((id) => id === '1')).toHaveLength(2);
     expect(run).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, itemCounts: { succeeded: 3, failed: 0, total: 3 } });
     expect(run.redriveDate).toBeInstanceOf(Date);
+  });
+
+  it.each<[string, string, string]>([
+    ['an unknown Map Run', 'arn:aws:states:us-east-1:123456789012:mapRun:dmap/Rows:00000000-0000-4000-8000-000000000000', 'ResourceNotFound'],
+    ['an ARN of another kind', 'arn:aws:states:us-east-1:123456789012:execution:dmap:run', 'InvalidArn'],
+  ])('refuses DescribeMapRun and UpdateMapRun for %s', async (_case, mapRunArn, name) => {
+    const env = await apiEnv();
+
+    const described = await rejection(env.sfn.send(new DescribeMapRunCommand({ mapRunArn })));
+    const updated = await rejection(env.sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 5 })));
+
+    expect(described).toMatchObject({ name, status: 400 });
+    expect(updated).toMatchObject({ name, status: 400 });
   });
 });
 
