@@ -25,8 +25,8 @@ import { DefinitionCache, type ExecutionMeta } from './runtime/definitions.ts';
 import { Residency, rowOutcome } from './runtime/residency.ts';
 import { TaskTokens } from './runtime/task-tokens.ts';
 import type { ItemSource, ResultSink } from './runtime/map-io.ts';
-import type { ChildExecution, RunCore } from './runtime/run-core.ts';
-import { mapRunCounts, type MapRunRow, type MapRunUpdate } from './runtime/map-runs.ts';
+import type { MapRunRow, MapRunUpdate } from './runtime/map-runs.ts';
+import { MapRunApi, mapRunMachineArn } from './runtime/map-run-api.ts';
 
 export type { ItemSource, ResultSink, ObjectSummary } from './runtime/map-io.ts';
 export type { MapRunRow, MapRunUpdate } from './runtime/map-runs.ts';
@@ -107,6 +107,8 @@ export class Engine {
   private readonly definitions: DefinitionCache;
   /** which executions are resident, which rest in the store, and the token index of the resident ones */
   private readonly residents: Residency;
+  /** Distributed Maps' Map Runs and child executions as the API sees them */
+  private readonly mapRuns: MapRunApi;
   /** SendTask* and the tokens' way to the store */
   private readonly taskTokens: TaskTokens;
   private closed = false;
@@ -153,17 +155,15 @@ export class Engine {
       itemSource: opts.itemSource,
       resultSink: opts.resultSink,
       mapRunChanged: (row) => this.store.mapRuns.write(row),
-      childExecutionEnded: (run, child) => this.childEnded(run, child),
-      endedChildExecution: (arn) => {
-        const row = this.store.getExecution(arn);
-        return row && { status: row.status, events: this.store.eventCount(arn), startMs: row.startMs, input: row.input, redriveCount: row.redriveCount };
-      },
+      childExecutionEnded: (run, child) => this.mapRuns.childEnded(run, child),
+      endedChildExecution: (arn) => this.mapRuns.endedChild(arn),
     };
     this.residents = new Residency({
       store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,
       accountId: this.accountId, region: this.region, quarantine: this.quarantine, restAfterMs: opts.restAfterMs ?? 1000,
       stopped: () => this.closed || this.halted,
     });
+    this.mapRuns = new MapRunApi({ store: this.store, scheduler: this.scheduler, commits: this.commits, residents: this.residents });
     this.taskTokens = new TaskTokens({
       store: this.store, commits: this.commits, residents: this.residents,
       assertRunning: () => this.assertRunning(), commit: () => this.commit(), unavailable: () => this.unavailable(),
@@ -325,44 +325,11 @@ export class Engine {
     return row;
   }
 
-  // ---- Map Runs (a Distributed Map's run of child executions)
+  // ---- Map Runs (runtime/map-run-api.ts)
 
-  /**
-   * A child execution ended: its row and history go with the next commit, in the same transaction
-   * as its parent's phase that counts it done, so a restart finds neither without the other.
-   */
-  private childEnded(run: RunCore, child: ChildExecution): void {
-    const parent = this.residents.running.get(run.info.executionArn)?.row;
-    const meta = { roleArn: run.info.roleArn, type: child.type, stateMachineName: run.info.stateMachineName, mapRunArn: child.mapRunArn, parentArn: run.info.executionArn };
-    this.commits.rowEnded({
-      arn: child.arn, stateMachineArn: child.stateMachineArn, name: child.name, status: child.status ?? ExecutionStatus.Aborted,
-      definitionHash: parent?.definitionHash ?? '', input: child.input, output: child.output ?? null, error: child.error ?? null,
-      cause: child.cause ?? null, startMs: child.startMs, stopMs: this.scheduler.now(), redriveCount: child.redriveCount ?? 0,
-      redriveMs: child.redriveMs ?? null, snapshot: null, meta: JSON.stringify(meta),
-    }, child.events);
-  }
-
-  /** A Map Run's child executions (ListExecutions with mapRunArn), newest first. */
-  listMapRunExecutions(mapRunArn: string, filter: { status?: string }): ExecutionRow[] {
-    this.describeMapRun(mapRunArn);
-    const smArn = mapRunArn.slice(0, mapRunArn.lastIndexOf(':')).replace(':mapRun:', ':stateMachine:');
-    return this.listExecutions({ stateMachineArn: smArn, status: filter.status })
-      .filter((r) => (JSON.parse(r.meta) as { mapRunArn?: string }).mapRunArn === mapRunArn);
-  }
-
-  /** DescribeMapRun: the store's row, with the live counts and limits while its execution is resident. */
+  /** DescribeMapRun: the store's row, with the live counts and limits while its execution runs. */
   describeMapRun(mapRunArn: string): MapRunRow {
-    const row = this.store.mapRuns.get(mapRunArn);
-    if (!row) throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
-    // a resting execution's phase is read off its snapshot, without loading it
-    const run = row.status === 'RUNNING' ? (this.residents.running.get(row.executionArn)?.run ?? this.residents.restingRun(row.executionArn)?.run) : undefined;
-    const phase = run?.mapRunPhase(mapRunArn);
-    if (!phase) return row;
-    const counts = mapRunCounts(phase);
-    return {
-      ...row, maxConcurrency: phase.maxConcurrency, toleratedFailureCount: phase.toleratedCount, toleratedFailurePercentage: phase.toleratedPercentage,
-      itemCounts: counts, executionCounts: { ...counts },
-    };
+    return this.mapRuns.describe(mapRunArn);
   }
 
   /** ListMapRuns: an execution's Map Runs, oldest first. */
@@ -371,23 +338,16 @@ export class Engine {
     return this.store.mapRuns.list(executionArn);
   }
 
-  /**
-   * UpdateMapRun: new MaxConcurrency and tolerated failures for a running Map Run, in force from
-   * its next child on (an execution that rests is loaded for it).
-   */
+  /** UpdateMapRun: new limits for a running Map Run, in force from its next child on. */
   updateMapRun(mapRunArn: string, update: MapRunUpdate): void {
     this.assertRunning();
-    const row = this.store.mapRuns.get(mapRunArn);
-    if (!row) throw new ApiError('ResourceNotFound', `Map Run Does Not Exist: '${mapRunArn}'`);
-    if (row.status !== 'RUNNING') throw new ApiError('ValidationException', `Map Run is not running: '${mapRunArn}'`);
-    // a resting execution is loaded: its Map Run starts the children the new limits allow now
-    const resting = this.residents.running.has(row.executionArn) ? undefined : this.residents.restingRun(row.executionArn);
-    const r = this.residents.running.get(row.executionArn) ?? (resting && this.residents.load(resting.row, resting.run, true));
-    if (r?.run.updateMapRun(mapRunArn, update)) return;
-    this.store.mapRuns.write({
-      ...row, maxConcurrency: update.maxConcurrency ?? row.maxConcurrency, toleratedFailureCount: update.toleratedFailureCount ?? row.toleratedFailureCount,
-      toleratedFailurePercentage: update.toleratedFailurePercentage ?? row.toleratedFailurePercentage,
-    });
+    this.mapRuns.update(mapRunArn, update);
+  }
+
+  /** A Map Run's child executions (ListExecutions with mapRunArn), newest first. */
+  listMapRunExecutions(mapRunArn: string, filter: { status?: string }): ExecutionRow[] {
+    this.describeMapRun(mapRunArn);
+    return this.mapRuns.children(mapRunArn, this.listExecutions({ stateMachineArn: mapRunMachineArn(mapRunArn), status: filter.status }));
   }
 
   history(executionArn: string): HistoryEvent[] {
