@@ -154,7 +154,7 @@ export class Engine {
       storedTokenOutcome: (token) => this.taskTokens.storedOutcome(token),
       itemSource: opts.itemSource,
       resultSink: opts.resultSink,
-      mapRunChanged: (row) => this.store.mapRuns.write(row),
+      mapRunChanged: (row) => this.commits.mapRunChanged(row),
       childExecutionEnded: (run, child) => this.mapRuns.childEnded(run, child),
       endedChildExecution: (arn) => this.mapRuns.endedChild(arn),
     };
@@ -329,6 +329,8 @@ export class Engine {
 
   /** DescribeMapRun: the store's row, with the live counts and limits while its execution runs. */
   describeMapRun(mapRunArn: string): MapRunRow {
+    // the reader sees the last commit, as DescribeExecution does
+    this.commits.flush();
     return this.mapRuns.describe(mapRunArn);
   }
 
@@ -341,6 +343,7 @@ export class Engine {
   /** UpdateMapRun: new limits for a running Map Run, in force from its next child on. */
   updateMapRun(mapRunArn: string, update: MapRunUpdate): void {
     this.assertRunning();
+    this.commits.flush();
     this.mapRuns.update(mapRunArn, update);
   }
 

@@ -47,13 +47,13 @@ export class MapRunApi {
 
   /** UpdateMapRun: a resting execution is loaded, so that the children the new limits allow start now. */
   update(mapRunArn: string, update: MapRunUpdate): void {
-    const { store, residents } = this.host;
+    const { residents } = this.host;
     const row = this.row(mapRunArn);
     if (row.status !== 'RUNNING') throw new ApiError('ValidationException', `Map Run is not running: '${mapRunArn}'`);
     const resting = residents.running.has(row.executionArn) ? undefined : residents.restingRun(row.executionArn);
     const r = residents.running.get(row.executionArn) ?? (resting && residents.load(resting.row, resting.run, true));
     if (r?.run.updateMapRun(mapRunArn, update)) return;
-    store.mapRuns.write({
+    this.host.commits.mapRunChanged({
       ...row, maxConcurrency: update.maxConcurrency ?? row.maxConcurrency, toleratedFailureCount: update.toleratedFailureCount ?? row.toleratedFailureCount,
       toleratedFailurePercentage: update.toleratedFailurePercentage ?? row.toleratedFailurePercentage,
     });
