@@ -11,7 +11,7 @@ import { ExceedToleratedFailureThreshold, ExecutionError } from '../errors.ts';
 import * as events from '../history/builders.ts';
 import { batchItems, iterationInput, type Outcome } from '../states/index.ts';
 import type { JsonObject } from '../json.ts';
-import { RESULTS_PER_FILE, readItems, writeManifest, writeResultFile, type CompactRecord, type ResultRecord } from './map-io.ts';
+import { RESULTS_PER_FILE, readItems, transformResults, writeManifest, writeResultFile, type CompactRecord, type ResultRecord } from './map-io.ts';
 import { mapRunRow, type MapRunStatus } from './map-runs.ts';
 import type { BranchResult, Frame, MapPhase } from './frames.ts';
 import { Aborted, type ChildExecution, type RunCore } from './run-core.ts';
@@ -75,7 +75,7 @@ export class FanOut {
    * Runs a Map's iterations: from its `fanOut` outcome, or, resumed, from its phase (only the
    * iterations not done). Resolves with their outputs; throws what failed the Map.
    */
-  async map(f: Frame, state: MapState, fan: FanOutOutcome | undefined): Promise<JsonValue[] | JsonObject> {
+  async map(f: Frame, state: MapState, fan: FanOutOutcome | undefined): Promise<JsonValue> {
     const core = this.core;
     const distributed = isDistributedMap(state);
     if (f.phase.k !== 'map') {
@@ -95,7 +95,9 @@ export class FanOut {
       }
       f.phase = {
         k: 'map', items: all, input, results: all.map(() => null), status: all.map(() => 'pending'), children: {},
-        maxConcurrency, toleratedCount: toleratedFailureCount, toleratedPercentage: toleratedFailurePercentage, failures: 0, iterPrev: f.last, mapRunArn, writer,
+        maxConcurrency, toleratedCount: toleratedFailureCount, toleratedPercentage: toleratedFailurePercentage, failures: 0, iterPrev: f.last, mapRunArn,
+        // a ResultWriter belongs to a Distributed Map's Map Run
+        writer: distributed ? writer : undefined,
         runStartMs: distributed ? core.now() : undefined,
       };
       core.markDirty();
@@ -114,7 +116,7 @@ export class FanOut {
       if (distributed && e instanceof Aborted) this.mapRunChanged(phase, 'ABORTED');
       throw e;
     }
-    let written: JsonObject | undefined;
+    let written: JsonValue | undefined;
     if (phase.writer && !core.signalFor(f).aborted) {
       try {
         written = await this.finishResults(phase);
@@ -271,6 +273,8 @@ export class FanOut {
 
   /** A child's record was kept: once RESULTS_PER_FILE wait, they are written out, and the children keep only their status. */
   private noteRecord(phase: MapPhase): void {
+    // a WriterConfig without a bucket shapes the Map's output: the records stay until the end
+    if (phase.writer?.bucket === undefined) return;
     phase.unwritten = (phase.unwritten ?? 0) + 1;
     if (phase.unwritten < RESULTS_PER_FILE) return;
     phase.unwritten = 0;
@@ -295,7 +299,9 @@ export class FanOut {
     for (const group of ['SUCCEEDED', 'FAILED'] as const) {
       const g = groups[group];
       for (let from = 0; from < g.records.length; from += RESULTS_PER_FILE) {
-        const file = await writeResultFile(core.svc.resultSink, phase.writer!, phase.mapRunArn!, group, files[group].length, g.records.slice(from, from + RESULTS_PER_FILE));
+        const chunk = g.records.slice(from, from + RESULTS_PER_FILE);
+        const body = group === 'SUCCEEDED' ? transformResults(phase.writer!.transformation, chunk) : chunk;
+        const file = await writeResultFile(core.svc.resultSink, phase.writer!, phase.mapRunArn!, group, files[group].length, body);
         files[group].push(file);
       }
       for (const i of g.i) core.mapParts.setItem(phase, i, group === 'SUCCEEDED' ? 'ok' : 'failed', 0);
@@ -305,8 +311,9 @@ export class FanOut {
   }
 
   /** The last records, the children never started (PENDING), the manifest: the Map's output. */
-  private async finishResults(phase: MapPhase): Promise<JsonObject> {
+  private async finishResults(phase: MapPhase): Promise<JsonValue> {
     const core = this.core;
+    if (phase.writer!.bucket === undefined) return this.shapedOutput(phase);
     await this.flushes.get(phase);
     this.flushes.delete(phase);
     await this.writeRecords(phase);
@@ -319,6 +326,18 @@ export class FanOut {
       files.PENDING.push(await writeResultFile(core.svc.resultSink, phase.writer!, phase.mapRunArn!, 'PENDING', files.PENDING.length, pending.slice(from, from + RESULTS_PER_FILE)));
     }
     return writeManifest(core.svc.resultSink, phase.writer!, phase.mapRunArn!, files);
+  }
+
+  /** A WriterConfig without a bucket: the Map's output is its children's results, in item order, as the Transformation shapes them. */
+  private shapedOutput(phase: MapPhase): JsonValue[] {
+    const out: JsonValue[] = [];
+    phase.results.forEach((r, i) => {
+      if (!Array.isArray(r)) return;
+      const record = this.fullRecord(phase, i, r as CompactRecord);
+      if ((r as CompactRecord)[0] !== 0) out.push(record);
+      else out.push(...transformResults(phase.writer!.transformation, [record]));
+    });
+    return out;
   }
 
   private async runIterations(f: Frame, state: MapState, phase: MapPhase, distributed: boolean): Promise<ExecutionError | undefined> {

@@ -55,7 +55,7 @@ export interface MapPhase {
   iterPrev: number;
   mapRunArn?: string;
   /** a Distributed Map's ResultWriter: its results are records for the files, written when the Map Run ends */
-  writer?: { bucket: string; prefix: string };
+  writer?: { bucket?: string; prefix: string; transformation: 'NONE' | 'COMPACT' | 'FLATTEN'; outputType: 'JSON' | 'JSONL' };
   /** when each child started (epoch ms), for the ResultWriter's records */
   started?: Record<number, number>;
   /** the Map Run's start (epoch ms), how many results its ResultWriter wrote, its redrives */

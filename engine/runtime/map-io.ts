@@ -107,13 +107,13 @@ function resultBase(req: ResultWriterRequest, mapRunArn: string): string {
   return `${prefix}${mapRunId}/`;
 }
 
-/** Writes `<group>_<n>.json`; returns the manifest's entry for it. */
-export async function writeResultFile(sink: ResultSink | undefined, req: ResultWriterRequest, mapRunArn: string, group: ResultGroup, n: number, records: ResultRecord[]): Promise<ResultFile> {
+/** Writes `<group>_<n>.json` (a JSON array, or JSON Lines for OutputType JSONL); returns the manifest's entry for it. */
+export async function writeResultFile(sink: ResultSink | undefined, req: ResultWriterRequest, mapRunArn: string, group: ResultGroup, n: number, records: JsonValue[]): Promise<ResultFile> {
   if (!sink) throw new ResultWriterFailed('This engine has no ResultSink: start it with one to write results to S3.');
   const key = `${resultBase(req, mapRunArn)}${group}_${n}.json`;
-  const body = JSON.stringify(records);
+  const body = req.outputType === 'JSONL' ? records.map((r) => JSON.stringify(r)).join('\n') + (records.length > 0 ? '\n' : '') : JSON.stringify(records);
   try {
-    await sink.putObject({ bucket: req.bucket, key, body });
+    await sink.putObject({ bucket: req.bucket!, key, body });
   } catch (e) {
     throw new ResultWriterFailed(`The ResultWriter could not write s3://${req.bucket}/${key}: ${(e as Error).message}`, { cause: e });
   }
@@ -124,14 +124,33 @@ export async function writeResultFile(sink: ResultSink | undefined, req: ResultW
 export async function writeManifest(sink: ResultSink | undefined, req: ResultWriterRequest, mapRunArn: string, files: ResultFiles): Promise<JsonObject> {
   if (!sink) throw new ResultWriterFailed('This engine has no ResultSink: start it with one to write results to S3.');
   const key = `${resultBase(req, mapRunArn)}manifest.json`;
-  const manifest = { DestinationBucket: req.bucket, MapRunArn: mapRunArn, ResultFiles: { FAILED: files.FAILED, PENDING: files.PENDING, SUCCEEDED: files.SUCCEEDED } };
+  const manifest = { DestinationBucket: req.bucket!, MapRunArn: mapRunArn, ResultFiles: { FAILED: files.FAILED, PENDING: files.PENDING, SUCCEEDED: files.SUCCEEDED } };
   try {
-    await sink.putObject({ bucket: req.bucket, key, body: JSON.stringify(manifest) });
+    await sink.putObject({ bucket: req.bucket!, key, body: JSON.stringify(manifest) });
   } catch (e) {
     throw new ResultWriterFailed(`The ResultWriter could not write s3://${req.bucket}/${key}: ${(e as Error).message}`, { cause: e });
   }
-  return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: req.bucket, Key: key } };
+  return { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: req.bucket!, Key: key } };
 }
 
 /** Records per result file. */
 export const RESULTS_PER_FILE = 10_000;
+
+/**
+ * Succeeded children's results as a Transformation shapes them: NONE keeps the records (output
+ * and metadata), COMPACT takes each output, FLATTEN takes each output and spreads an array's
+ * elements. (A failed child's record is never transformed.)
+ *
+ * @example
+ * transformResults('FLATTEN', [{ Output: '[1,2]' }, { Output: '3' }]); // [1, 2, 3]
+ */
+export function transformResults(transformation: ResultWriterRequest['transformation'], records: ResultRecord[]): JsonValue[] {
+  if (transformation === 'NONE') return records;
+  const out: JsonValue[] = [];
+  for (const r of records) {
+    const output = JSON.parse(r.Output as string) as JsonValue;
+    if (transformation === 'FLATTEN' && Array.isArray(output)) out.push(...output);
+    else out.push(output);
+  }
+  return out;
+}

@@ -32,10 +32,17 @@ export interface ItemReaderRequest {
   config: ReaderConfig;
 }
 
-/** Where a ResultWriter writes: `<Prefix>/<mapRunId>/...` in `bucket`. */
+/**
+ * A ResultWriter: where it writes (`<Prefix>/<mapRunId>/...` in `bucket`; no bucket when it has
+ * only a WriterConfig, which shapes the Map's output instead) and its WriterConfig.
+ */
 export interface ResultWriterRequest {
-  bucket: string;
+  bucket?: string;
   prefix: string;
+  /** NONE: each child's output with its execution's metadata; COMPACT: the outputs; FLATTEN: the outputs, arrays flattened */
+  transformation: 'NONE' | 'COMPACT' | 'FLATTEN';
+  /** JSON: a file is a JSON array; JSONL: JSON Lines */
+  outputType: 'JSON' | 'JSONL';
 }
 
 /** The reader's request, with its Parameters (JSONPath, over the effective input) or Arguments (JSONata) evaluated. */
@@ -73,15 +80,24 @@ export async function itemReaderRequest(state: MapState, input: JsonValue, ctx: 
   return { action, parameters, config };
 }
 
-/** The writer's bucket and prefix, or undefined when it only has a WriterConfig (nothing is exported). */
+/**
+ * The writer's bucket, prefix and WriterConfig; undefined when there is nothing to do beyond the
+ * Map's usual output (no ResultWriter, or only a WriterConfig asking for COMPACT JSON).
+ */
 export async function resultWriterRequest(state: MapState, input: JsonValue, ctx: StateContext): Promise<Flow<ResultWriterRequest | undefined>> {
   const writer = state.ResultWriter;
-  if (!writer || writer.Resource === undefined) return undefined;
+  if (!writer) return undefined;
+  const config = (writer.WriterConfig ?? {}) as JsonObject;
+  const exported = writer.Resource !== undefined;
+  // NONE is the default when results are exported, COMPACT when they are not
+  const transformation = (config.Transformation ?? (exported ? 'NONE' : 'COMPACT')) as ResultWriterRequest['transformation'];
+  const outputType = (config.OutputType ?? 'JSON') as ResultWriterRequest['outputType'];
+  if (!exported) return transformation === 'COMPACT' ? undefined : { prefix: '', transformation, outputType };
   const parameters = await evaluated(writer, input, ctx, 'ResultWriter');
   if (isStatesError(parameters)) return parameters;
   if (typeof parameters.Bucket !== 'string') return new ResultWriterFailed('ResultWriter Parameters must give a Bucket.');
   const prefix = typeof parameters.Prefix === 'string' ? parameters.Prefix : '';
-  return { bucket: parameters.Bucket, prefix };
+  return { bucket: parameters.Bucket, prefix, transformation, outputType };
 }
 
 async function evaluated(field: JsonObject, input: JsonValue, ctx: StateContext, name: string): Promise<Flow<JsonObject>> {

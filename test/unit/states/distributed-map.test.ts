@@ -175,6 +175,46 @@ describe('Distributed Map over S3', () => {
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: [10, 20] });
   });
 
+  it.each<[string, object, object, JsonValue]>([
+    ['FLATTEN spreads the children\'s array outputs', { Transformation: 'FLATTEN' }, { Out: { Type: 'Pass', Parameters: { 'pair.$': 'States.Array($.id, $.id)' }, OutputPath: '$.pair', End: true } }, ['a', 'a', 'b', 'b']],
+    ['COMPACT keeps the outputs as they are', { Transformation: 'COMPACT' }, { Out: { Type: 'Pass', Parameters: { 'pair.$': 'States.Array($.id, $.id)' }, OutputPath: '$.pair', End: true } }, [['a', 'a'], ['b', 'b']]],
+  ])('shapes its output with a WriterConfig alone: %s', async (_case, config, processor, output) => {
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', 'id\na\nb\n');
+    const env = testEngine({ s3 });
+
+    const { outcome } = await env.run(distributed({ ItemReader: CSV_READER, ResultWriter: { WriterConfig: config } }, processor), { bucket: 'in' });
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output });
+    expect(s3.keys('out')).toEqual([]);
+  });
+
+  it('outputs each child\'s record with its metadata for a WriterConfig with Transformation NONE', async () => {
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', 'id\na\n');
+    const env = testEngine({ s3 });
+
+    const { outcome } = await env.run(distributed({ ItemReader: CSV_READER, ResultWriter: { WriterConfig: { Transformation: 'NONE' } } }), { bucket: 'in' });
+
+    expect(outcome).toEqual({
+      status: 'SUCCEEDED',
+      output: [expect.objectContaining({ Input: '{"id":"a"}', Output: '{"id":"a"}', Status: 'SUCCEEDED', ExecutionArn: expect.stringContaining(':execution:') })],
+    });
+  });
+
+  it('writes the outputs as JSON Lines for OutputType JSONL with Transformation COMPACT', async () => {
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', 'id\na\nb\n');
+    const env = testEngine({ s3 });
+    const writer = { ...WRITER, WriterConfig: { Transformation: 'COMPACT', OutputType: 'JSONL' } };
+
+    const { outcome } = await env.run(distributed({ ItemReader: CSV_READER, ResultWriter: writer }), { bucket: 'in' });
+
+    const key = (outcome as unknown as { output: { ResultWriterDetails: { Key: string } } }).output.ResultWriterDetails.Key;
+    const files = (s3.json('out', key) as { ResultFiles: Record<string, { Key: string }[]> }).ResultFiles;
+    expect(s3.text('out', files.SUCCEEDED[0].Key)).toBe('{"id":"a"}\n{"id":"b"}\n');
+  });
+
   it('writes its results out 10,000 records a file while it runs, so a finished child keeps only its status', async () => {
     const s3 = new MemoryS3();
     s3.put('in', 'rows.csv', `id\n${Array.from({ length: 10_001 }, (_, i) => i).join('\n')}\n`);
