@@ -278,7 +278,8 @@ export abstract class RunCore {
 
   /** The context object (`$$`) of a state in frame `f`. */
   private contextObject(f: Frame, state: State): JsonObject {
-    const ctx: JsonObject = {
+    const child = f.childLog === undefined ? undefined : this.frames.get(f.childLog)?.child;
+    const ctx: JsonObject = child ? this.childContext(child) : {
       Execution: {
         Id: this.info.executionArn,
         Input: this.info.input,
@@ -288,10 +289,22 @@ export abstract class RunCore {
         ...(this.info.type === 'EXPRESS' ? {} : { RedriveCount: this.info.redriveCount }),
       },
       StateMachine: { Id: this.info.stateMachineArn, Name: this.info.stateMachineName },
-      State: { Name: f.state, EnteredTime: new Date(f.enteredMs).toISOString() } as JsonObject,
     };
+    ctx.State = { Name: f.state, EnteredTime: new Date(f.enteredMs).toISOString() };
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') (ctx.State as JsonObject).RetryCount = f.retryTotal;
     return ctx;
+  }
+
+  /** A Distributed Map child's context object: its own execution, and the Map Run's state machine. */
+  private childContext(child: ChildExecution): JsonObject {
+    const machine = child.stateMachineArn.slice(child.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length);
+    return {
+      Execution: {
+        Id: child.arn, Input: JSON.parse(child.input) as JsonValue, StartTime: new Date(child.startMs).toISOString(), Name: child.name,
+        RoleArn: this.info.roleArn, ...(child.type === 'EXPRESS' ? {} : { RedriveCount: child.redriveCount ?? 0 }),
+      },
+      StateMachine: { Id: child.stateMachineArn, Name: machine },
+    };
   }
 
   /**

@@ -215,6 +215,22 @@ describe('Distributed Map over S3', () => {
     expect(s3.text('out', files.SUCCEEDED[0].Key)).toBe('{"id":"a"}\n{"id":"b"}\n');
   });
 
+  it('gives each child its own execution in the context object', async () => {
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', 'id\na\n');
+    const env = testEngine({ s3 });
+    const processor = { Who: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'input.$': '$$.Execution.Input', 'machine.$': '$$.StateMachine.Name' }, End: true } };
+
+    const { outcome, executionArn } = await env.run(distributed({ Label: 'Rows', ItemReader: CSV_READER }, processor), { bucket: 'in' });
+
+    const [who] = (outcome as unknown as { output: { id: string; name: string; input: JsonValue; machine: string }[] }).output;
+    expect(who.id).not.toBe(executionArn);
+    expect(who.id).toMatch(new RegExp(`:execution:[^:]+/Rows:${who.name}$`));
+    expect(who.input).toEqual({ id: 'a' });
+    expect(who.machine).toMatch(/\/Rows$/);
+    expect(env.engine.describeExecution(who.id).status).toBe('SUCCEEDED');
+  });
+
   it('writes its results out 10,000 records a file while it runs, so a finished child keeps only its status', async () => {
     const s3 = new MemoryS3();
     s3.put('in', 'rows.csv', `id\n${Array.from({ length: 10_001 }, (_, i) => i).join('\n')}\n`);
