@@ -231,6 +231,24 @@ describe('Distributed Map over S3', () => {
     expect(env.engine.describeExecution(who.id).status).toBe('SUCCEEDED');
   });
 
+  it('is ABORTED with its running children when the execution is stopped', async () => {
+    const s3 = new MemoryS3();
+    s3.put('in', 'rows.csv', 'id\na\nb\nc\n');
+    const env = testEngine({ s3 });
+    const executionArn = env.start(distributed({ ItemReader: CSV_READER, MaxConcurrency: 2 }, { Pause: { Type: 'Wait', Seconds: 60, End: true } }), { bucket: 'in' });
+    await env.idle();
+
+    env.engine.stopExecution(executionArn);
+    const { outcome } = await env.finish(executionArn);
+
+    const mapRunArn = env.engine.listMapRuns(executionArn)[0].arn;
+    expect(outcome.status).toBe('ABORTED');
+    expect(env.engine.describeMapRun(mapRunArn)).toMatchObject({ status: 'ABORTED', itemCounts: { pending: 1, total: 3 } });
+    const children = env.engine.listMapRunExecutions(mapRunArn, {});
+    expect(children.map((c) => c.status)).toEqual(['ABORTED', 'ABORTED']);
+    expect(eventTypes(env.engine.history(children[0].arn)).at(-1)).toBe('ExecutionAborted');
+  });
+
   it('writes its results out 10,000 records a file while it runs, so a finished child keeps only its status', async () => {
     const s3 = new MemoryS3();
     s3.put('in', 'rows.csv', `id\n${Array.from({ length: 10_001 }, (_, i) => i).join('\n')}\n`);
