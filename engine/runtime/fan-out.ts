@@ -387,6 +387,8 @@ export class FanOut {
             core.emit(f, events.mapIterationAborted({ index, name: f.state }), { prev: child.last, keepLast: true });
           }
           core.mapParts.setItem(phase, index, 'failed');
+          // DescribeMapRun counts a cut child as aborted, not failed
+          if (distributed) (phase.abortedItems ??= {})[index] = true;
           return;
         }
         if (distributed) this.closeChild(child, r);

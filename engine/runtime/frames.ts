@@ -63,6 +63,8 @@ export interface MapPhase {
   resultsWritten?: number;
   runRedrives?: number;
   runRedriveMs?: number;
+  /** the children cut short (their status is 'failed'): DescribeMapRun counts them aborted */
+  abortedItems?: Record<number, true>;
   /** redriven and not yet resumed: the Map records MapRunRedriven as it resumes */
   redriven?: boolean;
   /** records kept since the ResultWriter last wrote, and the files it wrote (manifest entries) */

@@ -175,6 +175,7 @@ export class ExecutionRun extends RunCore {
           phase.runRedrives = (phase.runRedrives ?? 0) + 1;
           phase.runRedriveMs = this.now();
           phase.redriven = true;
+          delete phase.abortedItems;
         }
       } else if (phase.k !== 'parallel') {
         f.phase = { k: 'enter' };

@@ -17,12 +17,13 @@ export interface MapRunUpdate {
 /** How many of a Map Run's children are where (its items and its child executions count alike: a batch is one item). */
 export function mapRunCounts(phase: MapPhase): MapRunCounts {
   const c: MapRunCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, timedOut: 0, aborted: 0, total: phase.status.length, resultsWritten: 0 };
-  for (const s of phase.status) {
+  phase.status.forEach((s, i) => {
     if (s === 'pending') c.pending++;
     else if (s === 'running') c.running++;
     else if (s === 'ok') c.succeeded++;
+    else if (phase.abortedItems?.[i]) c.aborted++;
     else c.failed++;
-  }
+  });
   c.resultsWritten = phase.resultsWritten ?? 0;
   return c;
 }

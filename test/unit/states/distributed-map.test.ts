@@ -243,7 +243,7 @@ describe('Distributed Map over S3', () => {
 
     const mapRunArn = env.engine.listMapRuns(executionArn)[0].arn;
     expect(outcome.status).toBe('ABORTED');
-    expect(env.engine.describeMapRun(mapRunArn)).toMatchObject({ status: 'ABORTED', itemCounts: { pending: 1, total: 3 } });
+    expect(env.engine.describeMapRun(mapRunArn)).toMatchObject({ status: 'ABORTED', itemCounts: { pending: 1, running: 0, failed: 0, aborted: 2, total: 3 } });
     const children = env.engine.listMapRunExecutions(mapRunArn, {});
     expect(children.map((c) => c.status)).toEqual(['ABORTED', 'ABORTED']);
     expect(eventTypes(env.engine.history(children[0].arn)).at(-1)).toBe('ExecutionAborted');
