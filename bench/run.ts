@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Longhaul (durable) next to aws-local-stepfunctions (in memory) on the same
- * definitions, and the memory and restart cost of 100,000 waiting executions. Prints figures and
+ * definitions, the memory and restart cost of 100,000 waiting executions (BENCH_WAITING=n for another count), and a Distributed
+ * Map over a 100,000-row CSV (BENCH_DMAP_ROWS=n). Prints figures and
  * ratios, never a verdict; bench/README.md says what each figure means.
  *
  *   BENCH_ROUNDS=n    rounds of the throughput figures (5)
@@ -20,6 +21,7 @@ import { WorkloadName } from './workloads.ts';
 
 const ROUNDS = count('BENCH_ROUNDS', 5);
 const WAITING = count('BENCH_WAITING', 100_000);
+const DMAP_ROWS = count('BENCH_DMAP_ROWS', 100_000);
 const here = import.meta.dirname;
 
 /** A positive whole number from the environment (`1000000`, `1_000_000` or `1e6`), or the default. */
@@ -115,7 +117,19 @@ console.log(`  memory: RSS +${fmt(waiting.rssMiB, 1)} MiB, heap +${fmt(waiting.h
 console.log(`  restart in a new process: Engine opened in ${fmt(resumed.openedMs)} ms, resumeAll() returned ${fmt(resumed.resumed)} after ${fmt(resumed.resumeAllMs)} ms, next event-loop turn at ${fmt(resumed.resumedMs)} ms`);
 console.log(`  after resume: ${fmt(resumed.loaded)} loaded, ${fmt(resumed.resident)} resident, ${fmt(resumed.resting)} resting; ${fmt(resumed.timers)} timers armed, ${fmt(resumed.waiting)} committed waiting; RSS +${fmt(resumed.rssMiB, 1)} MiB, heap +${fmt(resumed.heapMiB, 1)} MiB`);
 
+// ---- (d) a Distributed Map over a 100,000-row CSV (MaxConcurrency 1,000, ResultWriter), virtual clock
+const dmapDir = mkdtempSync(join(tmpdir(), 'longhaul-bench-dmap-'));
+let dmap: { rows: number; ms: number; itemsPerSecond: number; peakRssMiB: number; virtualSeconds: number };
+try {
+  dmap = child('distributed-map.ts', [join(dmapDir, 'dmap.db'), String(DMAP_ROWS)]);
+} finally {
+  rmSync(dmapDir, { recursive: true, force: true });
+}
+console.log(`\nDistributed Map over a ${fmt(DMAP_ROWS)}-row CSV (ItemReader, MaxConcurrency 1,000, each child a 1 s Wait and a Pass, ResultWriter; VirtualScheduler, SQLite file):`);
+console.log(`  ${fmt(dmap.ms / 1000, 2)} s real for ${fmt(dmap.virtualSeconds)} s of workflow time; peak RSS ${fmt(dmap.peakRssMiB, 1)} MiB`);
+
 console.log('');
 console.log(`bench loop: ${Math.round(figures.loop.rate)} transitions/s (${figures.loop.ratio.toFixed(2)} x aws-local-stepfunctions)`);
 console.log(`bench map: ${Math.round(figures.map.rate)} items/s (${figures.map.ratio.toFixed(2)} x aws-local-stepfunctions)`);
 console.log(`bench waiting: ${waiting.rssMiB.toFixed(1)} MiB for ${WAITING} executions, resumed in ${(resumed.resumedMs / 1000).toFixed(3)} s`);
+console.log(`bench distributed map: ${Math.round(dmap.itemsPerSecond)} items/s (peak RSS ${Math.round(dmap.peakRssMiB)} MiB)`);

@@ -118,3 +118,44 @@ export const waitDefinition = {
     Done: { Type: 'Succeed' },
   },
 };
+
+/**
+ * A Distributed Map over the rows of a CSV object read by its ItemReader, MaxConcurrency
+ * children at once, each a Wait of a second then a Pass, the results written out by ResultWriter:
+ * the scale figure (issue 13). The CSV is `id,value` rows.
+ */
+export function distributedMapDefinition(maxConcurrency = 1_000): Record<string, unknown> {
+  return {
+    Comment: 'A Distributed Map over a CSV in S3, results to S3',
+    StartAt: 'EachRow',
+    States: {
+      EachRow: {
+        Type: 'Map',
+        Label: 'Rows',
+        MaxConcurrency: maxConcurrency,
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' },
+          Parameters: { Bucket: 'bench', Key: 'rows.csv' },
+        },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Pause',
+          States: {
+            Pause: { Type: 'Wait', Seconds: 1, Next: 'Touch' },
+            Touch: { Type: 'Pass', Parameters: { 'id.$': '$.id', seen: true }, End: true },
+          },
+        },
+        ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'bench', Prefix: 'results' } },
+        End: true,
+      },
+    },
+  };
+}
+
+/** `rows` CSV rows under an `id,value` header. */
+export function csvRows(rows: number): string {
+  const lines = ['id,value'];
+  for (let i = 0; i < rows; i++) lines.push(`${i},v${i}`);
+  return lines.join('\n') + '\n';
+}

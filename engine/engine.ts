@@ -27,6 +27,12 @@ import { TaskTokens } from './runtime/task-tokens.ts';
 import { StateMachineVersions, type RoutingConfig } from './versions.ts';
 import { Activities } from './activities.ts';
 import { ACTIVITY_POLL_MS, ActivityIntegration, ActivityPolls } from './runtime/activities.ts';
+import type { ItemSource, ResultSink } from './runtime/map-io.ts';
+import type { MapRunRow, MapRunUpdate } from './runtime/map-runs.ts';
+import { MapRunApi, mapRunMachineArn } from './runtime/map-run-api.ts';
+
+export type { ItemSource, ResultSink, ObjectSummary } from './runtime/map-io.ts';
+export type { MapRunRow, MapRunUpdate } from './runtime/map-runs.ts';
 
 export interface EngineOptions {
   /** SQLite file, or ':memory:' */
@@ -55,6 +61,10 @@ export interface EngineOptions {
   restAfterMs?: number;
   /** how long GetActivityTask waits for a task before it answers with none (default 60 s, as AWS) */
   activityPollMs?: number;
+  /** where a Distributed Map's ItemReader reads (S3); without one, an ItemReader fails with States.ItemReaderFailed */
+  itemSource?: ItemSource;
+  /** where a Distributed Map's ResultWriter writes (S3); without one, it fails with States.ResultWriterFailed */
+  resultSink?: ResultSink;
 }
 
 
@@ -122,6 +132,8 @@ export class Engine {
   private readonly definitions: DefinitionCache;
   /** which executions are resident, which rest in the store, and the token index of the resident ones */
   private readonly residents: Residency;
+  /** Distributed Maps' Map Runs and child executions as the API sees them */
+  private readonly mapRuns: MapRunApi;
   /** SendTask* and the tokens' way to the store */
   private readonly taskTokens: TaskTokens;
   private closed = false;
@@ -180,12 +192,18 @@ export class Engine {
       tokenClosed: (token) => this.taskTokens.closed(token),
       storedTokenOutcome: (token) => this.taskTokens.storedOutcome(token),
       activityWorker: (token) => this.store.getActivityTask(token)?.workerName ?? undefined,
+      itemSource: opts.itemSource,
+      resultSink: opts.resultSink,
+      mapRunChanged: (row) => this.commits.mapRunChanged(row),
+      childExecutionEnded: (run, child) => this.mapRuns.childEnded(run, child),
+      endedChildExecution: (arn) => this.mapRuns.endedChild(arn),
     };
     this.residents = new Residency({
       store: this.store, scheduler: this.scheduler, commits: this.commits, definitions: this.definitions, svc: this.svc,
       accountId: this.accountId, region: this.region, quarantine: this.quarantine, restAfterMs: opts.restAfterMs ?? 1000,
       stopped: () => this.closed || this.halted,
     });
+    this.mapRuns = new MapRunApi({ store: this.store, scheduler: this.scheduler, commits: this.commits, residents: this.residents });
     this.taskTokens = new TaskTokens({
       store: this.store, commits: this.commits, residents: this.residents,
       assertRunning: () => this.assertRunning(), commit: () => this.commit(), unavailable: () => this.unavailable(),
@@ -432,6 +450,34 @@ export class Engine {
     const row = this.store.getExecution(executionArn);
     if (!row) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return row;
+  }
+
+  // ---- Map Runs (runtime/map-run-api.ts)
+
+  /** DescribeMapRun: the store's row, with the live counts and limits while its execution runs. */
+  describeMapRun(mapRunArn: string): MapRunRow {
+    // the reader sees the last commit, as DescribeExecution does
+    this.commits.flush();
+    return this.mapRuns.describe(mapRunArn);
+  }
+
+  /** ListMapRuns: an execution's Map Runs, oldest first. */
+  listMapRuns(executionArn: string): MapRunRow[] {
+    this.describeExecution(executionArn);
+    return this.store.mapRuns.list(executionArn);
+  }
+
+  /** UpdateMapRun: new limits for a running Map Run, in force from its next child on. */
+  updateMapRun(mapRunArn: string, update: MapRunUpdate): void {
+    this.assertRunning();
+    this.commits.flush();
+    this.mapRuns.update(mapRunArn, update);
+  }
+
+  /** A Map Run's child executions (ListExecutions with mapRunArn), newest first. */
+  listMapRunExecutions(mapRunArn: string, filter: { status?: string }): ExecutionRow[] {
+    this.describeMapRun(mapRunArn);
+    return this.mapRuns.children(mapRunArn, this.listExecutions({ stateMachineArn: mapRunMachineArn(mapRunArn), status: filter.status }));
   }
 
   history(executionArn: string): HistoryEvent[] {

@@ -27,6 +27,7 @@ import { localWebhookSecret } from './callbacks/webhook-secret.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { startSesEndpoint, type SesEndpoint } from './services/ses.ts';
 import { LocalClients } from './services/clients.ts';
+import { s3MapStorage } from './services/map-s3.ts';
 import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
 import { functionArn } from './lambda/arn.ts';
 import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
@@ -266,7 +267,13 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const dynamodb = await sticky(ports, 'dynamodb', opts.dynamodbPort, (port) => startLocalDynamoDb({ dataDir: opts.dataDir && join(opts.dataDir, 'dynamodb'), port, region }));
   stopping.runsWork(() => dynamodb.stop());
   await dynamodb.createTables(config.tables ?? []);
-  const engine = new Engine({ database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region, quarantine: opts.quarantine });
+  // a Distributed Map's ItemReader and ResultWriter read and write the local S3
+  const mapClients = new LocalClients(services.endpoint);
+  stopping.runsWork(() => mapClients.destroy());
+  const engine = new Engine({
+    database: opts.dataDir ? join(opts.dataDir, 'engine.db') : ':memory:', scheduler, region, quarantine: opts.quarantine,
+    ...s3MapStorage(mapClients.s3(region)),
+  });
   stopping.holdsData(() => engine.close());
   stopping.haltsEngine(() => engine.halt());
   const outbox = new Outbox({ dataDir: opts.dataDir });

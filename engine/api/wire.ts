@@ -62,6 +62,9 @@ export function executionDescription(row: ExecutionRow): Record<string, unknown>
   if (row.error !== null) out.error = row.error;
   if (row.cause !== null) out.cause = row.cause;
   Object.assign(out, startedOn(row));
+  // a Distributed Map's child execution names its Map Run
+  const mapRunArn = (JSON.parse(row.meta) as { mapRunArn?: string }).mapRunArn;
+  if (mapRunArn !== undefined) out.mapRunArn = mapRunArn;
   return { ...out, ...redrive(row) };
 }
 

@@ -152,6 +152,10 @@ export function mapRunSucceeded(): HistoryEventOf<'MapRunSucceeded'> {
   return { type: 'MapRunSucceeded' };
 }
 
+export function mapRunRedriven(d: { mapRunArn: string; redriveCount: number }): HistoryEventOf<'MapRunRedriven'> {
+  return { type: 'MapRunRedriven', mapRunRedrivenEventDetails: { mapRunArn: d.mapRunArn, redriveCount: d.redriveCount } };
+}
+
 export function mapRunFailed(d: { error: string; cause?: string }): HistoryEventOf<'MapRunFailed'> {
   return { type: 'MapRunFailed', mapRunFailedEventDetails: errorAndCause(d) };
 }

@@ -63,6 +63,7 @@ export const HistoryEventType = {
   MapRunStarted: 'MapRunStarted',
   MapRunSucceeded: 'MapRunSucceeded',
   MapRunFailed: 'MapRunFailed',
+  MapRunRedriven: 'MapRunRedriven',
   TaskScheduled: 'TaskScheduled',
   TaskStarted: 'TaskStarted',
   TaskSubmitted: 'TaskSubmitted',
@@ -167,6 +168,10 @@ export interface MapIterationEventDetails {
 export interface MapRunStartedEventDetails {
   mapRunArn: string;
 }
+export interface MapRunRedrivenEventDetails {
+  mapRunArn: string;
+  redriveCount: number;
+}
 export interface MapRunFailedEventDetails {
   error: string;
   cause?: string;
@@ -205,6 +210,7 @@ type DetailsOf = Entered<StateTypeName> & Exited<ExitingStateTypeName> & {
   MapRunStarted: { mapRunStartedEventDetails: MapRunStartedEventDetails };
   MapRunSucceeded: NoDetails;
   MapRunFailed: { mapRunFailedEventDetails: MapRunFailedEventDetails };
+  MapRunRedriven: { mapRunRedrivenEventDetails: MapRunRedrivenEventDetails };
   TaskScheduled: { taskScheduledEventDetails: TaskScheduledEventDetails };
   TaskStarted: { taskStartedEventDetails: TaskStartedEventDetails };
   TaskSubmitted: { taskSubmittedEventDetails: TaskSubmittedEventDetails };

@@ -17,6 +17,7 @@
 import type { HistoryEvent } from '../history/events.ts';
 import { RealScheduler, type Scheduler, type TimerHandle } from './clock.ts';
 import type { ExecutionRun } from './interpreter.ts';
+import type { MapRunRow } from '../store/map-runs.ts';
 import {
   Store, StoreError, decodeChunk, encodeChunks, type CommitBatch, type ExecutionRow, type HistoryChunk, type TokenRow, ExecutionStatus,
 } from '../store/sqlite.ts';
@@ -55,6 +56,8 @@ export class CommitBatcher {
   private pendingClosedTokens: string[] = [];
   /** rows (and their closing events) written for executions no run holds: stopped or failed in the store */
   private pendingRows: { row: ExecutionRow; events: HistoryEvent[] }[] = [];
+  /** Map Runs that changed since the last commit, by ARN (the latest row wins) */
+  private pendingMapRuns = new Map<string, MapRunRow>();
   private commitScheduled = false;
   /** halt(): nothing more is committed */
   private stopped = false;
@@ -118,6 +121,12 @@ export class CommitBatcher {
   /** An execution no run holds, ended in the store: its row and closing events go with the next commit. */
   rowEnded(row: ExecutionRow, events: HistoryEvent[]): void {
     this.pendingRows.push({ row, events });
+  }
+
+  /** A Map Run started, ended or changed its limits: its row goes with the next commit. */
+  mapRunChanged(row: MapRunRow): void {
+    this.pendingMapRuns.set(row.arn, row);
+    this.scheduleCommit();
   }
 
   /**
@@ -194,7 +203,8 @@ export class CommitBatcher {
       return false;
     }
     if (this.unwritten) batch = mergeBatches(this.unwritten, batch);
-    const writes = batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0 || !!batch.openTokens?.length || !!batch.closedTokens?.length;
+    const writes = batch.executions.length > 0 || batch.tokens.length > 0 || batch.definitions.length > 0 || !!batch.openTokens?.length || !!batch.closedTokens?.length
+      || !!batch.mapRuns?.length;
     if (writes) {
       try {
         this.host.store.commit(batch);
@@ -249,7 +259,10 @@ export class CommitBatcher {
    */
   private isolate(batch: CommitBatch): boolean {
     const parts: CommitBatch[] = [
-      { executions: [], events: [], tokens: batch.tokens, definitions: batch.definitions, snapshotParts: [], openTokens: batch.openTokens, closedTokens: batch.closedTokens },
+      {
+        executions: [], events: [], tokens: batch.tokens, definitions: batch.definitions, snapshotParts: [], openTokens: batch.openTokens,
+        closedTokens: batch.closedTokens, mapRuns: batch.mapRuns,
+      },
       ...batch.executions.map((row) => ({
         executions: [row],
         events: batch.events.filter((e) => e.executionArn === row.arn),
@@ -319,6 +332,8 @@ export class CommitBatcher {
     this.pendingOpenTokens = [];
     batch.closedTokens = this.pendingClosedTokens;
     this.pendingClosedTokens = [];
+    batch.mapRuns = [...this.pendingMapRuns.values()];
+    this.pendingMapRuns.clear();
     return batch;
   }
 
@@ -422,6 +437,8 @@ function mergeBatches(earlier: CommitBatch, later: CommitBatch): CommitBatch {
     snapshotParts: parts,
     openTokens: [...(earlier.openTokens ?? []), ...(later.openTokens ?? [])],
     closedTokens: [...(earlier.closedTokens ?? []), ...(later.closedTokens ?? [])],
+    // a Map Run's later row wins
+    mapRuns: [...new Map([...(earlier.mapRuns ?? []), ...(later.mapRuns ?? [])].map((r) => [r.arn, r])).values()],
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { JsonObject, JsonValue } from '../json.ts';
 import type { ExecutionError } from '../errors.ts';
+import type { HistoryEvent } from '../history/events.ts';
 
 /** Where a frame is in its current state's lifecycle. */
 export type Phase =
@@ -53,6 +54,22 @@ export interface MapPhase {
   /** previousEventId for the next MapIterationStarted */
   iterPrev: number;
   mapRunArn?: string;
+  /** a Distributed Map's ResultWriter: its results are records for the files, written when the Map Run ends */
+  writer?: { bucket?: string; prefix: string; transformation: 'NONE' | 'COMPACT' | 'FLATTEN'; outputType: 'JSON' | 'JSONL' };
+  /** when each child started (epoch ms), for the ResultWriter's records */
+  started?: Record<number, number>;
+  /** the Map Run's start (epoch ms), how many results its ResultWriter wrote, its redrives */
+  runStartMs?: number;
+  resultsWritten?: number;
+  runRedrives?: number;
+  runRedriveMs?: number;
+  /** the children cut short (their status is 'failed'): DescribeMapRun counts them aborted */
+  abortedItems?: Record<number, true>;
+  /** redriven and not yet resumed: the Map records MapRunRedriven as it resumes */
+  redriven?: boolean;
+  /** records kept since the ResultWriter last wrote, and the files it wrote (manifest entries) */
+  unwritten?: number;
+  files?: Record<'SUCCEEDED' | 'FAILED' | 'PENDING', { Key: string; Size: number }[]>;
 }
 
 export interface Frame {
@@ -75,7 +92,35 @@ export interface Frame {
   ended?: boolean;
   /** a child execution of a Distributed Map: its events belong to its own history, not this one */
   silent?: boolean;
+  /** the frame of the Distributed Map child execution this frame runs in: its events go to that child's history */
+  childLog?: string;
+  /**
+   * the child execution this frame runs (a Distributed Map's iteration), with its history so far:
+   * in the snapshot, so a restart continues the child's history where the last commit left it
+   */
+  child?: ChildExecution;
 }
+
+/** A Distributed Map's child execution while it runs: its own history, numbered from 1. */
+export interface ChildExecution {
+  arn: string;
+  name: string;
+  /** `...:stateMachine:<machine>/<map run label>`, as AWS names a Map Run's state machine */
+  stateMachineArn: string;
+  mapRunArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  startMs: number;
+  input: string;
+  events: HistoryEvent[];
+  nextId: number;
+  redriveCount?: number;
+  redriveMs?: number;
+  status?: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
 
 /** How a state ended: on to `next`, or the end of its branch. `text`, when known, is the output's payload text for the next Entered event. */
 export type StateOutcome = { kind: 'next'; next: string; output: JsonValue; text?: string } | { kind: 'end'; output: JsonValue; text?: string };

@@ -25,6 +25,7 @@ import type { BranchResult, Frame, MapPhase, Phase, StateOutcome } from './frame
 import type { SnapshotParts, StoredMapPhase } from './map-parts.ts';
 import { pendingWork, restingDue, tokensAwaited, type PendingTimer, type PendingWork, type Waiting } from './pending-work.ts';
 import { FanOut } from './fan-out.ts';
+import type { MapRunUpdate } from './map-runs.ts';
 import { isTaskError } from './task-effects.ts';
 import { Aborted, RunCore, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices } from './run-core.ts';
 
@@ -60,6 +61,9 @@ const prefixed = new WeakSet<ExecutionError>();
  * const run = new ExecutionRun(info, definition, services);
  * const outcome = await run.run();
  */
+/** Items above which a running Distributed Map keeps its execution resident. */
+const STAY_RESIDENT_ITEMS = 1_000;
+
 export class ExecutionRun extends RunCore {
   private readonly fanOut = new FanOut(this);
   private executionTimer: TimerHandle | undefined;
@@ -90,6 +94,27 @@ export class ExecutionRun extends RunCore {
 
   get ended(): boolean {
     return this.outcome !== undefined;
+  }
+
+  /** A running Map Run's phase, found by its ARN among the frames. */
+  mapRunPhase(mapRunArn: string): MapPhase | undefined {
+    for (const f of this.frames.values()) {
+      if (f.phase.k === 'map' && f.phase.mapRunArn === mapRunArn) return f.phase;
+    }
+    return undefined;
+  }
+
+  /** UpdateMapRun: new limits for the running Map Run, in force from its next child on. */
+  updateMapRun(mapRunArn: string, update: MapRunUpdate): boolean {
+    const phase = this.mapRunPhase(mapRunArn);
+    if (!phase) return false;
+    if (update.maxConcurrency !== undefined) phase.maxConcurrency = update.maxConcurrency;
+    if (update.toleratedFailureCount !== undefined) phase.toleratedCount = update.toleratedFailureCount;
+    if (update.toleratedFailurePercentage !== undefined) phase.toleratedPercentage = update.toleratedFailurePercentage;
+    this.markDirty();
+    this.fanOut.mapRunChanged(phase, 'RUNNING');
+    this.fanOut.wake(phase);
+    return true;
   }
 
   get result(): ExecutionOutcome | undefined {
@@ -145,6 +170,13 @@ export class ExecutionRun extends RunCore {
         }
         phase.failures = 0;
         phase.iterPrev = redrivenId;
+        if (phase.mapRunArn !== undefined) {
+          // the Map Run is redriven with its execution: MapRunRedriven when the Map resumes
+          phase.runRedrives = (phase.runRedrives ?? 0) + 1;
+          phase.runRedriveMs = this.now();
+          phase.redriven = true;
+          delete phase.abortedItems;
+        }
       } else if (phase.k !== 'parallel') {
         f.phase = { k: 'enter' };
       }
@@ -280,8 +312,21 @@ export class ExecutionRun extends RunCore {
    */
   restingDue(): number | null | undefined {
     if (this.outcome || this.halted || this.stopRequest || this.redriving || this.pending.length > 0) return undefined;
+    if (this.runsLargeMapRun()) return undefined;
     const t = this.definition.TimeoutSeconds;
     return restingDue(this.frames.values(), this.waiting, t === undefined ? undefined : this.info.startMs + t * 1000);
+  }
+
+  /**
+   * A Distributed Map with many items and children under way stays resident: resting writes and
+   * reloading reads its whole phase, and its children wake each other up far more often than it
+   * would sleep.
+   */
+  private runsLargeMapRun(): boolean {
+    for (const f of this.frames.values()) {
+      if (f.phase.k === 'map' && f.phase.mapRunArn !== undefined && f.phase.items.length > STAY_RESIDENT_ITEMS) return true;
+    }
+    return false;
   }
 
   /** Whether a frame of this run waits on `token`, read from its frames (true before a loaded run has reached the task again). */

@@ -67,7 +67,8 @@ export class MapParts {
     }
     if (saves.dirty.size > 0) {
       const log: unknown[] = [];
-      for (const i of saves.dirty) log.push(phase.status[i] === 'ok' ? [i, phase.status[i], phase.results[i]] : [i, phase.status[i]]);
+      // a failed item has a result only as a ResultWriter's record
+      for (const i of saves.dirty) log.push(phase.status[i] === 'ok' || (phase.status[i] === 'failed' && phase.results[i] != null) ? [i, phase.status[i], phase.results[i]] : [i, phase.status[i]]);
       parts.push({ key: `${saves.part}:${saves.logs++}`, body: JSON.stringify(log) });
       saves.dirty.clear();
     }

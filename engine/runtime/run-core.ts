@@ -45,6 +45,10 @@ export type ExecutionOutcome =
   | { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error?: string; cause?: string };
 
 /** What the runner needs from the engine around it. */
+import type { ItemSource, ResultSink } from './map-io.ts';
+import type { MapRunRow } from './map-runs.ts';
+import type { ChildExecution } from './frames.ts';
+
 export interface InterpreterServices {
   scheduler: Scheduler;
   integrations: TaskIntegration;
@@ -67,7 +71,18 @@ export interface InterpreterServices {
   storedTokenOutcome(token: string): { output: JsonValue } | { error: string; cause?: string } | undefined;
   /** the worker that took an activity task (its name, '' when it gave none), when one took it; undefined while it waits for one */
   activityWorker?(token: string): string | undefined;
+  /** where a Distributed Map's ItemReader reads, and its ResultWriter writes (S3) */
+  itemSource?: ItemSource;
+  resultSink?: ResultSink;
+  /** a Map Run started, ended, or changed its limits: its row, for DescribeMapRun and ListMapRuns */
+  mapRunChanged?(row: MapRunRow): void;
+  /** a Distributed Map's child execution ended: its record and history go to the store */
+  childExecutionEnded?(run: RunCore, child: ChildExecution): void;
+  /** a child execution that ended before (a redrive runs it again): its status, event count, start, input and redrives */
+  endedChildExecution?(arn: string): { status: string; events: number; startMs: number; input: string; redriveCount: number } | undefined;
 }
+
+export type { ChildExecution } from './frames.ts';
 
 /**
  * Thrown through a frame's awaits when its branch is cancelled (a sibling failed, or StopExecution);
@@ -100,6 +115,8 @@ export abstract class RunCore {
   /** frames waiting for an iteration/branch to block or end (Map starts iterations one at a time) */
   readonly blockListeners = new SparseMap<string, () => void>();
   protected readonly abortControllers = new SparseMap<string, AbortController>();
+  /** removes a frame's listener from its parent's signal */
+  private readonly detachers = new SparseMap<string, () => void>();
   protected readonly stopListeners: (() => void)[] = [];
   /** timers armed through `sleepUntil`, cancelled by halt() */
   protected readonly liveTimers = new Set<TimerHandle>();
@@ -143,7 +160,14 @@ export abstract class RunCore {
   /** Emits an event in a frame's thread; the frame's `last` moves to it unless `keepLast`. */
   emit(f: Frame, body: HistoryEventBody, opts: { prev?: number; keepLast?: boolean } = {}): number {
     // nothing follows the execution's last event (frames unwinding after the end record nothing)
-    if (this.outcome || f.silent) return f.last;
+    if (this.outcome) return f.last;
+    if (f.silent) {
+      const log = f.childLog === undefined ? undefined : this.frames.get(f.childLog)?.child;
+      if (!log) return f.last;
+      const id = this.emitChild(log, opts.prev ?? f.last, body);
+      if (!opts.keepLast) f.last = id;
+      return id;
+    }
     if (this.nextEventId >= MAX_HISTORY_EVENTS) {
       // the event that would pass the limit is AWS's ExecutionFailed, wherever the frame is
       this.terminate(StatesErrorName.Runtime, HISTORY_LIMIT_CAUSE);
@@ -151,6 +175,16 @@ export abstract class RunCore {
     }
     const id = this.emitRaw(opts.prev ?? f.last, body);
     if (!opts.keepLast) f.last = id;
+    return id;
+  }
+
+  /** Numbers and stamps an event of a Distributed Map's child execution, in its own history. */
+  emitChild(log: ChildExecution, previousEventId: number, body: HistoryEventBody): number {
+    const id = log.nextId++;
+    const ev: HistoryEvent = { timestamp: this.now(), type: body.type, id, previousEventId };
+    for (const k in body) if (k !== 'type') ev[k] = (body as Record<string, unknown>)[k];
+    log.events.push(ev);
+    this.markDirty();
     return id;
   }
 
@@ -189,7 +223,9 @@ export abstract class RunCore {
       id, branchPath, parent, state, input, phase: { k: 'enter' }, last, enteredId: 0, enteredPrev: 0, enteredMs: 0,
       retryCounts: [], retryTotal: 0, vars,
     };
-    if (parent && this.frames.get(parent)?.silent) f.silent = true;
+    const p = parent ? this.frames.get(parent) : undefined;
+    if (p?.silent) f.silent = true;
+    if (p?.childLog !== undefined) f.childLog = p.childLog;
     this.frames.set(id, f);
     return f;
   }
@@ -198,6 +234,9 @@ export abstract class RunCore {
   dropFrame(id: string): void {
     this.frames.delete(id);
     this.abortControllers.delete(id);
+    // a dropped frame's listener on its parent's signal goes too: a Map's signal would otherwise hold one per item ever run
+    this.detachers.get(id)?.();
+    this.detachers.delete(id);
   }
 
   /** Forgets every frame below `f` (a Map or Parallel that is done with its children). */
@@ -241,7 +280,8 @@ export abstract class RunCore {
 
   /** The context object (`$$`) of a state in frame `f`. */
   private contextObject(f: Frame, state: State): JsonObject {
-    const ctx: JsonObject = {
+    const child = f.childLog === undefined ? undefined : this.frames.get(f.childLog)?.child;
+    const ctx: JsonObject = child ? this.childContext(child) : {
       Execution: {
         Id: this.info.executionArn,
         Input: this.info.input,
@@ -251,10 +291,22 @@ export abstract class RunCore {
         ...(this.info.type === 'EXPRESS' ? {} : { RedriveCount: this.info.redriveCount }),
       },
       StateMachine: { Id: this.info.stateMachineArn, Name: this.info.stateMachineName },
-      State: { Name: f.state, EnteredTime: new Date(f.enteredMs).toISOString() } as JsonObject,
     };
+    ctx.State = { Name: f.state, EnteredTime: new Date(f.enteredMs).toISOString() };
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') (ctx.State as JsonObject).RetryCount = f.retryTotal;
     return ctx;
+  }
+
+  /** A Distributed Map child's context object: its own execution, and the Map Run's state machine. */
+  private childContext(child: ChildExecution): JsonObject {
+    const machine = child.stateMachineArn.slice(child.stateMachineArn.indexOf(':stateMachine:') + ':stateMachine:'.length);
+    return {
+      Execution: {
+        Id: child.arn, Input: JSON.parse(child.input) as JsonValue, StartTime: new Date(child.startMs).toISOString(), Name: child.name,
+        RoleArn: this.info.roleArn, ...(child.type === 'EXPRESS' ? {} : { RedriveCount: child.redriveCount ?? 0 }),
+      },
+      StateMachine: { Id: child.stateMachineArn, Name: machine },
+    };
   }
 
   /**
@@ -300,7 +352,11 @@ export abstract class RunCore {
       const parent = f.parent ? this.signalFor(this.frames.get(f.parent)!) : undefined;
       if (parent) {
         if (parent.aborted) c.abort();
-        else parent.addEventListener('abort', () => c!.abort(), { once: true });
+        else {
+          const onAbort = () => c!.abort();
+          parent.addEventListener('abort', onAbort, { once: true });
+          this.detachers.set(f.id, () => parent.removeEventListener('abort', onAbort));
+        }
       }
       if (this.stopRequest || this.outcome) c.abort();
     }

@@ -18,7 +18,8 @@ import type { Outcome, StateContext, StateHandlers } from './outcome.ts';
 
 export type { Assigned, Completion, Outcome, StateContext, StateHandler } from './outcome.ts';
 export { recover, caught, type Recovery } from './recovery.ts';
-export { iterationInput } from './map.ts';
+export { iterationInput, batchItems } from './map.ts';
+export { parseItems, type ItemReaderRequest, type ResultWriterRequest } from './item-reader.ts';
 export { secondsFromPath } from './task.ts';
 
 export const stateHandlers = {

@@ -12,9 +12,11 @@ import {
   type DataflowContext, type Flow,
 } from '../dataflow/index.ts';
 import { completeWithResult } from './complete.ts';
+import { itemReaderRequest, resultWriterRequest, type ItemReaderRequest, type ResultWriterRequest } from './item-reader.ts';
 import type { Outcome, StateContext } from './outcome.ts';
 
 export function evaluate(state: MapState, input: JsonValue, ctx: StateContext): Outcome | Promise<Outcome> {
+  if (state.ItemReader || state.ResultWriter) return evaluateWithIo(state, input, ctx);
   return ctx.queryLanguage === 'JSONata' ? evaluateJsonata(state, input, ctx) : evaluateJsonPath(state, input, ctx);
 }
 
@@ -64,6 +66,49 @@ async function evaluateJsonata(state: MapState, input: JsonValue, ctx: StateCont
   const percentage = await numberFromExpression(state, input, ctx, 'ToleratedFailurePercentage');
   if (isStatesError(percentage)) return { kind: 'fail', error: percentage, startedItems: batches.length };
   return fanOut(input, batches, maxConcurrency, count, percentage);
+}
+
+/**
+ * A Distributed Map that reads its items through an ItemReader or writes its results with a
+ * ResultWriter: the fanOut says what to read and where to write; the runner reads the items (then
+ * batches them with {@link batchItems}) before the Map starts.
+ */
+async function evaluateWithIo(state: MapState, input: JsonValue, ctx: StateContext): Promise<Outcome> {
+  const jsonata = ctx.queryLanguage === 'JSONata';
+  let effective: JsonValue = input;
+  if (!jsonata) {
+    const e = processInput.JSONPath(state, input, ctx);
+    if (isStatesError(e)) return { kind: 'fail', error: e };
+    effective = e;
+  }
+  let reader: ItemReaderRequest | undefined;
+  let batches: JsonValue[] = [];
+  if (state.ItemReader) {
+    const r = await itemReaderRequest(state, effective, ctx);
+    if (isStatesError(r)) return { kind: 'fail', error: r };
+    reader = r;
+  } else {
+    const items = jsonata ? await processItems.JSONata(state, input, ctx) : processItems.JSONPath(state, effective, ctx);
+    if (isStatesError(items)) return { kind: 'fail', error: items };
+    const b = await batchItems(state, items, effective, ctx);
+    if (isStatesError(b)) return { kind: 'fail', error: b };
+    batches = b;
+  }
+  const writer = await resultWriterRequest(state, effective, ctx);
+  if (isStatesError(writer)) return { kind: 'fail', error: writer };
+  const maxConcurrency = jsonata ? await numberFromExpression(state, input, ctx, 'MaxConcurrency') : numberFromPath(state, effective, ctx, 'MaxConcurrency');
+  if (isStatesError(maxConcurrency)) return { kind: 'fail', error: maxConcurrency };
+  const count = jsonata ? await numberFromExpression(state, input, ctx, 'ToleratedFailureCount') : numberFromPath(state, effective, ctx, 'ToleratedFailureCount');
+  if (isStatesError(count)) return { kind: 'fail', error: count, startedItems: batches.length };
+  const percentage = jsonata ? await numberFromExpression(state, input, ctx, 'ToleratedFailurePercentage') : numberFromPath(state, effective, ctx, 'ToleratedFailurePercentage');
+  if (isStatesError(percentage)) return { kind: 'fail', error: percentage, startedItems: batches.length };
+  return { ...fanOut(effective, batches, maxConcurrency, count, percentage), reader, writer } as Outcome;
+}
+
+/** The items grouped by the ItemBatcher (the items as they are without one). */
+export function batchItems(state: MapState, items: JsonValue[], mapInput: JsonValue, ctx: StateContext): Flow<JsonValue[]> | Promise<Flow<JsonValue[]>> {
+  if (!state.ItemBatcher) return items;
+  return ctx.queryLanguage === 'JSONata' ? processBatches.JSONata(state, items, mapInput, ctx) : processBatches.JSONPath(state, items, mapInput, ctx);
 }
 
 function fanOut(input: JsonValue, items: JsonValue[], maxConcurrency?: number, toleratedFailureCount?: number, toleratedFailurePercentage?: number): Outcome {

@@ -7,6 +7,7 @@
 import type { JsonObject, JsonValue } from '../json.ts';
 import type { QueryLanguage, State, StateType } from '../definition/types.ts';
 import type { DataflowContext, StatesError } from '../dataflow/index.ts';
+import type { ItemReaderRequest, ResultWriterRequest } from './item-reader.ts';
 
 /** Variables a state assigns as it exits (`Assign`), `null` when it assigns none. */
 export type Assigned = JsonObject | null;
@@ -32,8 +33,13 @@ export type Outcome =
   /**
    * Parallel (`items` undefined: every branch starts from `input`) and Map (an iteration per item,
    * whose input ItemSelector makes from `input`); the runner gives their outputs to `complete`.
+   * A Distributed Map's `reader` says where its items come from (then `items` is empty until the
+   * runner reads them), its `writer` where its results go.
    */
-  | { kind: 'fanOut'; input: JsonValue; items: JsonValue[] | undefined; maxConcurrency: number; toleratedFailureCount: number; toleratedFailurePercentage: number };
+  | {
+    kind: 'fanOut'; input: JsonValue; items: JsonValue[] | undefined; maxConcurrency: number; toleratedFailureCount: number; toleratedFailurePercentage: number;
+    reader?: ItemReaderRequest; writer?: ResultWriterRequest;
+  };
 
 /** What a state that waits on something (a task, its branches, its iterations) completes with. */
 export type Completion<S extends State> = (state: S, input: JsonValue, result: JsonValue, ctx: StateContext) => Outcome | Promise<Outcome>;

@@ -14,9 +14,9 @@ import { encodeChunks } from './history-chunks.ts';
  * version 1 had no snapshot parts; version 2 had no `timers` table (every running execution was
  * resident) and wrote only answered task tokens; version 3 had no `active_executions` table (a
  * restart found the executions to resume by scanning every running one); version 4 had no
- * activities, versions or aliases.
+ * activities, versions or aliases; version 5 had no `map_runs` table (MAP_RUNS_SCHEMA).
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS state_machines (
@@ -78,6 +78,19 @@ const REBUILD_ACTIVE = `DELETE FROM active_executions;
 INSERT INTO active_executions (execution_id) SELECT e.id FROM executions e
   WHERE e.status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM timers t WHERE t.execution_id = e.id);`;
 
+/**
+ * Step 6: a Distributed Map's Map Runs (DescribeMapRun, ListMapRuns), one row per run, its
+ * counts as JSON. An older file gains the table on open (the upgrade runs every CREATE IF NOT EXISTS).
+ */
+export const MAP_RUNS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS map_runs (
+  arn TEXT PRIMARY KEY, execution_arn TEXT NOT NULL, status TEXT NOT NULL, start_ms INTEGER NOT NULL, stop_ms INTEGER,
+  max_concurrency INTEGER NOT NULL, tolerated_failure_count INTEGER NOT NULL, tolerated_failure_percentage REAL NOT NULL,
+  counts TEXT NOT NULL, redrive_count INTEGER NOT NULL, redrive_ms INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS map_runs_by_execution ON map_runs (execution_arn, start_ms);
+`;
+
 export const EXEC_COLUMNS = `state_machine_arn, name, status, definition_hash, input, output, error, cause, start_ms, stop_ms,
   redrive_count, redrive_ms, meta`;
 
@@ -102,6 +115,7 @@ export function migrate(db: DatabaseSync, path: string): void {
     }
     db.exec(SCHEMA);
     db.exec(SCHEMA_V5);
+    db.exec(MAP_RUNS_SCHEMA);
     if (legacy) migrateV0(db);
     db.exec(REBUILD_ACTIVE);
     // before version 3 every running execution was resident: none rests, so a restart resumes them all,

@@ -14,6 +14,7 @@
  * history-chunks.ts, the rows and their decoding in rows.ts; this file holds the statements. Their names are re-exported here,
  * so that the rest of the engine imports the store from one place.
  */
+import { MapRunTable, type MapRunRow } from './map-runs.ts';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../history/events.ts';
@@ -53,6 +54,8 @@ export interface CommitBatch {
   openTokens?: { token: string; executionArn: string }[];
   /** tokens no task waits on any more: their OPEN rows go (answered rows stay) */
   closedTokens?: string[];
+  /** Distributed Maps' Map Runs that started, ended or changed */
+  mapRuns?: MapRunRow[];
 }
 
 /**
@@ -79,6 +82,8 @@ const EXEC_SELECT = `SELECT e.*, s.body AS snapshot FROM executions e LEFT JOIN 
 export class Store {
   readonly db: DatabaseSync;
   readonly path: string;
+  /** Distributed Maps' Map Runs */
+  mapRuns!: MapRunTable;
   private readonly st: Record<string, StatementSync>;
 
   /**
@@ -93,6 +98,7 @@ export class Store {
       db = new DatabaseSync(path, { readOnly: opts.readOnly ?? false });
       this.db = db;
       this.st = this.open(path);
+      this.mapRuns = new MapRunTable(db);
     } catch (err) {
       try {
         db?.close();
@@ -235,6 +241,7 @@ export class Store {
       for (const t of batch.openTokens ?? []) this.st.openToken.run(t.token, t.executionArn);
       for (const t of batch.tokens) this.st.putToken.run(t.token, t.executionArn, t.status, t.outcome, t.heartbeatMs);
       for (const t of batch.closedTokens ?? []) this.st.closeToken.run(t);
+      for (const r of batch.mapRuns ?? []) this.mapRuns.write(r);
     });
     // only a committed insert's id is the row's for good
     for (const e of batch.executions) e.id ??= ids.get(e.arn);

@@ -10,7 +10,7 @@
 import { afterEach } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../../engine/json.ts';
-import { ApiError, Engine } from '../../engine/engine.ts';
+import { ApiError, Engine, type ItemSource, type ResultSink } from '../../engine/engine.ts';
 import type { HistoryEvent } from '../../engine/history/events.ts';
 import { RealScheduler, VirtualScheduler, type TimerHandle } from '../../engine/runtime/clock.ts';
 import type { ExecutionOutcome } from '../../engine/runtime/interpreter.ts';
@@ -165,6 +165,8 @@ export interface TestEngineOptions {
   mockConfig?: string | MockConfig;
   /** How long GetActivityTask waits for a task, in real ms (default 60 s, as AWS). */
   activityPollMs?: number;
+  /** An S3 stand-in a Distributed Map's ItemReader reads and ResultWriter writes (e.g. MemoryS3). */
+  s3?: ItemSource & ResultSink;
 }
 
 export interface RunResult {
@@ -209,7 +211,7 @@ export function createTestEngine(opts: TestEngineOptions = {}): TestEngine {
   const scheduler = new VirtualScheduler(opts.startMs ?? START_MS);
   let ids = 0;
   const uuid = () => `00000000-0000-4000-8000-${(++ids).toString(16).padStart(12, '0')}`;
-  const engine = new Engine({ database: ':memory:', scheduler, uuid, random: opts.random ?? (() => 0.5), activityPollMs: opts.activityPollMs });
+  const engine = new Engine({ database: ':memory:', scheduler, uuid, random: opts.random ?? (() => 0.5), activityPollMs: opts.activityPollMs, itemSource: opts.s3, resultSink: opts.s3 });
   if (opts.functions) engine.integrations.register(new ModuleFunctions({ functions: opts.functions, scheduler, uuid }));
   if (opts.tasks) {
     opts.tasks.attach(scheduler);

@@ -30,6 +30,7 @@ import { getExecutionHistory } from './get-execution-history.ts';
 import { listExecutions } from './list-executions.ts';
 import { listOutbox } from './list-outbox.ts';
 import { listStateMachines } from './list-state-machines.ts';
+import { describeMapRun, listMapRuns, updateMapRun } from './map-runs.ts';
 import { listTagsForResource } from './list-tags-for-resource.ts';
 import { listTaskTokens } from './list-task-tokens.ts';
 import { listTimers } from './list-timers.ts';
@@ -82,6 +83,9 @@ export const actions = {
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,
+  DescribeMapRun: describeMapRun,
+  ListMapRuns: listMapRuns,
+  UpdateMapRun: updateMapRun,
 } as const satisfies Record<string, Action>;
 
 export type ActionName = keyof typeof actions;

@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../../engine.ts';
 import type { ExecutionRow } from '../../store/sqlite.ts';
-import { stateMachineArn } from '../arns.ts';
+import { checkArn, ResourceType, stateMachineArn } from '../arns.ts';
 import type { Action } from '../protocol.ts';
 import { optionalEnum, optionalString, pageSize, pageToken, readPageToken, validationError } from '../protocol.ts';
 import { executionListItem } from '../wire.ts';
@@ -18,7 +18,18 @@ const isPosition = (v: unknown): v is Position =>
 
 export const listExecutions: Action = (req, { engine }) => {
   const smArn = optionalString(req, 'stateMachineArn', 256);
-  if (optionalString(req, 'mapRunArn', 2000) !== undefined) throw new ApiError('ResourceNotFound', 'Longhaul does not list the executions of a Map Run');
+  const mapRunArn = optionalString(req, 'mapRunArn', 2000);
+  if (mapRunArn !== undefined) {
+    // a Map Run's child executions, newest first, paged by position
+    checkArn(mapRunArn, [ResourceType.MapRun]);
+    const rows = engine.listMapRunExecutions(mapRunArn, { status: optionalEnum(req, 'statusFilter', STATUSES) });
+    const size = pageSize(req);
+    const from = readPageToken(optionalString(req, 'nextToken', 3096), (v): v is number => Number.isInteger(v)) ?? 0;
+    return {
+      executions: rows.slice(from, from + size).map((r) => ({ ...executionListItem(r), mapRunArn })),
+      ...(from + size < rows.length && { nextToken: pageToken(from + size) }),
+    };
+  }
   if (smArn === undefined) throw validationError("Value null at 'stateMachineArn' failed to satisfy constraint: Must provide a StateMachine ARN or MapRun ARN");
   stateMachineArn(smArn);
   const qualified = engine.store.getVersion(smArn)?.machineArn ?? engine.store.getAlias(smArn)?.machineArn;

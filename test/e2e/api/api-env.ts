@@ -10,11 +10,22 @@
 import { afterEach } from '@jest/globals';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { startApiServer, type ApiServer } from '../../../engine/api/server.ts';
-import { createTestEngine, ROLE_ARN, type FakeTasks, type TestEngine } from '../../support/engine-env.ts';
+import { createTestEngine, ROLE_ARN, type FakeTasks, type TestEngine, type TestEngineOptions } from '../../support/engine-env.ts';
 
 export { ROLE_ARN };
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/**
+ * `random`: the engine's randomness (an alias's pick of a version, jitter); `activityPollMs`: how
+ * long GetActivityTask waits; `s3`: an S3 stand-in for Distributed Maps' ItemReader and ResultWriter.
+ */
+export interface ApiEnvOptions {
+  tasks?: FakeTasks;
+  random?: () => number;
+  activityPollMs?: number;
+  s3?: TestEngineOptions['s3'];
+}
 
 export interface ApiEnv {
   /** the client, configured with the endpoint only */
@@ -38,15 +49,8 @@ export interface ApiEnv {
   teardown(): Promise<void>;
 }
 
-/** `random`: the engine's randomness (an alias's pick of a version, jitter); `activityPollMs`: how long GetActivityTask waits. */
-export interface ApiEnvOptions {
-  tasks?: FakeTasks;
-  random?: () => number;
-  activityPollMs?: number;
-}
-
 export async function createApiEnv(opts: ApiEnvOptions = {}): Promise<ApiEnv> {
-  const engine = createTestEngine({ tasks: opts.tasks, random: opts.random, activityPollMs: opts.activityPollMs });
+  const engine = createTestEngine({ tasks: opts.tasks, random: opts.random, activityPollMs: opts.activityPollMs, s3: opts.s3 });
   const server = await startApiServer({ engine: engine.engine });
   const client = (extra: object = {}) => new SFNClient({ endpoint: server.url, region: 'us-east-1', credentials: CREDENTIALS, ...extra });
   const sfn = client();
@@ -118,4 +122,14 @@ export async function rejection(call: Promise<unknown>): Promise<{ name: string;
 
 export function definition(states: object, startAt = Object.keys(states)[0]): string {
   return JSON.stringify({ StartAt: startAt, States: states });
+}
+
+/** The first defined value `read()` resolves to, trying every few milliseconds of real time. */
+export async function eventually<T>(read: () => Promise<T | undefined>, what = 'value'): Promise<T> {
+  for (let i = 0; i < 2000; i++) {
+    const v = await read();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
