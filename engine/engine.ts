@@ -26,91 +26,19 @@ import { Residency, rowOutcome } from './runtime/residency.ts';
 import { TaskTokens } from './runtime/task-tokens.ts';
 import { StateMachineVersions, type RoutingConfig } from './versions.ts';
 import { Activities } from './activities.ts';
-import { ACTIVITY_POLL_MS, ActivityIntegration, ActivityPolls } from './runtime/activities.ts';
+import { ACTIVITY_POLL_MS, ActivityDesk, ActivityIntegration, ActivityPolls } from './runtime/activities.ts';
 import type { ItemSource, ResultSink } from './runtime/map-io.ts';
 import type { MapRunRow, MapRunUpdate } from './runtime/map-runs.ts';
 import { MapRunApi, mapRunMachineArn } from './runtime/map-run-api.ts';
+import { StatusChanges } from './runtime/status-changes.ts';
+import type { EngineOptions, ExecutionStateMachine, ExecutionStatusChange, StartExecutionRequest } from './engine-types.ts';
 
 export type { ItemSource, ResultSink, ObjectSummary } from './runtime/map-io.ts';
 export type { MapRunRow, MapRunUpdate } from './runtime/map-runs.ts';
 
-export interface EngineOptions {
-  /** SQLite file, or ':memory:' */
-  database?: string;
-  scheduler?: Scheduler;
-  integrations?: TaskIntegration[];
-  uuid?: () => string;
-  random?: () => number;
-  accountId?: string;
-  region?: string;
-  /** executions resumeAll() leaves alone: they stay RUNNING in the store, readable and stoppable */
-  quarantine?: readonly string[];
-  /** how often a commit the store refused is tried again (default 1000 ms) */
-  commitRetryMs?: number;
-  /** How much work one JSONata expression may do; unset fields take {@link DEFAULT_EVALUATION_LIMITS}. */
-  evaluationLimits?: Partial<EvaluationLimits>;
-  /**
-   * Called after each commit the store took, before anything waiting on it goes on: the crash
-   * test halts the engine here to stop it at every commit point in turn.
-   */
-  onCommit?: () => void;
-  /**
-   * an execution whose every frame waits rests in the store (is not resident) when its next
-   * wake-up is at least this far ahead on the engine's clock, or only a token can wake it (default 1000 ms)
-   */
-  restAfterMs?: number;
-  /** how long GetActivityTask waits for a task before it answers with none (default 60 s, as AWS) */
-  activityPollMs?: number;
-  /** where a Distributed Map's ItemReader reads (S3); without one, an ItemReader fails with States.ItemReaderFailed */
-  itemSource?: ItemSource;
-  /** where a Distributed Map's ResultWriter writes (S3); without one, it fails with States.ResultWriterFailed */
-  resultSink?: ResultSink;
-}
-
-
-/**
- * An execution's status as it changed, with what DescribeExecution shows of it then: what
- * EventBridge's "Step Functions Execution Status Change" events carry.
- */
-export interface ExecutionStatusChange {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startMs: number;
-  stopMs: number | null;
-  /** JSON text */
-  input: string;
-  output: string | null;
-  error: string | null;
-  cause: string | null;
-  redriveCount: number;
-  redriveMs: number | null;
-}
-
 export { ApiError } from './api-error.ts';
 export type { StateMachineMeta } from './state-machines.ts';
-
-export interface StartExecutionRequest {
-  stateMachineArn: string;
-  name?: string;
-  /** JSON text, as the API carries it */
-  input?: string;
-  /** an execution ARN to use (EXPRESS executions carry their own id) */
-  executionArn?: string;
-}
-
-/** DescribeStateMachineForExecution: the machine as an execution runs it. */
-export interface ExecutionStateMachine {
-  stateMachineArn: string;
-  name: string;
-  definition: string;
-  roleArn: string;
-  type: 'STANDARD' | 'EXPRESS';
-  /** when this definition became the machine's (the execution's start once it was replaced) */
-  updatedMs: number;
-  meta: StateMachineMeta;
-}
+export type { EngineOptions, ExecutionStateMachine, ExecutionStatusChange, StartExecutionRequest } from './engine-types.ts';
 
 /**
  * @example
@@ -147,11 +75,11 @@ export class Engine {
   readonly activities: Activities;
   /** the GetActivityTask calls waiting for a task */
   private readonly activityPolls = new ActivityPolls();
-  private readonly activityPollMs: number;
+  private readonly activityDesk: ActivityDesk;
   /** what is to be written, and when: the end-of-turn commits, their failures and retries */
   private readonly commits: CommitBatcher;
   private readonly quarantine: ReadonlySet<string>;
-  private readonly statusListeners = new Set<(change: ExecutionStatusChange) => void>();
+  private readonly statusChanges = new StatusChanges();
 
   constructor(opts: EngineOptions = {}) {
     this.store = new Store(opts.database ?? ':memory:');
@@ -171,12 +99,17 @@ export class Engine {
       definitionStored: (hash) => this.definitions.stored(hash),
       endedInStore: (row) => this.residents.endedInStore(row),
       committedRunning: (arn) => this.residents.mayRest(arn),
-      committedEnd: (row) => this.statusChanged(row),
+      committedEnd: (row) => this.statusChanges.changed(row),
       afterTurn: () => this.residents.restQuiescent(),
     }, opts.commitRetryMs ?? 1000, opts.onCommit);
     this.definitions = new DefinitionCache(this.store, (hash, text) => this.commits.definitionPending(hash, text));
     this.activities = new Activities({ store: this.store, scheduler: this.scheduler, region: this.region, accountId: this.accountId });
-    this.activityPollMs = opts.activityPollMs ?? ACTIVITY_POLL_MS;
+    this.activityDesk = new ActivityDesk({
+      store: this.store, polls: this.activityPolls, pollMs: opts.activityPollMs ?? ACTIVITY_POLL_MS,
+      stopped: () => this.halted || this.closed,
+      durable: () => this.durable(),
+      started: (token, worker) => this.taskTokens.activityStarted(token, worker),
+    });
     // the engine's own: integrations registered later are asked first, and none claims an activity ARN
     this.integrations.register(new ActivityIntegration({ store: this.store, scheduler: this.scheduler, polls: this.activityPolls }));
     for (const i of opts.integrations ?? []) this.integrations.register(i);
@@ -281,28 +214,10 @@ export class Engine {
    * const task = await engine.getActivityTask(activityArn, 'worker-1');
    * if (task) engine.sendTaskSuccess(task.taskToken, JSON.stringify(work(JSON.parse(task.input))));
    */
-  async getActivityTask(activityArn: string, workerName?: string, signal?: AbortSignal): Promise<{ taskToken: string; input: string } | undefined> {
+  getActivityTask(activityArn: string, workerName?: string, signal?: AbortSignal): Promise<{ taskToken: string; input: string } | undefined> {
     this.assertRunning();
     this.activities.get(activityArn);
-    const deadline = this.activityPolls.deadline(this.activityPollMs);
-    for (;;) {
-      if (this.halted || this.closed) return undefined;
-      // what is pending (a token just opened) is committed first: the queue is read from the store
-      this.durable();
-      const task = this.store.nextActivityTask(activityArn);
-      if (task && this.store.takeActivityTask(task.token, workerName ?? '')) {
-        try {
-          this.taskTokens.activityStarted(task.token, workerName ?? '');
-          return { taskToken: task.token, input: task.input };
-        } catch (e) {
-          // its task ended between the read and the hand-out: look for the next
-          if (!(e instanceof ApiError && e.type === 'TaskDoesNotExist')) throw e;
-          continue;
-        }
-      }
-      if (task) continue;
-      if (!(await this.activityPolls.wait(activityArn, deadline, signal))) return undefined;
-    }
+    return this.activityDesk.take(activityArn, workerName ?? '', signal);
   }
 
   // ---- versions and aliases (versions.ts)
@@ -375,7 +290,7 @@ export class Engine {
       this.residents.discard(entry);
       throw this.unavailable();
     }
-    this.statusChanged(row);
+    this.statusChanges.changed(row);
     return { executionArn, startDate: startMs };
   }
 
@@ -412,26 +327,7 @@ export class Engine {
    * const off = engine.onExecutionStatusChange((c) => console.log(c.executionArn, c.status));
    */
   onExecutionStatusChange(listener: (change: ExecutionStatusChange) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
-  }
-
-  private statusChanged(row: ExecutionRow): void {
-    if (this.statusListeners.size === 0) return;
-    const change: ExecutionStatusChange = {
-      executionArn: row.arn, stateMachineArn: row.stateMachineArn, name: row.name, status: row.status, startMs: row.startMs, stopMs: row.stopMs,
-      input: row.input, output: row.output, error: row.error, cause: row.cause, redriveCount: row.redriveCount, redriveMs: row.redriveMs,
-    };
-    // not inside the commit: a listener that starts an execution would commit within a commit
-    queueMicrotask(() => {
-      for (const l of this.statusListeners) {
-        try {
-          l(change);
-        } catch (e) {
-          process.emitWarning(`an execution status listener threw: ${e instanceof Error ? e.stack : String(e)}`);
-        }
-      }
-    });
+    return this.statusChanges.listen(listener);
   }
 
   /** Resolves when the execution ends (at once if it has). */
@@ -544,10 +440,7 @@ export class Engine {
    */
   pendingWork(executionArn: string): PendingWork {
     this.describeExecution(executionArn);
-    const r = this.residents.running.get(executionArn);
-    if (r) return r.run.pendingWork();
-    // a resting execution's snapshot says what it waits on
-    return this.residents.restingRun(executionArn)?.run.pendingWork(true) ?? { timers: [], tokens: [] };
+    return this.residents.pendingWork(executionArn);
   }
 
   /**
@@ -565,23 +458,9 @@ export class Engine {
     if (this.scheduler.virtual) {
       throw new ApiError('ValidationException', 'The engine runs on a virtual clock, which skips every wait by itself: there is no wait to skip');
     }
-    const r = this.residents.running.get(executionArn);
-    const resting = r || row.status !== ExecutionStatus.Running ? undefined : this.residents.restingRun(executionArn);
-    if (row.status !== ExecutionStatus.Running || !(r || resting)) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${executionArn}'`);
     this.durable();
-    if (resting) {
-      const fired = resting.run.skipStoredTimers(timerId);
-      if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${executionArn}'`);
-      // its new due times are in the snapshot the next commit writes; it runs on from there
-      if (fired.length > 0) {
-        this.residents.load(resting.row, resting.run, true);
-        this.commit();
-      }
-      return fired;
-    }
-    const fired = r!.run.skipTimers(timerId);
-    if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${executionArn}'`);
-    this.commit();
+    const fired = this.residents.skipTimers(row, timerId);
+    if (fired.length > 0) this.commit();
     return fired;
   }
 
@@ -669,7 +548,7 @@ export class Engine {
       this.residents.discard(entry);
       throw this.unavailable();
     }
-    this.statusChanged(row);
+    this.statusChanges.changed(row);
     return { redriveDate: now };
   }
 

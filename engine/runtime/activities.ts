@@ -9,6 +9,7 @@ import type { JsonValue } from '../json.ts';
 import { parseResourceArn } from '../definition/resource-arn.ts';
 import { payloadText } from '../history/events.ts';
 import type { Store } from '../store/sqlite.ts';
+import { ApiError } from '../api-error.ts';
 import type { Scheduler } from './clock.ts';
 import { TaskFailure, type TaskFlavor, type TaskIntegration, type TaskRequest } from './integrations.ts';
 
@@ -108,5 +109,53 @@ export class ActivityPolls {
     let n = 0;
     for (const set of this.waiting.values()) n += set.size;
     return n;
+  }
+}
+
+/** What GetActivityTask needs from the engine around it. */
+export interface ActivityDeskHost {
+  store: Store;
+  polls: ActivityPolls;
+  /** how long a poll waits for a task (ms) */
+  pollMs: number;
+  /** the engine halted or closed: no poll hands out a task any longer */
+  stopped(): boolean;
+  /** commits what is pending, so that the queue read from the store is whole */
+  durable(): void;
+  /** a worker took the task of `token`: its execution records ActivityStarted (throws TaskDoesNotExist once the task ended) */
+  started(token: string, workerName: string): void;
+}
+
+/**
+ * GetActivityTask: hands the oldest task of an activity that no worker has taken to this worker,
+ * else waits for one (a long poll on a real timer, never blocking the event loop).
+ */
+export class ActivityDesk {
+  private readonly host: ActivityDeskHost;
+
+  constructor(host: ActivityDeskHost) {
+    this.host = host;
+  }
+
+  async take(activityArn: string, workerName: string, signal?: AbortSignal): Promise<{ taskToken: string; input: string } | undefined> {
+    const { store, polls } = this.host;
+    const deadline = polls.deadline(this.host.pollMs);
+    for (;;) {
+      if (this.host.stopped()) return undefined;
+      this.host.durable();
+      const task = store.nextActivityTask(activityArn);
+      if (task && store.takeActivityTask(task.token, workerName)) {
+        try {
+          this.host.started(task.token, workerName);
+          return { taskToken: task.token, input: task.input };
+        } catch (e) {
+          // its task ended between the read and the hand-out: look for the next
+          if (!(e instanceof ApiError && e.type === 'TaskDoesNotExist')) throw e;
+          continue;
+        }
+      }
+      if (task) continue;
+      if (!(await polls.wait(activityArn, deadline, signal))) return undefined;
+    }
   }
 }

@@ -12,7 +12,8 @@ import { detailsKey, rememberText, type HistoryEvent } from '../history/events.t
 import type { JsonValue } from '../json.ts';
 import type { Scheduler } from './clock.ts';
 import { WakeUps } from './wake-ups.ts';
-import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices } from './interpreter.ts';
+import { ExecutionRun, type ExecutionInfo, type ExecutionOutcome, type InterpreterServices, type PendingTimer, type PendingWork } from './interpreter.ts';
+import { ApiError } from '../api-error.ts';
 import type { CommitBatcher, ResidentExecution } from './commits.ts';
 import type { DefinitionCache } from './definitions.ts';
 import { ExecutionStatus, type ExecutionRow, type Store } from '../store/sqlite.ts';
@@ -145,6 +146,29 @@ export class Residency {
     } catch {
       // the execution's next commit clears it
     }
+  }
+
+  /** What a running execution waits on: a resident one's frames, or a resting one's snapshot. */
+  pendingWork(executionArn: string): PendingWork {
+    const r = this.running.get(executionArn);
+    if (r) return r.run.pendingWork();
+    return this.restingRun(executionArn)?.run.pendingWork(true) ?? { timers: [], tokens: [] };
+  }
+
+  /**
+   * Fires a running execution's Wait and retry timers now (all, or `timerId`): a resident one's
+   * in its frames, a resting one's in its snapshot, which is then loaded and runs on. The caller
+   * commits what changed.
+   */
+  skipTimers(row: ExecutionRow, timerId: string | undefined): PendingTimer[] {
+    const r = this.running.get(row.arn);
+    const resting = r || row.status !== ExecutionStatus.Running ? undefined : this.restingRun(row.arn);
+    if (row.status !== ExecutionStatus.Running || !(r || resting)) throw new ApiError('ExecutionNotRunning', `Execution Not Running: '${row.arn}'`);
+    const fired = resting ? resting.run.skipStoredTimers(timerId) : r!.run.skipTimers(timerId);
+    if (timerId !== undefined && fired.length === 0) throw new ApiError('ResourceNotFound', `No pending timer '${timerId}' in '${row.arn}'`);
+    // a resting execution's new due times are in the snapshot the next commit writes; it runs on from there
+    if (resting && fired.length > 0) this.load(resting.row, resting.run, true);
+    return fired;
   }
 
   /** A RUNNING execution that rests in the store, loaded from its snapshot without being started. */
