@@ -67,7 +67,7 @@ describe('a Distributed Map in the local stack', () => {
 
     // Assess
     expect(outcome.status).toBe('SUCCEEDED');
-    const output = (outcome as { output: { MapRunArn: string; ResultWriterDetails: { Bucket: string; Key: string } } }).output;
+    const output = (outcome as unknown as { output: { MapRunArn: string; ResultWriterDetails: { Bucket: string; Key: string } } }).output;
     expect(output.MapRunArn).toBe(run.mapRunArn);
     expect(output.ResultWriterDetails.Bucket).toBe(BUCKET);
     expect(run.status).toBe('SUCCEEDED');
