@@ -1,8 +1,9 @@
 /**
- * SES v2's SendEmail over HTTP, for the handlers the Lambda runtime runs: a handler's
- * `SESv2Client` reaches it through `AWS_ENDPOINT_URL_SESV2`, as a Task state's
- * `aws-sdk:sesv2:sendEmail` reaches the email integration. Both write to the same outbox, so an
- * e-mail is one place to look whichever way the workflow sent it.
+ * SES v2's SendEmail over HTTP, for the handlers the Lambda runtime runs and for Task states: a
+ * handler's `SESv2Client` reaches it through `AWS_ENDPOINT_URL_SESV2`, a Task state's
+ * `aws-sdk:sesv2:*` through the AWS SDK integration's client (which names the Task in
+ * SES_TASK_HEADERS). Both write to the same outbox, so an e-mail is one place to look whichever
+ * way the workflow sent it.
  *
  * Written here because fauxqs has no SES and no maintained npm package emulates SES v2; only
  * SendEmail (`POST /v2/email/outbound-emails`, REST-JSON) is served. Requests are checked as SES

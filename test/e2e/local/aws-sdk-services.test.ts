@@ -19,6 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ARN = 'arn:aws:states:us-east-1:123456789012';
 const ECHO_FUNCTION = resolve('test/support/functions/echo.mjs');
+const FAIL_FUNCTION = resolve('test/support/functions/fail.mjs');
 const sdk = (service: string, action: string) => `arn:aws:states:::aws-sdk:${service}:${action}`;
 
 /** The project's config with these state machines (name → definition), rules and functions added. */
@@ -139,21 +140,29 @@ describe('aws-sdk:sfn in the local stack', () => {
 });
 
 describe('aws-sdk:lambda, aws-sdk:eventbridge and aws-sdk:sesv2 in the local stack', () => {
-  it('invokes a local function with lambda:invoke and returns its Payload as the text the function answered', async () => {
+  it('invokes a local function with lambda:invoke and returns its Payload as the text the function answered, its error as FunctionError, a missing one as Lambda.ResourceNotFoundException', async () => {
     // Prepare
     const env = await stacks({
       config: withMachines(
-        { invoker: oneCall(sdk('lambda', 'invoke'), { FunctionName: 'echo', Payload: { 'order.$': '$.order' } }), missing: oneCall(sdk('lambda', 'invoke'), { FunctionName: 'nowhere' }) },
-        { functions: { echo: { handler: `${ECHO_FUNCTION}#handler` } } },
+        {
+          invoker: oneCall(sdk('lambda', 'invoke'), { FunctionName: 'echo', Payload: { 'order.$': '$.order' } }),
+          failing: oneCall(sdk('lambda', 'invoke'), { FunctionName: `arn:aws:lambda:us-east-1:123456789012:function:fail` }),
+          missing: oneCall(sdk('lambda', 'invoke'), { FunctionName: 'nowhere' }),
+        },
+        { functions: { echo: { handler: `${ECHO_FUNCTION}#handler` }, fail: { handler: `${FAIL_FUNCTION}#handler` } } },
       ),
     });
 
     // Act
     const invoked = await run(env, 'invoker', { order: 42 });
+    const failing = await run(env, 'failing');
     const missing = await run(env, 'missing');
 
     // Assess
     expect(invoked.outcome).toEqual({ status: 'SUCCEEDED', output: { ExecutedVersion: '$LATEST', Payload: '{"order":42}', StatusCode: 200 } });
+    // unlike lambda:invoke, the SDK integration answers a function's error rather than failing on it
+    expect(failing.outcome).toEqual({ status: 'SUCCEEDED', output: { ExecutedVersion: '$LATEST', FunctionError: 'Unhandled', Payload: expect.any(String), StatusCode: 200 } });
+    expect(JSON.parse((failing.outcome as unknown as { output: { Payload: string } }).output.Payload)).toMatchObject({ errorType: 'ValidationError', errorMessage: 'order 42 has no lines' });
     expect(missing.outcome).toEqual({
       status: 'SUCCEEDED',
       output: { Error: 'Lambda.ResourceNotFoundException', Cause: expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:123456789012:function:nowhere.*\(Service: Lambda, Status Code: 404/) },
