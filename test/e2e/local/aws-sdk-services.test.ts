@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { localStacks, type StackEnv } from '../../support/stack-env.ts';
 import type { StackConfig, StackRule } from '../../../local/stack.ts';
-import type { RuleExecution } from '../../../local/triggers/rules.ts';
 import { missingStandInMessage } from '../../../local/stand-ins/stand-ins.ts';
 import { detailsOf, eventsOf } from '../../support/engine-env.ts';
 
@@ -53,17 +52,6 @@ function oneCall(resource: string, parameters: object): object {
 async function run(env: StackEnv, machine: string, input: object = {}) {
   const { executionArn } = env.stack.engine.startExecution({ stateMachineArn: env.stack.stateMachines[machine], input: JSON.stringify(input) });
   return { executionArn, ...(await env.finish(executionArn)) };
-}
-
-/** The first execution a rule of `env` starts from now on. */
-function nextRuleExecution(env: StackEnv, rule: string): Promise<RuleExecution> {
-  return new Promise((resolve) => {
-    const stop = env.stack.rules.onExecution((e) => {
-      if (e.rule !== rule) return;
-      stop();
-      resolve(e);
-    });
-  });
 }
 
 /** A child that takes nine and a half virtual minutes. */
@@ -178,16 +166,18 @@ describe('aws-sdk:lambda, aws-sdk:eventbridge and aws-sdk:sesv2 in the local sta
         rules: [{ name: 'report-ready', eventPattern: { source: ['longhaul.reports'], 'detail-type': ['Report Ready'] }, stateMachine: 'on-report-ready' }],
       }),
     });
-    const delivered = nextRuleExecution(env, 'report-ready');
 
     // Act
     const put = await run(env, 'announcer', { key: 'q3.csv' });
-    const target = await env.finish((await delivered).executionArn);
+    // a rule starts its state-machine target as the event is put
+    const started = env.stack.engine.listExecutions({ stateMachineArn: env.stack.stateMachines['on-report-ready'] });
     const listed = await run(env, 'lister');
 
     // Assess
     expect(put.outcome).toEqual({ status: 'SUCCEEDED', output: { Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 } });
     const eventId = (put.outcome as unknown as { output: { Entries: { EventId: string }[] } }).output.Entries[0].EventId;
+    expect(started).toHaveLength(1);
+    const target = await env.finish(started[0].arn);
     expect(target.outcome).toMatchObject({ status: 'SUCCEEDED', output: { id: eventId, source: 'longhaul.reports', 'detail-type': 'Report Ready', detail: { key: 'q3.csv' } } });
     expect(listed.outcome).toEqual({
       status: 'SUCCEEDED',
