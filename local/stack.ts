@@ -279,7 +279,6 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   stopping.runsWork(() => ses.stop());
-  stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, dynamodbEndpoint: dynamodb.endpoint, outbox, standIns: config.standIns, baseDir: base }));
   const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   // webhooks that arrive before the executions they settle have resumed wait for them
@@ -333,6 +332,11 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, dynamodb: dynamodb.endpoint, sfn: apiUrl, sesv2: ses.url },
   });
   stopping.runsWork(() => lambda.close());
+  // registered here, before the Lambda runtime as before, once the API's URL and the runtime exist; the rules come later
+  stopping.runsWork(registerLocalIntegrations(engine, {
+    endpoint: services.endpoint, dynamodbEndpoint: dynamodb.endpoint, sfnEndpoint: apiUrl, sesv2Endpoint: ses.url, lambda,
+    bus: (event) => rules.dispatch(event), outbox, standIns: config.standIns, baseDir: base,
+  }));
   engine.integrations.register(lambda);
   if (config.mockConfig) engine.integrations.intercept(mockedResponses(loadMockConfig(resolve(base, config.mockConfig))));
 

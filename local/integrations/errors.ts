@@ -71,6 +71,8 @@ export const SdkServiceErrorName = {
   sesv2: 'SesV2',
   sfn: 'Sfn',
   dynamodb: 'DynamoDb',
+  lambda: 'Lambda',
+  eventbridge: 'EventBridge',
 } as const;
 
 /**

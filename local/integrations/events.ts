@@ -73,19 +73,9 @@ export class EventsIntegration implements TaskIntegration {
         results.push({ ErrorCode: 'InvalidArgument', ErrorMessage: problem });
         continue;
       }
-      const e = entry as JsonObject;
-      const id = randomUUID();
-      const resources = Array.isArray(e.Resources) ? e.Resources.map((r) => String(r)) : [];
-      accepted.push({
-        bus: typeof e.EventBusName === 'string' ? e.EventBusName : 'default',
-        event: {
-          version: '0', id, 'detail-type': String(e.DetailType), source: String(e.Source), account: this.opts.account,
-          time: typeof e.Time === 'string' ? e.Time : eventTime(now), region: req.region,
-          resources: [...resources, req.executionArn, stateMachineArnOf(req.executionArn)],
-          detail: JSON.parse(asText(e.Detail)) as JsonObject,
-        },
-      });
-      results.push({ EventId: id });
+      const put = busEvent(entry as JsonObject, { account: this.opts.account, region: req.region, now, resources: [req.executionArn, stateMachineArnOf(req.executionArn)] });
+      accepted.push(put);
+      results.push({ EventId: put.event.id });
     }
     const failed = results.filter((r) => r.ErrorCode !== undefined).length;
     if (failed > 0) {
@@ -104,8 +94,28 @@ export class EventsIntegration implements TaskIntegration {
   }
 }
 
+/**
+ * The event a PutEvents entry EventBridge took puts on a bus, with `resources` appended to its
+ * own (Step Functions' optimized integration appends the execution's and state machine's ARNs).
+ *
+ * @example
+ * busEvent({ Source: 'app', DetailType: 'Done', Detail: '{}' }, { account, region, now, resources: [] }).bus // 'default'
+ */
+export function busEvent(entry: JsonObject, at: { account: string; region: string; now: number; resources: string[] }): { event: EventBridgeEvent; bus: string } {
+  const own = Array.isArray(entry.Resources) ? entry.Resources.map((r) => String(r)) : [];
+  return {
+    bus: typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default',
+    event: {
+      version: '0', id: randomUUID(), 'detail-type': String(entry.DetailType), source: String(entry.Source), account: at.account,
+      time: typeof entry.Time === 'string' ? entry.Time : eventTime(at.now), region: at.region,
+      resources: [...own, ...at.resources],
+      detail: JSON.parse(asText(entry.Detail)) as JsonObject,
+    },
+  };
+}
+
 /** Why EventBridge would refuse an entry; undefined when it takes it. */
-function refusal(entry: JsonValue): string | undefined {
+export function refusal(entry: JsonValue): string | undefined {
   if (!isJsonObject(entry)) return 'An entry must be an object';
   for (const field of ['Source', 'DetailType', 'Detail'] as const) {
     if (entry[field] === undefined || entry[field] === null || entry[field] === '') return `Parameter ${field} is not valid. Reason: ${field} is a required argument.`;

@@ -1,8 +1,9 @@
 /**
- * SES v2's SendEmail over HTTP, for the handlers the Lambda runtime runs: a handler's
- * `SESv2Client` reaches it through `AWS_ENDPOINT_URL_SESV2`, as a Task state's
- * `aws-sdk:sesv2:sendEmail` reaches the email integration. Both write to the same outbox, so an
- * e-mail is one place to look whichever way the workflow sent it.
+ * SES v2's SendEmail over HTTP, for the handlers the Lambda runtime runs and for Task states: a
+ * handler's `SESv2Client` reaches it through `AWS_ENDPOINT_URL_SESV2`, a Task state's
+ * `aws-sdk:sesv2:*` through the AWS SDK integration's client (which names the Task in
+ * SES_TASK_HEADERS). Both write to the same outbox, so an e-mail is one place to look whichever
+ * way the workflow sent it.
  *
  * Written here because fauxqs has no SES and no maintained npm package emulates SES v2; only
  * SendEmail (`POST /v2/email/outbound-emails`, REST-JSON) is served. Requests are checked as SES
@@ -34,6 +35,16 @@ export interface SesEndpoint {
 
 /** The resource an e-mail sent through this endpoint is recorded under. */
 export const SES_SEND_EMAIL = 'ses:SendEmail';
+
+/**
+ * Headers an `aws-sdk:sesv2:sendEmail` Task adds to its request, so that the outbox records the
+ * task's resource, execution and state as for any Task's message (a handler sends none of them).
+ */
+export const SES_TASK_HEADERS = {
+  resource: 'x-longhaul-resource',
+  executionArn: 'x-longhaul-execution-arn',
+  stateName: 'x-longhaul-state-name',
+} as const;
 
 /** SES refuses messages above 40 MB; the outbox has no reason to take more. */
 const MAX_BODY_BYTES = 40 * 1024 * 1024;
@@ -100,8 +111,10 @@ async function handle(req: IncomingMessage, opts: SesEndpointOptions): Promise<J
   const problem = checkSendEmail(params);
   if (problem) throw new SesError('BadRequestException', problem);
   const messageId = `0100${randomBytes(8).toString('hex')}-${randomUUID()}-000000`;
+  const task = taskOf(req);
   opts.outbox.record({
-    id: messageId, channel: OutboxChannel.Email, time: new Date(opts.clock()).toISOString(), resource: SES_SEND_EMAIL, message: params,
+    id: messageId, channel: OutboxChannel.Email, time: new Date(opts.clock()).toISOString(), resource: task.resource ?? SES_SEND_EMAIL,
+    ...(task.executionArn ? { executionArn: task.executionArn } : {}), ...(task.stateName ? { stateName: task.stateName } : {}), message: params,
   });
   return { MessageId: messageId };
 }
@@ -115,4 +128,14 @@ function reply(res: ServerResponse, status: number, body: JsonObject, errorType?
     ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}),
   });
   res.end(text);
+}
+
+/** The Task a request says it comes from (see SES_TASK_HEADERS); all absent for a handler's call. */
+function taskOf(req: IncomingMessage): { resource?: string; executionArn?: string; stateName?: string } {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const stateName = header(SES_TASK_HEADERS.stateName);
+  return { resource: header(SES_TASK_HEADERS.resource), executionArn: header(SES_TASK_HEADERS.executionArn), stateName: stateName && decodeURIComponent(stateName) };
 }
