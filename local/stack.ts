@@ -32,7 +32,8 @@ import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
 import { functionArn } from './lambda/arn.ts';
 import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { createMessaging, type QueueConfig, type SubscriptionConfig } from './services/messaging.ts';
+import { QueuePoller, type EventSourceMapping } from './triggers/queue-poller.ts';
 
 /** A state machine the config creates (or updates) at start. */
 export interface StackStateMachine {
@@ -61,8 +62,14 @@ export interface StackConfig {
   functions?: Record<string, FunctionConfig>;
   /** S3 buckets created at start (if missing) */
   buckets?: string[];
-  /** SQS queues created at start (if missing) */
-  queues?: string[];
+  /** SQS queues created at start (if missing): a name, or `{ name, fifo, visibilityTimeoutSeconds, deadLetter: { queue, maxReceiveCount } }` */
+  queues?: (string | QueueConfig)[];
+  /** SNS topics created at start (if missing) */
+  topics?: string[];
+  /** SNS subscriptions of the config's queues (`sqs`) and functions (`lambda`) to its topics */
+  subscriptions?: SubscriptionConfig[];
+  /** SQS → Lambda pollers (Lambda event source mappings) */
+  eventSourceMappings?: EventSourceMapping[];
   /** DynamoDB tables created at start (if missing): `{ "name": "jobs", "partitionKey": { "name": "id", "type": "S" } }` */
   tables?: TableConfig[];
   stateMachines?: StackStateMachine[];
@@ -116,6 +123,8 @@ export interface LocalStack {
   stateMachines: Record<string, string>;
   /** queue name → URL, for the queues the config created */
   queues: Record<string, string>;
+  /** topic name → ARN, for the topics the config created */
+  topics: Record<string, string>;
   /** how many executions the start resumed */
   resumed: number;
   stop(): Promise<void>;
@@ -294,13 +303,14 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   stopping.acceptsWork(() => bi.stop());
 
   const clients = new LocalClients(services.endpoint);
-  const queues: Record<string, string> = {};
-  try {
-    for (const bucket of config.buckets ?? []) await clients.s3(engine.region).send(new CreateBucketCommand({ Bucket: bucket }));
-    for (const queue of config.queues ?? []) queues[queue] = (await clients.sqs(engine.region).send(new CreateQueueCommand({ QueueName: queue }))).QueueUrl!;
-  } finally {
-    clients.destroy();
-  }
+  // the pollers use these clients until they stop, before the services do
+  stopping.runsWork(() => clients.destroy());
+  for (const bucket of config.buckets ?? []) await clients.s3(engine.region).send(new CreateBucketCommand({ Bucket: bucket }));
+  const messaging = await createMessaging({
+    sqs: clients.sqs(engine.region), sns: clients.sns(engine.region),
+    queues: config.queues ?? [], topics: config.topics ?? [], subscriptions: config.subscriptions ?? [], functions: Object.keys(config.functions ?? {}),
+  });
+  const queues = messaging.queues;
   // the API listens last, but references and functions need its address now: pick its port first
   const apiPort = opts.port || (await freePort());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -351,6 +361,20 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   // the default event bus: what workflows put, and Step Functions' own execution status changes
   engine.integrations.register(new EventsIntegration({ scheduler, account: engine.accountId, bus: (event) => rules.dispatch(event) }));
   stopping.acceptsWork(rules.connectExecutions());
+  const invokeAsync = (name: string, event: JsonValue) => lambda.invoke(name, event);
+  for (const mapping of config.eventSourceMappings ?? []) {
+    const queue = messaging.polled[mapping.queue];
+    if (!queue) throw new Error(`an event source mapping names the queue ${mapping.queue}, which the config does not create`);
+    if (!functions[mapping.function]) throw new Error(`an event source mapping names the function ${mapping.function}, which the config does not define`);
+    const poller = new QueuePoller({ mapping, queue, sqs: clients.sqs(engine.region), scheduler, region: engine.region, invoke: invokeAsync });
+    poller.start();
+    stopping.acceptsWork(() => poller.close());
+  }
+  for (const sub of messaging.lambdaSubscriptions) {
+    const poller = new QueuePoller({ mapping: { queue: sub.queue.url, function: sub.function }, queue: sub.queue, sqs: clients.sqs(engine.region), scheduler, region: engine.region, invoke: invokeAsync, shape: 'sns' });
+    poller.start();
+    stopping.acceptsWork(() => poller.close());
+  }
 
   // everything a request can reach exists: the API may listen (the console reads the outbox through it)
   const api = await listenOnce('the Step Functions API', apiPort, (port) => startApiServer({ engine, port, outbox }));
@@ -361,7 +385,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     const now: StickyPorts = { services: Number(new URL(services.endpoint).port), dynamodb: dynamodb.port, ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
     writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
   }
-  return { engine, api, services, dynamodb, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed, stop: () => stopping.run() };
+  return { engine, api, services, dynamodb, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, topics: messaging.topics, resumed, stop: () => stopping.run() };
 }
 
 /** A port free on 127.0.0.1 now, for a server that listens later. */
