@@ -34,6 +34,7 @@ import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createMessaging, type QueueConfig, type SubscriptionConfig } from './services/messaging.ts';
 import { QueuePoller, type EventSourceMapping } from './triggers/queue-poller.ts';
+import { Schedules, type ScheduleConfig } from './triggers/schedules.ts';
 
 /** A state machine the config creates (or updates) at start. */
 export interface StackStateMachine {
@@ -70,6 +71,8 @@ export interface StackConfig {
   subscriptions?: SubscriptionConfig[];
   /** SQS → Lambda pollers (Lambda event source mappings) */
   eventSourceMappings?: EventSourceMapping[];
+  /** EventBridge Scheduler schedules starting one of the state machines or invoking one of the functions */
+  schedules?: ScheduleConfig[];
   /** DynamoDB tables created at start (if missing): `{ "name": "jobs", "partitionKey": { "name": "id", "type": "S" } }` */
   tables?: TableConfig[];
   stateMachines?: StackStateMachine[];
@@ -114,6 +117,8 @@ export interface LocalStack {
   dynamodb: LocalDynamoDb;
   lambda: LambdaRuntime;
   rules: EventRules;
+  /** EventBridge Scheduler's schedules */
+  schedules: Schedules;
   outbox: Outbox;
   /** SES v2 SendEmail for the handlers; it writes to `outbox` */
   ses: SesEndpoint;
@@ -370,6 +375,13 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     poller.start();
     stopping.acceptsWork(() => poller.close());
   }
+  const schedules = new Schedules({ engine, invokeFunction: (name, event) => lambda.invoke(name, event, { invocationType: 'Event' }) });
+  stopping.acceptsWork(() => schedules.close());
+  for (const { stateMachine, ...schedule } of config.schedules ?? []) {
+    if (stateMachine !== undefined && !stateMachines[stateMachine]) throw new Error(`schedule ${schedule.name} names the state machine ${stateMachine}, which the config does not create`);
+    if (schedule.function !== undefined && !functions[schedule.function]) throw new Error(`schedule ${schedule.name} names the function ${schedule.function}, which the config does not define`);
+    schedules.put({ ...schedule, stateMachineArn: stateMachine === undefined ? undefined : stateMachines[stateMachine] });
+  }
   for (const sub of messaging.lambdaSubscriptions) {
     const poller = new QueuePoller({ mapping: { queue: sub.queue.url, function: sub.function }, queue: sub.queue, sqs: clients.sqs(engine.region), scheduler, region: engine.region, invoke: invokeAsync, shape: 'sns' });
     poller.start();
@@ -385,7 +397,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     const now: StickyPorts = { services: Number(new URL(services.endpoint).port), dynamodb: dynamodb.port, ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
     writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
   }
-  return { engine, api, services, dynamodb, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, topics: messaging.topics, resumed, stop: () => stopping.run() };
+  return { engine, api, services, dynamodb, lambda, rules, schedules, outbox, ses, bi, callbacks, stateMachines, queues, topics: messaging.topics, resumed, stop: () => stopping.run() };
 }
 
 /** A port free on 127.0.0.1 now, for a server that listens later. */

@@ -5,10 +5,19 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from '@jest/globals';
+import { START_MS } from '../../support/engine-env.ts';
 import { ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { localStacks } from '../../support/stack-env.ts';
 
 const stacks = localStacks();
+const dir = mkdtempSync(join(tmpdir(), 'longhaul-resources-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ECHO = join(dir, 'echo.asl.json');
+writeFileSync(ECHO, JSON.stringify({ StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } }));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 /** Waits (in real time, while the virtual clock runs) until `probe` answers something. */
@@ -62,5 +71,34 @@ describe('SQS event source mappings', () => {
     expect(seen[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: expect.stringMatching(/^arn:aws:sqs:us-east-1:\d{12}:jobs$/), awsRegion: 'us-east-1', receiptHandle: 'string' });
     // the redelivery waited for the visibility timeout on the engine's clock
     expect(env.elapsedMs() - sentAt).toBeGreaterThanOrEqual(45_000);
+  });
+});
+
+describe('EventBridge Scheduler schedules', () => {
+  it('starts the state machine every 5 virtual minutes, named after each tick, and a tick delivered twice starts one execution', async () => {
+    // Prepare
+    const env = await stacks({
+      config: (c) => ({
+        ...c,
+        stateMachines: [...(c.stateMachines ?? []), { name: 'echo', definitionFile: ECHO }],
+        schedules: [{ name: 'every-five', expression: 'rate(5 minutes)', stateMachine: 'echo', input: { at: '<aws.scheduler.scheduled-time>', fixed: 1 } }],
+      }),
+    });
+    const machine = env.stack.stateMachines.echo;
+    const executions = () => env.stack.engine.listExecutions({ stateMachineArn: machine });
+
+    // Act
+    await eventually(async () => (executions().length >= 3 ? true : undefined), 'three ticks');
+    const firstTick = START_MS + 5 * 60_000;
+    const again = [env.stack.schedules.deliver('every-five', firstTick), env.stack.schedules.deliver('every-five', firstTick)];
+
+    // Assess
+    const byName = executions().map((e) => e.name).sort();
+    expect(byName.slice(0, 3)).toEqual(['every-five-20240101T000500Z', 'every-five-20240101T001000Z', 'every-five-20240101T001500Z']);
+    expect(new Set(byName).size).toBe(byName.length);
+    expect(again).toEqual([`${machine.replace(':stateMachine:', ':execution:')}:every-five-20240101T000500Z`, `${machine.replace(':stateMachine:', ':execution:')}:every-five-20240101T000500Z`]);
+    // one execution for the first tick, whatever it is named: its input carries the tick's time
+    const firstTicks = executions().filter((e) => (JSON.parse(e.input) as { at: string }).at === '2024-01-01T00:05:00Z');
+    expect(firstTicks.map((e) => [e.name, JSON.parse(e.input)])).toEqual([['every-five-20240101T000500Z', { at: '2024-01-01T00:05:00Z', fixed: 1 }]]);
   });
 });
