@@ -35,6 +35,8 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createMessaging, type QueueConfig, type SubscriptionConfig } from './services/messaging.ts';
 import { QueuePoller, type EventSourceMapping } from './triggers/queue-poller.ts';
 import { Schedules, type ScheduleConfig } from './triggers/schedules.ts';
+import { startHttpApi, type HttpApi, type HttpApiConfig } from './http/http-apis.ts';
+import { startSecretsEndpoint, type SecretConfig, type SecretsEndpoint } from './services/secrets-manager.ts';
 
 /** A state machine the config creates (or updates) at start. */
 export interface StackStateMachine {
@@ -73,6 +75,10 @@ export interface StackConfig {
   eventSourceMappings?: EventSourceMapping[];
   /** EventBridge Scheduler schedules starting one of the state machines or invoking one of the functions */
   schedules?: ScheduleConfig[];
+  /** API Gateway HTTP APIs, one server each: `{ "name": "shop", "routes": [{ "route": "GET /items/{id}", "function": "get-item" }] }` */
+  httpApis?: HttpApiConfig[];
+  /** Secrets Manager secrets; their values come from the local secrets file (StackOptions.secretsFile) */
+  secrets?: SecretConfig[];
   /** DynamoDB tables created at start (if missing): `{ "name": "jobs", "partitionKey": { "name": "id", "type": "S" } }` */
   tables?: TableConfig[];
   stateMachines?: StackStateMachine[];
@@ -95,6 +101,8 @@ export interface StackOptions {
   config?: StackConfig;
   /** where the config's relative paths start */
   configDir?: string;
+  /** the values of the config's secrets, by name (default `<configDir>/longhaul.secrets.json`; keep it out of git) */
+  secretsFile?: string;
   scheduler?: Scheduler;
   /** invoke every Lambda task twice, to prove handlers idempotent */
   duplicateDelivery?: boolean;
@@ -122,6 +130,10 @@ export interface LocalStack {
   outbox: Outbox;
   /** SES v2 SendEmail for the handlers; it writes to `outbox` */
   ses: SesEndpoint;
+  /** Secrets Manager for the handlers (AWS_ENDPOINT_URL_SECRETS_MANAGER) */
+  secrets: SecretsEndpoint;
+  /** API name → its server (the base URL of its `$default` stage) */
+  httpApis: Record<string, HttpApi>;
   bi: BiSimulator;
   callbacks: CallbackReceiver;
   /** state machine name → ARN, for the machines the config created */
@@ -163,6 +175,9 @@ function definitionOf(sm: StackStateMachine, base: string, refs: StackRefs): str
 
 /** The ports a data folder's stack listened on, kept so that a restart listens on them again. */
 interface StickyPorts {
+  /** HTTP API name → port */
+  httpApis?: Record<string, number>;
+  secrets?: number;
   services?: number;
   dynamodb?: number;
   ses?: number;
@@ -175,7 +190,7 @@ interface StickyPorts {
  * one. Running executions hold these addresses (queue URLs and the callback URL are in their
  * definitions, callback URLs in the BI service's jobs), so a restarted stack must come back on them.
  */
-async function sticky<T>(ports: StickyPorts, name: keyof StickyPorts, asked: number | undefined, start: (port: number | undefined) => Promise<T>): Promise<T> {
+async function sticky<T>(ports: StickyPorts, name: Exclude<keyof StickyPorts, 'httpApis'>, asked: number | undefined, start: (port: number | undefined) => Promise<T>): Promise<T> {
   const before = ports[name];
   if (asked !== undefined || before === undefined) return start(asked);
   try {
@@ -293,6 +308,10 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   stopping.runsWork(() => ses.stop());
+  const secrets = await sticky(ports, 'secrets', undefined, (port) => startSecretsEndpoint({
+    secrets: config.secrets ?? [], valuesFile: opts.secretsFile ?? join(base, 'longhaul.secrets.json'), region, accountId: engine.accountId, clock: () => scheduler.now(), port,
+  }));
+  stopping.runsWork(() => secrets.stop());
   stopping.runsWork(registerLocalIntegrations(engine, { endpoint: services.endpoint, dynamodbEndpoint: dynamodb.endpoint, outbox, standIns: config.standIns, baseDir: base }));
   const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
@@ -319,12 +338,18 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   // the API listens last, but references and functions need its address now: pick its port first
   const apiPort = opts.port || (await freePort());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  // so do the HTTP APIs, which may call functions that name them; a restart keeps their ports
+  const httpApiPorts: Record<string, number> = {};
+  for (const api of config.httpApis ?? []) httpApiPorts[api.name] = await freePort(ports.httpApis?.[api.name]);
   const refs: StackRefs = {
     functions: Object.fromEntries(Object.keys(config.functions ?? {}).map((name) => [name, functionArn(name, engine.region, engine.accountId)])),
     stateMachines: Object.fromEntries((config.stateMachines ?? []).map((sm) => [sm.name, stateMachineArn(engine, sm.name)])),
     queues,
     buckets: config.buckets ?? [],
     tables: (config.tables ?? []).map((t) => t.name),
+    topics: messaging.topics,
+    secrets: secrets.arns,
+    httpApis: Object.fromEntries(Object.entries(httpApiPorts).map(([name, port]) => [name, `http://127.0.0.1:${port}`])),
     urls: { callbacks: callbacks.url, bi: bi.url, api: apiUrl, services: services.endpoint, dynamodb: dynamodb.endpoint },
   };
 
@@ -345,7 +370,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     accountId: engine.accountId,
     duplicateDelivery: opts.duplicateDelivery,
     onLog: opts.onLambdaLog,
-    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, dynamodb: dynamodb.endpoint, sfn: apiUrl, sesv2: ses.url },
+    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, dynamodb: dynamodb.endpoint, sfn: apiUrl, sesv2: ses.url, secrets_manager: secrets.url },
   });
   stopping.runsWork(() => lambda.close());
   engine.integrations.register(lambda);
@@ -388,24 +413,34 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     stopping.acceptsWork(() => poller.close());
   }
 
+  const httpApis: Record<string, HttpApi> = {};
+  for (const api of config.httpApis ?? []) {
+    for (const r of api.routes) if (!functions[r.function]) throw new Error(`HTTP API ${api.name}'s route ${r.route} names the function ${r.function}, which the config does not define`);
+    httpApis[api.name] = await listenOnce(`the HTTP API ${api.name}`, httpApiPorts[api.name], (port) =>
+      startHttpApi({ api, port, invoke: (name, event) => lambda.invoke(name, event), clock: () => scheduler.now(), region: engine.region, accountId: engine.accountId }));
+    stopping.acceptsWork(() => httpApis[api.name].stop());
+  }
+
   // everything a request can reach exists: the API may listen (the console reads the outbox through it)
   const api = await listenOnce('the Step Functions API', apiPort, (port) => startApiServer({ engine, port, outbox }));
   stopping.acceptsWork(() => api.close());
   const resumed = engine.resumeAll();
   resumedAll.resolve();
   if (portsFile) {
-    const now: StickyPorts = { services: Number(new URL(services.endpoint).port), dynamodb: dynamodb.port, ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
+    const now: StickyPorts = {
+      httpApis: Object.fromEntries(Object.entries(httpApis).map(([name, a]) => [name, Number(new URL(a.url).port)])), secrets: Number(new URL(secrets.url).port),
+      services: Number(new URL(services.endpoint).port), dynamodb: dynamodb.port, ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
     writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
   }
-  return { engine, api, services, dynamodb, lambda, rules, schedules, outbox, ses, bi, callbacks, stateMachines, queues, topics: messaging.topics, resumed, stop: () => stopping.run() };
+  return { engine, api, services, dynamodb, lambda, rules, schedules, outbox, ses, secrets, httpApis, bi, callbacks, stateMachines, queues, topics: messaging.topics, resumed, stop: () => stopping.run() };
 }
 
-/** A port free on 127.0.0.1 now, for a server that listens later. */
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (`wanted` when it is), for a server that listens later. */
+function freePort(wanted?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.once('error', (e: NodeJS.ErrnoException) => (wanted !== undefined && e.code === 'EADDRINUSE' ? freePort().then(resolve, reject) : reject(e)));
+    probe.listen(wanted ?? 0, '127.0.0.1', () => {
       const { port } = probe.address() as AddressInfo;
       probe.close(() => resolve(port));
     });

@@ -102,3 +102,39 @@ describe('EventBridge Scheduler schedules', () => {
     expect(firstTicks.map((e) => [e.name, JSON.parse(e.input)])).toEqual([['every-five-20240101T000500Z', { at: '2024-01-01T00:05:00Z', fixed: 1 }]]);
   });
 });
+
+describe('HTTP APIs and Secrets Manager', () => {
+  it('routes a request to the function of the most specific route, which reads a secret with its own SDK client, and answers ResourceNotFoundException for a secret the secrets file lacks', async () => {
+    // Prepare
+    const secretsFile = join(dir, 'longhaul.secrets.json');
+    writeFileSync(secretsFile, JSON.stringify({ 'db-password': 'hunter2', 'bi-credentials': { user: 'bi', key: 'k' } }));
+    const env = await stacks({
+      secretsFile,
+      config: (c) => ({
+        ...c,
+        functions: { ...c.functions, 'secret-reader': { handler: `${fixture('secret-reader.ts')}#handler`, timeout: 10 } },
+        secrets: [{ name: 'db-password' }, { name: 'bi-credentials' }, { name: 'not-in-file' }],
+        httpApis: [{ name: 'admin', routes: [{ route: 'GET /secrets/{name}', function: 'secret-reader' }, { route: 'ANY /{proxy+}', function: 'secret-reader' }] }],
+      }),
+    });
+    const base = env.stack.httpApis.admin.url;
+
+    // Act
+    const found = await fetch(`${base}/secrets/db-password?verbose=1`);
+    const json = await fetch(`${base}/secrets/bi-credentials`);
+    const missing = await fetch(`${base}/secrets/not-in-file`);
+    const other = await fetch(`${base}/orders/7/lines`, { method: 'POST', body: '{"qty":2}', headers: { 'content-type': 'application/json' } });
+
+    // Assess
+    expect(found.status).toBe(200);
+    expect(found.headers.get('x-secret-arn')).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:db-password-[A-Za-z0-9]{6}$/);
+    expect(await found.json()).toEqual({ value: 'hunter2', query: { verbose: '1' } });
+    expect(await json.json()).toEqual({ value: '{"user":"bi","key":"k"}', query: null });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'ResourceNotFoundException', message: expect.stringContaining('not-in-file') });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('content-type')).toBe('application/json');
+    expect(await other.json()).toEqual({ route: 'ANY /{proxy+}', method: 'POST', path: '/orders/7/lines', params: { proxy: 'orders/7/lines' }, body: '{"qty":2}' });
+    expect((await fetch(`${base}`)).status).toBe(404);
+  });
+});
