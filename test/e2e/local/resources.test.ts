@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll } from '@jest/globals';
 import { START_MS } from '../../support/engine-env.ts';
 import { ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { localClientConfig } from '../../../local/services/clients.ts';
 import { localStacks } from '../../support/stack-env.ts';
 
 const stacks = localStacks();
@@ -136,5 +138,53 @@ describe('HTTP APIs and Secrets Manager', () => {
     expect(other.headers.get('content-type')).toBe('application/json');
     expect(await other.json()).toEqual({ route: 'ANY /{proxy+}', method: 'POST', path: '/orders/7/lines', params: { proxy: 'orders/7/lines' }, body: '{"qty":2}' });
     expect((await fetch(`${base}`)).status).toBe(404);
+  });
+});
+
+describe('SNS topics and subscriptions', () => {
+  it('fans a message out to a queue (raw) and a function (SNS event), each taking only what its filter policy matches', async () => {
+    // Prepare
+    const env = await stacks({
+      config: (c) => ({
+        ...c,
+        functions: { ...c.functions, 'refunds': { handler: `${fixture('sns-listener.ts')}#handler`, timeout: 10, environment: { SEEN_QUEUE: '{{queue:refunds-seen}}', TOPIC: '{{topic:events}}' } } },
+        queues: [...(c.queues ?? []), 'orders', 'refunds-seen'],
+        topics: ['events'],
+        subscriptions: [
+          { topic: 'events', protocol: 'sqs', endpoint: 'orders', rawMessageDelivery: true, filterPolicy: { kind: ['order'] } },
+          { topic: 'events', protocol: 'lambda', endpoint: 'refunds', filterPolicy: { kind: ['refund'] } },
+        ],
+      }),
+    });
+    const sns = new SNSClient(localClientConfig(env.stack.services.endpoint, env.stack.engine.region));
+    const topicArn = env.stack.topics.events;
+
+    // Act
+    try {
+      for (const kind of ['order', 'refund', 'other']) {
+        await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: kind, Message: JSON.stringify({ kind, amount: 5 }), MessageAttributes: { kind: { DataType: 'String', StringValue: kind } } }));
+      }
+    } finally {
+      sns.destroy();
+    }
+    const refunds = await eventually(async () => {
+      const got = await drain(env.sqs, env.stack.queues['refunds-seen']);
+      return got.length > 0 ? got : undefined;
+    }, 'the function\'s delivery');
+
+    // Assess
+    expect(await drain(env.sqs, env.stack.queues.orders)).toEqual([JSON.stringify({ kind: 'order', amount: 5 })]);
+    expect(refunds.map((r) => JSON.parse(r))).toEqual([{
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: expect.stringContaining(topicArn),
+      Sns: expect.objectContaining({
+        Type: 'Notification', TopicArn: topicArn, Subject: 'refund', Message: JSON.stringify({ kind: 'refund', amount: 5 }),
+        MessageAttributes: { kind: { Type: 'String', Value: 'refund' } },
+      }),
+    }]);
+    // nothing more arrives for the function once the clock has moved on
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await drain(env.sqs, env.stack.queues['refunds-seen'])).toEqual([]);
   });
 });
