@@ -14,6 +14,8 @@ import { ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { localClientConfig } from '../../../local/services/clients.ts';
 import { localStacks } from '../../support/stack-env.ts';
+import { startLocalStack, type StackConfig } from '../../../local/stack.ts';
+import { VirtualScheduler } from '../../../engine/runtime/clock.ts';
 
 const stacks = localStacks();
 const dir = mkdtempSync(join(tmpdir(), 'longhaul-resources-'));
@@ -186,5 +188,34 @@ describe('SNS topics and subscriptions', () => {
     // nothing more arrives for the function once the clock has moved on
     await new Promise((r) => setTimeout(r, 200));
     expect(await drain(env.sqs, env.stack.queues['refunds-seen'])).toEqual([]);
+  });
+});
+
+describe('a restart on the same data folder', () => {
+  it('comes back with the same queue URLs, topic ARN and HTTP API URL, and its subscriptions and redrive policy re-applied without error', async () => {
+    // Prepare
+    const dataDir = join(dir, 'data');
+    const config: StackConfig = {
+      functions: { 'secret-reader': { handler: `${fixture('secret-reader.ts')}#handler`, timeout: 10 } },
+      queues: ['dlq', { name: 'jobs', visibilityTimeoutSeconds: 10, deadLetter: { queue: 'dlq', maxReceiveCount: 3 } }],
+      topics: ['events'],
+      subscriptions: [{ topic: 'events', protocol: 'sqs', endpoint: 'jobs', filterPolicy: { kind: ['job'] } }, { topic: 'events', protocol: 'lambda', endpoint: 'secret-reader' }],
+      eventSourceMappings: [{ queue: 'jobs', function: 'secret-reader', enabled: false }],
+      httpApis: [{ name: 'admin', routes: [{ route: '$default', function: 'secret-reader' }] }],
+    };
+    const start = () => startLocalStack({ dataDir, config, configDir: dir, scheduler: new VirtualScheduler(START_MS), onLambdaLog: () => {} });
+    const first = await start();
+    const before = { queues: first.queues, topics: first.topics, api: first.httpApis.admin.url };
+    await first.stop();
+
+    // Act
+    const second = await start();
+    try {
+      // Assess
+      expect({ queues: second.queues, topics: second.topics, api: second.httpApis.admin.url }).toEqual(before);
+      expect((await fetch(`${second.httpApis.admin.url}/anything`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
   });
 });
