@@ -1,7 +1,7 @@
 /** `longhaul serve`: the local stack in the foreground until SIGINT or SIGTERM. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readStackConfig, startLocalStack, type StackConfig } from '../local/stack.ts';
+import { readStackConfig, startLocalStack, type LocalStack, type StackConfig } from '../local/stack.ts';
 import { endpointsFile } from './remote.ts';
 import { installLastResortGuard } from '../local/last-resort.ts';
 
@@ -17,6 +17,25 @@ export interface ServeOptions {
   /** a Step Functions Local MockConfigFile; it replaces the config's `mockConfig` */
   mockConfig?: string;
   quarantine?: string[];
+}
+
+/**
+ * One line per resource kind the config declares beyond functions and state machines, so the
+ * developer sees what runs and where: queues, topics, subscriptions, pollers, schedules, HTTP APIs
+ * (with their URLs) and secrets (with the endpoint the handlers reach).
+ */
+export function resourceLines(config: StackConfig, stack: Pick<LocalStack, 'httpApis' | 'secrets'>): string[] {
+  const name = (q: string | { name: string }) => (typeof q === 'string' ? q : q.name);
+  const kinds: [string, string[]][] = [
+    ['queues', (config.queues ?? []).map((q) => (typeof q !== 'string' && q.deadLetter ? `${q.name} (DLQ ${q.deadLetter.queue} after ${q.deadLetter.maxReceiveCount})` : name(q)))],
+    ['topics', config.topics ?? []],
+    ['subscriptions', (config.subscriptions ?? []).map((s) => `${s.topic} → ${s.protocol}:${s.endpoint}${s.filterPolicy ? ' (filtered)' : ''}`)],
+    ['event sources', (config.eventSourceMappings ?? []).map((m) => `${m.queue} → ${m.function}${m.enabled === false ? ' (disabled)' : ''}`)],
+    ['schedules', (config.schedules ?? []).map((s) => `${s.name} ${s.expression}${s.timezone ? ` ${s.timezone}` : ''} → ${s.stateMachine ?? s.function}${s.state === 'DISABLED' ? ' (disabled)' : ''}`)],
+    ['HTTP APIs', Object.values(stack.httpApis).map((a) => `${a.name} ${a.url}`)],
+    ['secrets', (config.secrets ?? []).length ? [`${(config.secrets ?? []).map((s) => s.name).join(', ')} at ${stack.secrets.url}`] : []],
+  ];
+  return kinds.filter(([, items]) => items.length > 0).map(([kind, items]) => `  ${kind.padEnd(21)}${items.join(', ')}`);
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
@@ -49,6 +68,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     `  Lambda functions     ${stack.lambda.functionNames().join(', ') || '(none)'}`,
     `  state machines       ${Object.keys(stack.stateMachines).join(', ') || '(none)'}`,
     `  stand-ins            ${Object.keys(config.standIns ?? {}).join(', ') || '(none)'}`,
+    ...resourceLines(config, stack),
     ...(config.mockConfig ? [`  mock config          ${config.mockConfig} (start executions on stateMachineArn#TestCase)`] : []),
     `  data                 ${opts.data}`,
     `  resumed executions   ${stack.resumed}`,

@@ -10,6 +10,8 @@
  * - `{{queue:NAME}}`: the URL of a configured queue
  * - `{{bucket:NAME}}`: the bucket's name, checked to be a configured one
  * - `{{table:NAME}}`: the DynamoDB table's name, checked to be a configured one
+ * - `{{topic:NAME}}`: the ARN of a configured SNS topic; `{{secret:NAME}}`: a configured secret's ARN
+ * - `{{httpApi:NAME}}`: the base URL of a configured HTTP API
  * - `{{callbacks}}`: the callback receiver's base URL; `{{bi}}`: the BI service simulator's URL
  * - `{{api}}`: the Step Functions API; `{{services}}`: the S3/SQS/SNS endpoint; `{{dynamodb}}`: DynamoDB's
  *
@@ -25,6 +27,12 @@ export interface StackRefs {
   buckets: string[];
   /** DynamoDB table names (absent: none) */
   tables?: string[];
+  /** topic name → ARN (absent: none) */
+  topics?: Record<string, string>;
+  /** secret name → ARN (absent: none) */
+  secrets?: Record<string, string>;
+  /** HTTP API name → base URL (absent: none) */
+  httpApis?: Record<string, string>;
   urls: { callbacks: string; bi: string; api: string; services: string; dynamodb?: string };
 }
 
@@ -67,6 +75,12 @@ export function resolveRefs(text: string, refs: StackRefs, where: string): strin
         return named(Object.fromEntries(refs.buckets.map((b) => [b, b])), 'bucket');
       case 'table':
         return named(Object.fromEntries((refs.tables ?? []).map((t) => [t, t])), 'table');
+      case 'topic':
+        return named(refs.topics ?? {}, 'topic');
+      case 'secret':
+        return named(refs.secrets ?? {}, 'secret');
+      case 'httpApi':
+        return named(refs.httpApis ?? {}, 'HTTP API');
       case 'callbacks':
       case 'bi':
       case 'api':
@@ -78,7 +92,7 @@ export function resolveRefs(text: string, refs: StackRefs, where: string): strin
         return url;
       }
       default:
-        throw new UnknownReference(`${where}: ${whole} is not a reference the local stack knows (function, stateMachine, queue, bucket, table, callbacks, bi, api, services, dynamodb)`);
+        throw new UnknownReference(`${where}: ${whole} is not a reference the local stack knows (function, stateMachine, queue, bucket, table, topic, secret, httpApi, callbacks, bi, api, services, dynamodb)`);
     }
   });
 }

@@ -32,7 +32,11 @@ import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
 import { functionArn } from './lambda/arn.ts';
 import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { createMessaging, type QueueConfig, type SubscriptionConfig } from './services/messaging.ts';
+import { QueuePoller, type EventSourceMapping } from './triggers/queue-poller.ts';
+import { Schedules, type ScheduleConfig } from './triggers/schedules.ts';
+import { startHttpApi, type HttpApi, type HttpApiConfig } from './http/http-apis.ts';
+import { startSecretsEndpoint, type SecretConfig, type SecretsEndpoint } from './services/secrets-manager.ts';
 
 /** A state machine the config creates (or updates) at start. */
 export interface StackStateMachine {
@@ -61,8 +65,20 @@ export interface StackConfig {
   functions?: Record<string, FunctionConfig>;
   /** S3 buckets created at start (if missing) */
   buckets?: string[];
-  /** SQS queues created at start (if missing) */
-  queues?: string[];
+  /** SQS queues created at start (if missing): a name, or `{ name, fifo, visibilityTimeoutSeconds, deadLetter: { queue, maxReceiveCount } }` */
+  queues?: (string | QueueConfig)[];
+  /** SNS topics created at start (if missing) */
+  topics?: string[];
+  /** SNS subscriptions of the config's queues (`sqs`) and functions (`lambda`) to its topics */
+  subscriptions?: SubscriptionConfig[];
+  /** SQS → Lambda pollers (Lambda event source mappings) */
+  eventSourceMappings?: EventSourceMapping[];
+  /** EventBridge Scheduler schedules starting one of the state machines or invoking one of the functions */
+  schedules?: ScheduleConfig[];
+  /** API Gateway HTTP APIs, one server each: `{ "name": "shop", "routes": [{ "route": "GET /items/{id}", "function": "get-item" }] }` */
+  httpApis?: HttpApiConfig[];
+  /** Secrets Manager secrets; their values come from the local secrets file (StackOptions.secretsFile) */
+  secrets?: SecretConfig[];
   /** DynamoDB tables created at start (if missing): `{ "name": "jobs", "partitionKey": { "name": "id", "type": "S" } }` */
   tables?: TableConfig[];
   stateMachines?: StackStateMachine[];
@@ -85,6 +101,8 @@ export interface StackOptions {
   config?: StackConfig;
   /** where the config's relative paths start */
   configDir?: string;
+  /** the values of the config's secrets, by name (default `<configDir>/longhaul.secrets.json`; keep it out of git) */
+  secretsFile?: string;
   scheduler?: Scheduler;
   /** invoke every Lambda task twice, to prove handlers idempotent */
   duplicateDelivery?: boolean;
@@ -107,15 +125,23 @@ export interface LocalStack {
   dynamodb: LocalDynamoDb;
   lambda: LambdaRuntime;
   rules: EventRules;
+  /** EventBridge Scheduler's schedules */
+  schedules: Schedules;
   outbox: Outbox;
   /** SES v2 SendEmail for the handlers; it writes to `outbox` */
   ses: SesEndpoint;
+  /** Secrets Manager for the handlers (AWS_ENDPOINT_URL_SECRETS_MANAGER) */
+  secrets: SecretsEndpoint;
+  /** API name → its server (the base URL of its `$default` stage) */
+  httpApis: Record<string, HttpApi>;
   bi: BiSimulator;
   callbacks: CallbackReceiver;
   /** state machine name → ARN, for the machines the config created */
   stateMachines: Record<string, string>;
   /** queue name → URL, for the queues the config created */
   queues: Record<string, string>;
+  /** topic name → ARN, for the topics the config created */
+  topics: Record<string, string>;
   /** how many executions the start resumed */
   resumed: number;
   stop(): Promise<void>;
@@ -149,6 +175,9 @@ function definitionOf(sm: StackStateMachine, base: string, refs: StackRefs): str
 
 /** The ports a data folder's stack listened on, kept so that a restart listens on them again. */
 interface StickyPorts {
+  /** HTTP API name → port */
+  httpApis?: Record<string, number>;
+  secrets?: number;
   services?: number;
   dynamodb?: number;
   ses?: number;
@@ -161,7 +190,7 @@ interface StickyPorts {
  * one. Running executions hold these addresses (queue URLs and the callback URL are in their
  * definitions, callback URLs in the BI service's jobs), so a restarted stack must come back on them.
  */
-async function sticky<T>(ports: StickyPorts, name: keyof StickyPorts, asked: number | undefined, start: (port: number | undefined) => Promise<T>): Promise<T> {
+async function sticky<T>(ports: StickyPorts, name: Exclude<keyof StickyPorts, 'httpApis'>, asked: number | undefined, start: (port: number | undefined) => Promise<T>): Promise<T> {
   const before = ports[name];
   if (asked !== undefined || before === undefined) return start(asked);
   try {
@@ -279,6 +308,10 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const outbox = new Outbox({ dataDir: opts.dataDir });
   const ses = await sticky(ports, 'ses', undefined, (port) => startSesEndpoint({ outbox, clock: () => scheduler.now(), port }));
   stopping.runsWork(() => ses.stop());
+  const secrets = await sticky(ports, 'secrets', undefined, (port) => startSecretsEndpoint({
+    secrets: config.secrets ?? [], valuesFile: opts.secretsFile ?? join(base, 'longhaul.secrets.json'), region, accountId: engine.accountId, clock: () => scheduler.now(), port,
+  }));
+  stopping.runsWork(() => secrets.stop());
   const webhookSecret = opts.bi?.webhookSecret ?? localWebhookSecret(opts.dataDir);
   const biApiKey = opts.bi?.apiKey ?? 'longhaul-local-bi-api-key';
   // webhooks that arrive before the executions they settle have resumed wait for them
@@ -293,22 +326,29 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   stopping.acceptsWork(() => bi.stop());
 
   const clients = new LocalClients(services.endpoint);
-  const queues: Record<string, string> = {};
-  try {
-    for (const bucket of config.buckets ?? []) await clients.s3(engine.region).send(new CreateBucketCommand({ Bucket: bucket }));
-    for (const queue of config.queues ?? []) queues[queue] = (await clients.sqs(engine.region).send(new CreateQueueCommand({ QueueName: queue }))).QueueUrl!;
-  } finally {
-    clients.destroy();
-  }
+  // the pollers use these clients until they stop, before the services do
+  stopping.runsWork(() => clients.destroy());
+  for (const bucket of config.buckets ?? []) await clients.s3(engine.region).send(new CreateBucketCommand({ Bucket: bucket }));
+  const messaging = await createMessaging({
+    sqs: clients.sqs(engine.region), sns: clients.sns(engine.region),
+    queues: config.queues ?? [], topics: config.topics ?? [], subscriptions: config.subscriptions ?? [], functions: Object.keys(config.functions ?? {}),
+  });
+  const queues = messaging.queues;
   // the API listens last, but references and functions need its address now: pick its port first
   const apiPort = opts.port || (await freePort());
   const apiUrl = `http://127.0.0.1:${apiPort}`;
+  // so do the HTTP APIs, which may call functions that name them; a restart keeps their ports
+  const httpApiPorts: Record<string, number> = {};
+  for (const api of config.httpApis ?? []) httpApiPorts[api.name] = await freePort(ports.httpApis?.[api.name]);
   const refs: StackRefs = {
     functions: Object.fromEntries(Object.keys(config.functions ?? {}).map((name) => [name, functionArn(name, engine.region, engine.accountId)])),
     stateMachines: Object.fromEntries((config.stateMachines ?? []).map((sm) => [sm.name, stateMachineArn(engine, sm.name)])),
     queues,
     buckets: config.buckets ?? [],
     tables: (config.tables ?? []).map((t) => t.name),
+    topics: messaging.topics,
+    secrets: secrets.arns,
+    httpApis: Object.fromEntries(Object.entries(httpApiPorts).map(([name, port]) => [name, `http://127.0.0.1:${port}`])),
     urls: { callbacks: callbacks.url, bi: bi.url, api: apiUrl, services: services.endpoint, dynamodb: dynamodb.endpoint },
   };
 
@@ -329,7 +369,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     accountId: engine.accountId,
     duplicateDelivery: opts.duplicateDelivery,
     onLog: opts.onLambdaLog,
-    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, dynamodb: dynamodb.endpoint, sfn: apiUrl, sesv2: ses.url },
+    endpoints: { default: services.endpoint, s3: services.endpoint, sqs: services.endpoint, sns: services.endpoint, dynamodb: dynamodb.endpoint, sfn: apiUrl, sesv2: ses.url, secrets_manager: secrets.url },
   });
   stopping.runsWork(() => lambda.close());
   // registered here, before the Lambda runtime as before, once the API's URL and the runtime exist; the rules come later
@@ -355,6 +395,35 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   // the default event bus: what workflows put, and Step Functions' own execution status changes
   engine.integrations.register(new EventsIntegration({ scheduler, account: engine.accountId, bus: (event) => rules.dispatch(event) }));
   stopping.acceptsWork(rules.connectExecutions());
+  const invokeAsync = (name: string, event: JsonValue) => lambda.invoke(name, event);
+  for (const mapping of config.eventSourceMappings ?? []) {
+    const queue = messaging.polled[mapping.queue];
+    if (!queue) throw new Error(`an event source mapping names the queue ${mapping.queue}, which the config does not create`);
+    if (!functions[mapping.function]) throw new Error(`an event source mapping names the function ${mapping.function}, which the config does not define`);
+    const poller = new QueuePoller({ mapping, queue, sqs: clients.sqs(engine.region), scheduler, region: engine.region, invoke: invokeAsync });
+    poller.start();
+    stopping.acceptsWork(() => poller.close());
+  }
+  const schedules = new Schedules({ engine, invokeFunction: (name, event) => lambda.invoke(name, event, { invocationType: 'Event' }) });
+  stopping.acceptsWork(() => schedules.close());
+  for (const { stateMachine, ...schedule } of config.schedules ?? []) {
+    if (stateMachine !== undefined && !stateMachines[stateMachine]) throw new Error(`schedule ${schedule.name} names the state machine ${stateMachine}, which the config does not create`);
+    if (schedule.function !== undefined && !functions[schedule.function]) throw new Error(`schedule ${schedule.name} names the function ${schedule.function}, which the config does not define`);
+    schedules.put({ ...schedule, stateMachineArn: stateMachine === undefined ? undefined : stateMachines[stateMachine] });
+  }
+  for (const sub of messaging.lambdaSubscriptions) {
+    const poller = new QueuePoller({ mapping: { queue: sub.queue.url, function: sub.function }, queue: sub.queue, sqs: clients.sqs(engine.region), scheduler, region: engine.region, invoke: invokeAsync, shape: 'sns' });
+    poller.start();
+    stopping.acceptsWork(() => poller.close());
+  }
+
+  const httpApis: Record<string, HttpApi> = {};
+  for (const api of config.httpApis ?? []) {
+    for (const r of api.routes) if (!functions[r.function]) throw new Error(`HTTP API ${api.name}'s route ${r.route} names the function ${r.function}, which the config does not define`);
+    httpApis[api.name] = await listenOnce(`the HTTP API ${api.name}`, httpApiPorts[api.name], (port) =>
+      startHttpApi({ api, port, invoke: (name, event) => lambda.invoke(name, event), clock: () => scheduler.now(), region: engine.region, accountId: engine.accountId }));
+    stopping.acceptsWork(() => httpApis[api.name].stop());
+  }
 
   // everything a request can reach exists: the API may listen (the console reads the outbox through it)
   const api = await listenOnce('the Step Functions API', apiPort, (port) => startApiServer({ engine, port, outbox }));
@@ -362,18 +431,20 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   const resumed = engine.resumeAll();
   resumedAll.resolve();
   if (portsFile) {
-    const now: StickyPorts = { services: Number(new URL(services.endpoint).port), dynamodb: dynamodb.port, ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
+    const now: StickyPorts = {
+      httpApis: Object.fromEntries(Object.entries(httpApis).map(([name, a]) => [name, Number(new URL(a.url).port)])), secrets: Number(new URL(secrets.url).port),
+      services: Number(new URL(services.endpoint).port), dynamodb: dynamodb.port, ses: Number(new URL(ses.url).port), callbacks: Number(new URL(callbacks.url).port), bi: Number(new URL(bi.url).port) };
     writeFileSync(portsFile, `${JSON.stringify(now)}\n`);
   }
-  return { engine, api, services, dynamodb, lambda, rules, outbox, ses, bi, callbacks, stateMachines, queues, resumed, stop: () => stopping.run() };
+  return { engine, api, services, dynamodb, lambda, rules, schedules, outbox, ses, secrets, httpApis, bi, callbacks, stateMachines, queues, topics: messaging.topics, resumed, stop: () => stopping.run() };
 }
 
-/** A port free on 127.0.0.1 now, for a server that listens later. */
-function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (`wanted` when it is), for a server that listens later. */
+function freePort(wanted?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.once('error', (e: NodeJS.ErrnoException) => (wanted !== undefined && e.code === 'EADDRINUSE' ? freePort().then(resolve, reject) : reject(e)));
+    probe.listen(wanted ?? 0, '127.0.0.1', () => {
       const { port } = probe.address() as AddressInfo;
       probe.close(() => resolve(port));
     });

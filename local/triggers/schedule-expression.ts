@@ -1,5 +1,6 @@
 /**
- * EventBridge schedule expressions: `rate(5 minutes)` and `cron(0 12 * * ? *)`, in UTC.
+ * EventBridge schedule expressions: `rate(5 minutes)` and `cron(0 12 * * ? *)`, in UTC; EventBridge
+ * Scheduler's add `at(2025-01-31T09:00:00)` and a time zone for cron and at (`parseSchedulerExpression`).
  *
  * Cron fields are minutes, hours, day of month, month, day of week and year, with EventBridge's
  * `?`, `L`, `W` and `#`; aws-cron-parser reads them. Rates count whole minutes, hours or days,
@@ -77,4 +78,61 @@ function cronFieldsValid(fields: string[]): boolean {
   if (fields.length !== 6 || !fields.every((f, i) => CRON_FIELDS[i].test(f))) return false;
   // exactly one of day-of-month and day-of-week is '?'
   return (fields[2] === '?') !== (fields[4] === '?');
+}
+
+/**
+ * Parses an EventBridge Scheduler expression: a rule's `rate(...)` and `cron(...)`, and
+ * `at(yyyy-mm-ddThh:mm:ss)` for a one-time schedule; cron and at read the wall clock of
+ * `timezone` (an IANA name, default UTC), as Scheduler's ScheduleExpressionTimezone does.
+ *
+ * @example
+ * parseSchedulerExpression('cron(0 9 * * ? *)', t0, 'Europe/Paris').next(t0) // the next 09:00 in Paris
+ * parseSchedulerExpression('at(2024-01-01T00:05:00)', t0).next(t0) // Date.UTC(2024, 0, 1, 0, 5)
+ */
+export function parseSchedulerExpression(expression: string, anchorMs: number, timezone = 'UTC'): Schedule {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new InvalidScheduleExpression(`${expression} (unknown time zone ${timezone})`);
+  }
+  const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
+  if (at) {
+    const [y, mo, d, h, mi, sec] = at.slice(1).map(Number);
+    const when = fromWall(Date.UTC(y, mo - 1, d, h, mi, sec), timezone);
+    if (Number.isNaN(when)) throw new InvalidScheduleExpression(expression);
+    return { expression, next: (after) => (when > after ? when : undefined) };
+  }
+  const inner = parseSchedule(expression, anchorMs);
+  if (timezone === 'UTC' || expression.startsWith('rate(')) return inner;
+  return {
+    expression,
+    next: (after) => {
+      // the cron reads wall-clock time: step through wall times until one lands after `after`
+      let wall = after + offsetMs(timezone, after);
+      for (let i = 0; i < 4; i++) {
+        const nextWall = inner.next(wall);
+        if (nextWall === undefined) return undefined;
+        const utc = fromWall(nextWall, timezone);
+        if (utc > after) return utc;
+        wall = nextWall;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** How far `timezone`'s wall clock is ahead of UTC at the instant `ms`. */
+function offsetMs(timezone: string, ms: number): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant a wall-clock time (written as if UTC) of `timezone` stands for. */
+function fromWall(wallMs: number, timezone: string): number {
+  const guess = wallMs - offsetMs(timezone, wallMs);
+  return wallMs - offsetMs(timezone, guess);
 }

@@ -8,6 +8,9 @@ const REFS: StackRefs = {
   queues: { work: 'http://127.0.0.1:4566/000000000000/work' },
   buckets: ['reports'],
   tables: ['jobs'],
+  topics: { events: 'arn:aws:sns:us-east-1:000000000000:events' },
+  secrets: { 'db-password': 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbC123' },
+  httpApis: { admin: 'http://127.0.0.1:9010' },
   urls: { callbacks: 'http://127.0.0.1:9001', bi: 'http://127.0.0.1:9002', api: 'http://127.0.0.1:8083', services: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:4567' },
 };
 
@@ -19,6 +22,9 @@ describe('resolveRefs', () => {
     ['{{bucket:reports}}', 'reports'],
     ['{{table:jobs}}', 'jobs'],
     ['{{dynamodb}}', 'http://127.0.0.1:4567'],
+    ['{{topic:events}}', REFS.topics!.events],
+    ['{{secret:db-password}}', REFS.secrets!['db-password']],
+    ['{{httpApi:admin}}/orders', 'http://127.0.0.1:9010/orders'],
     ['{{callbacks}}/callbacks', 'http://127.0.0.1:9001/callbacks'],
     ['{{ bi }}', REFS.urls.bi],
     ['{{api}} and {{services}}', `${REFS.urls.api} and ${REFS.urls.services}`],
@@ -33,7 +39,9 @@ describe('resolveRefs', () => {
     ['{{function}}', 'where: {{function}} needs a name (function:NAME)'],
     ['{{callbacks:x}}', 'where: {{callbacks:x}} takes no name'],
     ['{{table:t}}', 'where: {{table:t}} names no table of this config (there are: jobs)'],
-    ['{{topic:t}}', "where: {{topic:t}} is not a reference the local stack knows (function, stateMachine, queue, bucket, table, callbacks, bi, api, services, dynamodb)"],
+    ['{{topic:t}}', 'where: {{topic:t}} names no topic of this config (there are: events)'],
+    ['{{httpApi:shop}}', 'where: {{httpApi:shop}} names no HTTP API of this config (there are: admin)'],
+    ['{{lambda:t}}', "where: {{lambda:t}} is not a reference the local stack knows (function, stateMachine, queue, bucket, table, topic, secret, httpApi, callbacks, bi, api, services, dynamodb)"],
   ])('refuses %s, naming the setting', (text, message) => {
     expect(() => resolveRefs(text, REFS, 'where')).toThrow(new UnknownReference(message));
   });

@@ -25,6 +25,7 @@ const PORTS: [string, () => string, RawRequest][] = [
   ['the console', () => stack.api.url, { method: 'GET', path: '/console/' }],
   ['S3, SQS and SNS', () => stack.services.endpoint, { method: 'GET', path: '/' }],
   ['SES', () => stack.ses.url, { method: 'POST', path: '/v2/email/outbound-emails', headers: { 'content-type': 'application/json' }, body: '{}' }],
+  ['Secrets Manager', () => stack.secrets.url, { method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.ListSecrets' }, body: '{}' }],
   ['the callback receiver', () => stack.callbacks.url, { method: 'POST', path: '/callbacks?token=t', headers: { 'content-type': 'application/json' }, body: '{}' }],
   ['the BI simulator', () => stack.bi.url, { method: 'GET', path: '/uploads/none', headers: { 'x-api-key': 'longhaul-local-bi-api-key' } }],
 ];
