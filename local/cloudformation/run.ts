@@ -26,6 +26,8 @@ export interface CloudAppOptions extends CloudAppSource, Omit<StackOptions, 'con
    * or a fresh temporary folder without a data folder)
    */
   workDir?: string;
+  /** a Step Functions Local MockConfigFile (absolute path), as `serve --mock-config` gives one */
+  mockConfig?: string;
 }
 
 export interface CloudAppStack {
@@ -72,8 +74,9 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudAppStac
   const workDir = resolve(opts.workDir ?? (opts.dataDir ? join(opts.dataDir, 'cloudformation') : mkdtempSync(join(tmpdir(), 'longhaul-cfn-'))));
   mkdirSync(workDir, { recursive: true });
   writeMappedApp(app, workDir);
-  const { app: _app, template: _template, parameters: _parameters, workDir: _workDir, ...stackOptions } = opts;
-  const stack = await startLocalStack({ ...stackOptions, config: app.config as StackConfig, configDir: workDir });
+  const { app: _app, template: _template, parameters: _parameters, workDir: _workDir, mockConfig, ...stackOptions } = opts;
+  const config = { ...app.config, ...(mockConfig ? { mockConfig } : {}) } as StackConfig;
+  const stack = await startLocalStack({ ...stackOptions, config, configDir: workDir });
   return { stack, app, workDir };
 }
 
