@@ -65,6 +65,20 @@ const NEEDS_NOTHING = new Set([
   'AWS::CloudFormation::WaitConditionHandle',
 ]);
 
+/** Why the common types with behaviour of their own do not run locally. */
+const NOT_RUN_BECAUSE: Record<string, string> = {
+  'AWS::CloudWatch::Alarm': 'no CloudWatch metrics locally, so the alarm never changes state',
+  'AWS::CloudWatch::Dashboard': 'no CloudWatch locally',
+  'AWS::CloudFormation::Stack': 'a nested stack: run its template with --template',
+  'AWS::Lambda::Version': 'functions run as $LATEST only',
+  'AWS::Lambda::Alias': 'functions run as $LATEST only',
+  'AWS::Lambda::LayerVersion': 'layers are not applied locally',
+  'AWS::Events::EventBus': 'only the default event bus runs locally',
+  'AWS::Events::Archive': 'no event archive or replay locally',
+  'AWS::Pipes::Pipe': 'EventBridge Pipes do not run locally',
+  'AWS::SSM::Parameter': 'no SSM Parameter Store locally',
+};
+
 const DEFAULT_PLACE: Place = { region: 'us-east-1', accountId: '123456789012' };
 
 /**
@@ -89,6 +103,10 @@ export function mapApp(stacks: readonly AppStack[], opts: MapOptions = {}): Mapp
     if (value === undefined) throw new TemplateError(`the export ${name} has no value`);
     return value;
   };
+  for (const stack of stacks) {
+    const transform = (stack.template as { Transform?: unknown }).Transform;
+    if (transform !== undefined) throw new TemplateError(`${stack.stackName}: its Transform ${JSON.stringify(transform)} is processed by CloudFormation at deployment; synthesize or package it into a plain template first`);
+  }
   for (const stack of stacks) contexts.set(stack.artifactId, new StackContext(stack, place, opts.parameters, importValue));
   for (const ctx of contexts.values()) {
     for (const [id, output] of Object.entries(ctx.stack.template.Outputs ?? {})) {
@@ -212,7 +230,7 @@ class Mapper {
     if (NEEDS_NOTHING.has(r.Type)) return { kind: 'needsNothing' };
     if (r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource') return { kind: 'notRun', reason: 'a custom resource: its provider runs only during a deployment' };
     const handler = this.handlers[r.Type];
-    if (!handler) return { kind: 'notRun', reason: 'no local counterpart' };
+    if (!handler) return { kind: 'notRun', reason: NOT_RUN_BECAUSE[r.Type] ?? 'no local counterpart' };
     try {
       return handler(ctx, logicalId, r);
     } catch (e) {

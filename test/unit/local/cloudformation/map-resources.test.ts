@@ -7,6 +7,7 @@ import type { JsonValue } from '../../../../engine/json.ts';
 import type { AppStack } from '../../../../local/cloudformation/assembly.ts';
 import type { CfnResource, CfnTemplate } from '../../../../local/cloudformation/intrinsics.ts';
 import { mapApp, type MappedApp } from '../../../../local/cloudformation/map-resources.ts';
+import { TemplateError } from '../../../../local/cloudformation/intrinsics.ts';
 
 function stack(resources: Record<string, CfnResource>, extra: Partial<CfnTemplate> = {}, name = 'shop', dir = tmpdir(), assets: Record<string, string> = {}): AppStack {
   return { stackName: name, artifactId: name, template: { Resources: resources, ...extra }, dir, assets };
@@ -197,5 +198,15 @@ describe('mapApp', () => {
     expect(app.resources.map((r) => [r.logicalId, r.outcome.kind])).toEqual([
       ['Role', 'needsNothing'], ['Logs', 'needsNothing'], ['Meta', 'needsNothing'], ['Custom', 'notRun'], ['Alarm', 'notRun'], ['Vpc', 'notRun'],
     ]);
+  });
+
+  it('refuses a template with a Transform (SAM, macros), which only a deployment expands', () => {
+    const sam = stack({}, { Transform: 'AWS::Serverless-2016-10-31' } as Partial<CfnTemplate>);
+    expect(() => mapApp([sam])).toThrow(TemplateError);
+  });
+
+  it('says why an alarm does not run', () => {
+    const app = mapApp([stack({ Alarm: { Type: 'AWS::CloudWatch::Alarm' } })]);
+    expect(outcomeOf(app, 'Alarm')).toEqual({ kind: 'notRun', reason: expect.stringMatching(/no CloudWatch metrics/) });
   });
 });
