@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { JsonValue } from '../../engine/json.ts';
 import type { TableConfig, TableKey } from '../services/dynamodb.ts';
 import type { StackRule, StackStateMachine } from '../stack.ts';
+import type { InputTransformer } from '../triggers/target-input.ts';
 import type { AppStack } from './assembly.ts';
 import type { CloudStackConfig, HttpApiConfig } from './config-shapes.ts';
 import { Intrinsics, TemplateError, type CfnResource } from './intrinsics.ts';
@@ -84,8 +85,8 @@ const DEFAULT_PLACE: Place = { region: 'us-east-1', accountId: '123456789012' };
 /**
  * Maps an app's stacks onto a local stack config.
  *
- * Caveats: a rule target with InputPath or InputTransformer, or one aimed at a queue or a topic,
- * is listed as not run (the local rules take a constant Input or the event); S3 notifications
+ * Caveats: a rule target aimed at a queue or a topic is listed as not run (local rules start
+ * state machines and invoke functions); S3 notifications
  * other than EventBridge's are listed as not run; only SQS event source mappings run.
  *
  * @example
@@ -421,8 +422,7 @@ class Mapper {
     for (const t of targets) {
       const target = targetOfArn(t.Arn);
       const what = `target ${t.Id} (${t.Arn})`;
-      if (t.InputPath !== undefined || t.InputTransformer !== undefined) unrun.push(`${what}: ${t.InputPath !== undefined ? 'InputPath' : 'InputTransformer'} (local rules pass the event or a constant Input)`);
-      else if (target.kind !== 'stateMachine' && target.kind !== 'function') unrun.push(`${what}: a ${target.kind === 'other' ? 'target' : `${target.kind} target`} (local rules start state machines and invoke functions)`);
+      if (target.kind !== 'stateMachine' && target.kind !== 'function') unrun.push(`${what}: a ${target.kind === 'other' ? 'target' : `${target.kind} target`} (local rules start state machines and invoke functions)`);
       else {
         running.push({
           name: targets.length === 1 ? name : `${name}.${t.Id}`.slice(0, 64),
@@ -430,6 +430,8 @@ class Mapper {
           ...(scheduleExpression === undefined ? {} : { scheduleExpression }),
           [target.kind]: target.name,
           ...(t.Input === undefined ? {} : { input: JSON.parse(t.Input) as JsonValue }),
+          ...(t.InputPath === undefined ? {} : { inputPath: t.InputPath }),
+          ...(t.InputTransformer === undefined ? {} : { inputTransformer: t.InputTransformer as unknown as InputTransformer }),
         });
       }
     }

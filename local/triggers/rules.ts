@@ -23,6 +23,7 @@ import { checkEventPattern, matchesEventPattern, type EventPattern } from './eve
 import { eventId, eventTime, objectCreatedEvent, type EventBridgeEvent } from './s3-events.ts';
 import { executionStatusEvent } from './execution-events.ts';
 import { parseSchedule, type Schedule } from './schedule-expression.ts';
+import { targetInput, type InputTransformer } from './target-input.ts';
 
 export interface EventRule {
   /** letters, digits, `.`, `-` and `_`, up to 64 characters, as EventBridge allows */
@@ -37,6 +38,10 @@ export interface EventRule {
   functionName?: string;
   /** a constant input in place of the event (the target's Input) */
   input?: JsonValue;
+  /** the part of the event the target gets (the target's InputPath) */
+  inputPath?: string;
+  /** the target's input built from the event (the target's InputTransformer) */
+  inputTransformer?: InputTransformer;
 }
 
 /** Invokes a function asynchronously with an event; rejects or answers `functionError` when it failed. */
@@ -196,10 +201,14 @@ export class EventRules {
 
   private deliver(rule: EventRule, event: EventBridgeEvent, name: string): RuleExecution | undefined {
     if (rule.stateMachineArn !== undefined) return this.start(rule, rule.stateMachineArn, event, name);
-    const delivery = this.invoke(rule, rule.functionName!, rule.input === undefined ? (event as unknown as JsonValue) : rule.input);
+    const delivery = this.invoke(rule, rule.functionName!, this.inputFor(rule, event));
     this.deliveries.add(delivery);
     void delivery.finally(() => this.deliveries.delete(delivery));
     return undefined;
+  }
+
+  private inputFor(rule: EventRule, event: EventBridgeEvent): JsonValue {
+    return targetInput(event as unknown as JsonValue, rule, { ruleName: rule.name, ruleArn: `arn:aws:events:${this.region}:${this.account}:rule/${rule.name}` });
   }
 
   private async invoke(rule: EventRule, functionName: string, payload: JsonValue): Promise<void> {
@@ -218,7 +227,7 @@ export class EventRules {
   }
 
   private start(rule: EventRule, stateMachineArn: string, event: EventBridgeEvent, name: string): RuleExecution | undefined {
-    const input = JSON.stringify(rule.input === undefined ? event : rule.input);
+    const input = JSON.stringify(this.inputFor(rule, event));
     if (this.startedBefore(stateMachineArn, name)) return undefined;
     let executionArn: string;
     try {

@@ -123,7 +123,7 @@ describe('mapApp', () => {
     expect(app.config.stateMachines?.[1]).toEqual({ name: 'from-file', definitionFile: '/cdk.out/asset.def.json' });
   });
 
-  it('maps rules per target: Input kept, state machines and functions run, queue targets and InputTransformer listed', () => {
+  it('maps rules per target: Input, InputPath and InputTransformer kept, state machines and functions run, queue targets listed', () => {
     const dir = codeFolder();
     const app = mapApp([stack({
       F: fn({ FunctionName: 'worker' }),
@@ -133,15 +133,18 @@ describe('mapApp', () => {
         { Id: 'Sm', Arn: { Ref: 'SM' }, Input: '{"mode":"full"}' },
         { Id: 'Fn', Arn: { 'Fn::GetAtt': ['F', 'Arn'] } },
         { Id: 'Queue', Arn: { 'Fn::GetAtt': ['Q', 'Arn'] } },
-        { Id: 'Shaped', Arn: { Ref: 'SM' }, InputTransformer: { InputTemplate: '"x"' } },
+        { Id: 'Shaped', Arn: { Ref: 'SM' }, InputTransformer: { InputPathsMap: { t: '$.time' }, InputTemplate: '{"at": <t>}' } },
+        { Id: 'Part', Arn: { 'Fn::GetAtt': ['F', 'Arn'] }, InputPath: '$.detail' },
       ] } },
       Off: { Type: 'AWS::Events::Rule', Properties: { State: 'DISABLED', EventPattern: { source: ['x'] }, Targets: [{ Id: 'T', Arn: { Ref: 'SM' } }] } },
     }, {}, 'shop', dir)]);
     expect(app.config.rules).toEqual([
       { name: 'nightly.Sm', scheduleExpression: 'cron(0 2 * * ? *)', stateMachine: 'flow', input: { mode: 'full' } },
       { name: 'nightly.Fn', scheduleExpression: 'cron(0 2 * * ? *)', function: 'worker' },
+      { name: 'nightly.Shaped', scheduleExpression: 'cron(0 2 * * ? *)', stateMachine: 'flow', inputTransformer: { InputPathsMap: { t: '$.time' }, InputTemplate: '{"at": <t>}' } },
+      { name: 'nightly.Part', scheduleExpression: 'cron(0 2 * * ? *)', function: 'worker', inputPath: '$.detail' },
     ]);
-    expect(outcomeOf(app, 'Nightly')).toEqual({ kind: 'run', localName: 'nightly', partlyNotRun: [expect.stringMatching(/Queue.*queue target/), expect.stringMatching(/Shaped.*InputTransformer/)] });
+    expect(outcomeOf(app, 'Nightly')).toEqual({ kind: 'run', localName: 'nightly', partlyNotRun: [expect.stringMatching(/Queue.*queue target/)] });
     expect(outcomeOf(app, 'Off')).toEqual({ kind: 'notRun', reason: 'its State is DISABLED' });
   });
 

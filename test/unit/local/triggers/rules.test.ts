@@ -71,6 +71,18 @@ describe('EventRules', () => {
     expect((await env.finish(started.executionArn)).outcome).toEqual({ status: 'SUCCEEDED', output: { mode: 'full' } });
   });
 
+  it('passes the part of the event an InputPath selects, or what an InputTransformer builds from it', async () => {
+    // Prepare
+    const { env, rules, machine } = setup();
+    rules.put({ name: 'part', eventPattern: { source: ['aws.s3'] }, stateMachineArn: machine, inputPath: '$.detail.object' });
+    rules.put({ name: 'shaped', eventPattern: { source: ['aws.s3'] }, stateMachineArn: machine, inputTransformer: { InputPathsMap: { key: '$.detail.object.key' }, InputTemplate: '{"file": "<key>", "rule": "<aws.events.rule-name>"}' } });
+    // Act
+    const [part, shaped] = rules.dispatch(objectCreatedEvent(created('a.csv'), { account: '123456789012', region: 'us-east-1', timeMs: env.now() }));
+    // Assess
+    expect((await env.finish(part.executionArn)).outcome).toMatchObject({ status: 'SUCCEEDED', output: { key: 'a.csv', size: 3 } });
+    expect((await env.finish(shaped.executionArn)).outcome).toEqual({ status: 'SUCCEEDED', output: { file: 'a.csv', rule: 'shaped' } });
+  });
+
   it('keeps delivering to other rules when one names a state machine that does not exist', () => {
     const { env, rules, started, machine } = setup();
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
