@@ -85,8 +85,8 @@ const DEFAULT_PLACE: Place = { region: 'us-east-1', accountId: '123456789012' };
 /**
  * Maps an app's stacks onto a local stack config.
  *
- * Caveats: a rule target aimed at a queue or a topic is listed as not run (local rules start
- * state machines and invoke functions); S3 notifications
+ * Caveats: a rule target aimed at a topic or another service is listed as not run (local rules
+ * start state machines, invoke functions and send to queues); S3 notifications
  * other than EventBridge's are listed as not run; only SQS event source mappings run.
  *
  * @example
@@ -422,7 +422,7 @@ class Mapper {
     for (const t of targets) {
       const target = targetOfArn(t.Arn);
       const what = `target ${t.Id} (${t.Arn})`;
-      if (target.kind !== 'stateMachine' && target.kind !== 'function') unrun.push(`${what}: a ${target.kind === 'other' ? 'target' : `${target.kind} target`} (local rules start state machines and invoke functions)`);
+      if (target.kind !== 'stateMachine' && target.kind !== 'function' && target.kind !== 'queue') unrun.push(`${what}: a ${target.kind === 'other' ? 'target' : `${target.kind} target`} (local rules start state machines, invoke functions and send to queues)`);
       else {
         running.push({
           name: targets.length === 1 ? name : `${name}.${t.Id}`.slice(0, 64),

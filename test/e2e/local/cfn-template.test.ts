@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { localClientConfig } from '../../../local/services/clients.ts';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { LocalClients, localClientConfig } from '../../../local/services/clients.ts';
 import { startCloudApp } from '../../../local/cloudformation/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'longhaul-cfn-template-'));
@@ -25,6 +27,14 @@ const TEMPLATE = {
   Resources: {
     Uploads: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { 'Fn::Sub': 'uploads-${Stage}' } } },
     Audit: { Type: 'AWS::S3::Bucket', Condition: 'IsProd' },
+    Arrivals: { Type: 'AWS::SQS::Queue' },
+    Uploaded: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ Ref: 'Uploads' }] } } },
+        Targets: [{ Id: 'Arrivals', Arn: { 'Fn::GetAtt': ['Arrivals', 'Arn'] }, InputTransformer: { InputPathsMap: { key: '$.detail.object.key' }, InputTemplate: '{"arrived": "<key>"}' } }],
+      },
+    },
     Greeter: {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {
@@ -56,5 +66,21 @@ describe('a plain CloudFormation template on the local stack', () => {
     expect(app.config.buckets).toEqual(['uploads-prod', expect.stringMatching(/^template-audit-/)]);
     expect(d.status).toBe('SUCCEEDED');
     expect(JSON.parse(d.output!)).toEqual({ bucket: 'uploads-prod', region: 'us-east-1', prod: 'yes' });
+  });
+
+  it('sends an upload\'s event, shaped by the rule\'s InputTransformer, to the queue the rule targets', async () => {
+    // Prepare
+    const file = join(dir, 'template.json');
+    writeFileSync(file, JSON.stringify(TEMPLATE));
+    const { stack, app } = await startCloudApp({ template: file, workDir: join(dir, 'work-dev') });
+    stops.push(() => stack.stop());
+    const clients = new LocalClients(stack.services.endpoint);
+    stops.push(async () => clients.destroy());
+    const queueUrl = stack.queues[app.config.queues?.[0] as string];
+    // Act
+    await clients.s3(stack.engine.region).send(new PutObjectCommand({ Bucket: 'uploads-dev', Key: 'in/a.csv', Body: 'a,b' }));
+    const { Messages } = await clients.sqs(stack.engine.region).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 5 }));
+    // Assess
+    expect(Messages?.map((m) => JSON.parse(m.Body!))).toEqual([{ arrived: 'in/a.csv' }]);
   });
 });

@@ -123,16 +123,18 @@ describe('mapApp', () => {
     expect(app.config.stateMachines?.[1]).toEqual({ name: 'from-file', definitionFile: '/cdk.out/asset.def.json' });
   });
 
-  it('maps rules per target: Input, InputPath and InputTransformer kept, state machines and functions run, queue targets listed', () => {
+  it('maps rules per target: Input, InputPath and InputTransformer kept, state machines, functions and queues run, topic targets listed', () => {
     const dir = codeFolder();
     const app = mapApp([stack({
       F: fn({ FunctionName: 'worker' }),
       SM: { Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: 'flow', Definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } } },
       Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'work' } },
+      T: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'news' } },
       Nightly: { Type: 'AWS::Events::Rule', Properties: { Name: 'nightly', ScheduleExpression: 'cron(0 2 * * ? *)', Targets: [
         { Id: 'Sm', Arn: { Ref: 'SM' }, Input: '{"mode":"full"}' },
         { Id: 'Fn', Arn: { 'Fn::GetAtt': ['F', 'Arn'] } },
         { Id: 'Queue', Arn: { 'Fn::GetAtt': ['Q', 'Arn'] } },
+        { Id: 'Topic', Arn: { Ref: 'T' } },
         { Id: 'Shaped', Arn: { Ref: 'SM' }, InputTransformer: { InputPathsMap: { t: '$.time' }, InputTemplate: '{"at": <t>}' } },
         { Id: 'Part', Arn: { 'Fn::GetAtt': ['F', 'Arn'] }, InputPath: '$.detail' },
       ] } },
@@ -141,10 +143,11 @@ describe('mapApp', () => {
     expect(app.config.rules).toEqual([
       { name: 'nightly.Sm', scheduleExpression: 'cron(0 2 * * ? *)', stateMachine: 'flow', input: { mode: 'full' } },
       { name: 'nightly.Fn', scheduleExpression: 'cron(0 2 * * ? *)', function: 'worker' },
+      { name: 'nightly.Queue', scheduleExpression: 'cron(0 2 * * ? *)', queue: 'work' },
       { name: 'nightly.Shaped', scheduleExpression: 'cron(0 2 * * ? *)', stateMachine: 'flow', inputTransformer: { InputPathsMap: { t: '$.time' }, InputTemplate: '{"at": <t>}' } },
       { name: 'nightly.Part', scheduleExpression: 'cron(0 2 * * ? *)', function: 'worker', inputPath: '$.detail' },
     ]);
-    expect(outcomeOf(app, 'Nightly')).toEqual({ kind: 'run', localName: 'nightly', partlyNotRun: [expect.stringMatching(/Queue.*queue target/)] });
+    expect(outcomeOf(app, 'Nightly')).toEqual({ kind: 'run', localName: 'nightly', partlyNotRun: [expect.stringMatching(/Topic.*topic target/)] });
     expect(outcomeOf(app, 'Off')).toEqual({ kind: 'notRun', reason: 'its State is DISABLED' });
   });
 

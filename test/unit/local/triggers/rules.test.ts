@@ -141,6 +141,25 @@ describe('EventRules with a function target', () => {
     expect(calls).toEqual([{ name: 'start-from-s3', event }, { name: 'start-from-s3', event }]);
   });
 
+  it('sends every delivery to a queue target, FIFO ids from the rule and the event', async () => {
+    // Prepare
+    const env = testEngine();
+    const sent: { queueUrl: string; body: string; ids: { groupId: string; deduplicationId: string } }[] = [];
+    const rules = new EventRules({ engine: env.engine, sendToQueue: async (queueUrl, body, ids) => void sent.push({ queueUrl, body, ids }) });
+    rules.put({ name: 'to-queue', eventPattern: PATTERN, queueUrl: 'http://127.0.0.1:1/123456789012/work.fifo', inputPath: '$.detail.object' });
+    const event = objectCreatedEvent(created('in/a.csv'), { account: '123456789012', region: 'us-east-1', timeMs: env.now() });
+    // Act
+    rules.dispatch(event);
+    await rules.settled();
+    // Assess
+    expect(sent).toEqual([{ queueUrl: 'http://127.0.0.1:1/123456789012/work.fifo', body: JSON.stringify(event.detail.object), ids: { groupId: 'to-queue', deduplicationId: event.id } }]);
+  });
+
+  it('refuses a queue target when no SQS is connected', () => {
+    const { rules } = setup();
+    expect(() => rules.put({ name: 'q', eventPattern: PATTERN, queueUrl: 'http://x/1/q' })).toThrow(InvalidRule);
+  });
+
   it('retries a failed delivery twice, as EventBridge does, then warns', async () => {
     // Prepare
     const env = testEngine();
