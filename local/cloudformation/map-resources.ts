@@ -108,7 +108,8 @@ export function mapApp(stacks: readonly AppStack[], opts: MapOptions = {}): Mapp
     const transform = (stack.template as { Transform?: unknown }).Transform;
     if (transform !== undefined) throw new TemplateError(`${stack.stackName}: its Transform ${JSON.stringify(transform)} is processed by CloudFormation at deployment; synthesize or package it into a plain template first`);
   }
-  for (const stack of stacks) contexts.set(stack.artifactId, new StackContext(stack, place, opts.parameters, importValue));
+  const shared = sharedApiNames(stacks);
+  for (const stack of stacks) contexts.set(stack.artifactId, new StackContext(stack, place, opts.parameters, importValue, shared));
   for (const ctx of contexts.values()) {
     for (const [id, output] of Object.entries(ctx.stack.template.Outputs ?? {})) {
       if (!output.Export) continue;
@@ -137,8 +138,11 @@ class StackContext {
   private readonly names = new Map<string, string>();
   private readonly naming = new Set<string>();
 
-  constructor(stack: AppStack, place: Place, parameters: Record<string, string> | undefined, importValue: (name: string) => JsonValue) {
+  private readonly sharedApiNames: ReadonlySet<string>;
+
+  constructor(stack: AppStack, place: Place, parameters: Record<string, string> | undefined, importValue: (name: string) => JsonValue, sharedApiNames: ReadonlySet<string>) {
     this.stack = stack;
+    this.sharedApiNames = sharedApiNames;
     this.place = place;
     this.intrinsics = new Intrinsics(stack.template, {
       stackName: stack.stackName,
@@ -165,7 +169,8 @@ class StackContext {
     this.naming.add(logicalId);
     const r = this.resource(logicalId);
     const property = nameProperty(r.Type);
-    const given = property === undefined ? undefined : r.Properties?.[property];
+    let given = property === undefined ? undefined : r.Properties?.[property];
+    if (r.Type === 'AWS::ApiGatewayV2::Api' && typeof given === 'string' && this.sharedApiNames.has(given)) given = undefined;
     const name = given === undefined ? generatedName(r.Type, this.stack.stackName, logicalId, r.Properties ?? {}) : this.intrinsics.string(given, `${logicalId}.${property}`);
     this.names.set(logicalId, name);
     return name;
@@ -542,6 +547,24 @@ class Mapper {
     (this.config.stateMachines ??= []).push(sm);
     return { kind: 'run', localName: name };
   }
+}
+
+/**
+ * HTTP API names more than one API of the app has. An API's name is no identifier on AWS (CDK names
+ * every HttpApi after its construct, often `Api`); locally it is, so those APIs get generated names.
+ */
+function sharedApiNames(stacks: readonly AppStack[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const s of stacks) {
+    for (const r of Object.values(s.template.Resources ?? {})) {
+      const name = r.Type === 'AWS::ApiGatewayV2::Api' ? r.Properties?.Name : undefined;
+      if (typeof name !== 'string') continue;
+      if (seen.has(name)) shared.add(name);
+      seen.add(name);
+    }
+  }
+  return shared;
 }
 
 function parseMaybeJson(text: string): JsonValue {

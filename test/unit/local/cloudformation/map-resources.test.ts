@@ -211,6 +211,12 @@ describe('mapApp', () => {
     expect(() => mapApp([sam])).toThrow(TemplateError);
   });
 
+  it('gives HTTP APIs that share a Name across stacks generated names instead, as their endpoints must differ', () => {
+    const api = { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'Api', ProtocolType: 'HTTP' } };
+    const app = mapApp([stack({ A: api }, {}, 'one'), stack({ A: api, B: { ...api, Properties: { Name: 'Own', ProtocolType: 'HTTP' } } }, {}, 'two')]);
+    expect(app.config.httpApis?.map((a) => a.name)).toEqual([expect.stringMatching(/^one-A-/), expect.stringMatching(/^two-A-/), 'Own']);
+  });
+
   it('says why an alarm does not run', () => {
     const app = mapApp([stack({ Alarm: { Type: 'AWS::CloudWatch::Alarm' } })]);
     expect(outcomeOf(app, 'Alarm')).toEqual({ kind: 'notRun', reason: expect.stringMatching(/no CloudWatch metrics/) });
