@@ -59,6 +59,9 @@ program
   .option('--duplicate-delivery', 'invoke every Lambda task twice, to prove handlers idempotent')
   .option('--mock-config <file>', 'a Step Functions Local MockConfigFile, for executions started on stateMachineArn#TestCase (default: $SFN_MOCK_CONFIG, then the config\'s mockConfig)')
   .option('--quarantine <execution-arn...>', 'open the data folder without resuming these executions (they stay RUNNING: read, stop or redrive them)')
+  .option('--app <cdk.out>', 'run a synthesized CDK app (its cloud assembly folder) instead of a stack config')
+  .option('--template <file>', 'run a plain CloudFormation template (JSON) instead of a stack config')
+  .option('--parameter <Name=value...>', "a value for a template parameter (over its default)")
   .action((opts: ServeOptions) => run(() => serve(opts)));
 
 program

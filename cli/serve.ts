@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { readStackConfig, startLocalStack, type LocalStack, type StackConfig } from '../local/stack.ts';
 import { endpointsFile } from './remote.ts';
 import { installLastResortGuard } from '../local/last-resort.ts';
+import { describeResources, startCloudApp } from '../local/cloudformation/run.ts';
 
 /** the project's stack config, used when `--config` is not given */
 export const DEFAULT_CONFIG = 'longhaul.config.json';
@@ -17,6 +18,12 @@ export interface ServeOptions {
   /** a Step Functions Local MockConfigFile; it replaces the config's `mockConfig` */
   mockConfig?: string;
   quarantine?: string[];
+  /** a synthesized CDK app (cdk.out) to run instead of a stack config */
+  app?: string;
+  /** a plain CloudFormation template (JSON) to run instead of a stack config */
+  template?: string;
+  /** the templates' parameters: `Name=value` */
+  parameter?: string[];
 }
 
 /**
@@ -43,20 +50,30 @@ export async function serve(opts: ServeOptions): Promise<void> {
   installLastResortGuard();
   let config: StackConfig = {};
   let configDir: string | undefined;
-  const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  const cloud = opts.app !== undefined || opts.template !== undefined;
+  if (cloud && opts.config) throw new Error('--config runs a stack config, --app and --template a CloudFormation app: give one');
+  const file = cloud ? undefined : (opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined));
   if (file) ({ config, configDir } = readStackConfig(file));
   // as Step Functions Local, the mock file may come from SFN_MOCK_CONFIG
   const mockConfig = opts.mockConfig ?? process.env.SFN_MOCK_CONFIG;
   if (mockConfig) config = { ...config, mockConfig: resolve(mockConfig) };
-  const stack = await startLocalStack({
+  const stackOptions = {
     dataDir: opts.data,
     port: Number(opts.port),
     servicesPort: opts.servicesPort === undefined ? undefined : Number(opts.servicesPort),
-    config,
-    configDir,
     duplicateDelivery: opts.duplicateDelivery,
     quarantine: opts.quarantine,
-  });
+  };
+  let stack;
+  if (cloud) {
+    const started = await startCloudApp({ ...stackOptions, app: opts.app, template: opts.template, parameters: parameters(opts.parameter), mockConfig: config.mockConfig });
+    stack = started.stack;
+    console.log(`${opts.app ? `CDK app ${opts.app}` : `template ${opts.template}`} (resolved definitions in ${started.workDir})`);
+    console.log(describeResources(started.app.resources).join('\n'));
+    console.log('');
+  } else {
+    stack = await startLocalStack({ ...stackOptions, config, configDir });
+  }
   const lines = [
     'Longhaul local stack',
     `  Step Functions API   ${stack.api.url}`,
@@ -99,4 +116,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/** `--parameter Name=value` options as a map. */
+function parameters(given: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of given ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new Error(`--parameter ${p}: expected Name=value`);
+    out[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return out;
 }

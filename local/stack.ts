@@ -37,6 +37,7 @@ import { QueuePoller, type EventSourceMapping } from './triggers/queue-poller.ts
 import { Schedules, type ScheduleConfig } from './triggers/schedules.ts';
 import { startHttpApi, type HttpApi, type HttpApiConfig } from './http/http-apis.ts';
 import { startSecretsEndpoint, type SecretConfig, type SecretsEndpoint } from './services/secrets-manager.ts';
+import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 
 /** A state machine the config creates (or updates) at start. */
 export interface StackStateMachine {
@@ -53,7 +54,7 @@ export interface StackStateMachine {
 }
 
 /** An event rule; its target is one of the config's state machines or one of its functions. */
-export type StackRule = Omit<EventRule, 'stateMachineArn' | 'functionName'> & { stateMachine?: string; function?: string; input?: JsonValue };
+export type StackRule = Omit<EventRule, 'stateMachineArn' | 'functionName' | 'queueUrl'> & { stateMachine?: string; function?: string; queue?: string; input?: JsonValue };
 
 /**
  * `longhaul.config.json`: what the stack loads at start. Paths are relative to the file; function
@@ -384,11 +385,21 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   for (const sm of config.stateMachines ?? []) {
     stateMachines[sm.name] = putStateMachine(engine, { name: sm.name, definition: definitionOf(sm, base, refs), roleArn: sm.roleArn ?? LOCAL_ROLE, type: sm.type });
   }
-  const rules = new EventRules({ engine, invokeFunction: (name, event) => lambda.invoke(name, event) });
-  for (const { stateMachine, function: functionName, ...rule } of config.rules ?? []) {
+  const ruleClients = new LocalClients(services.endpoint);
+  stopping.runsWork(() => ruleClients.destroy());
+  const rules = new EventRules({
+    engine,
+    invokeFunction: (name, event) => lambda.invoke(name, event),
+    sendToQueue: async (queueUrl, body, ids) => {
+      const fifo = queueUrl.endsWith('.fifo') ? { MessageGroupId: ids.groupId, MessageDeduplicationId: ids.deduplicationId } : {};
+      await ruleClients.sqs(engine.region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, ...fifo }));
+    },
+  });
+  for (const { stateMachine, function: functionName, queue, ...rule } of config.rules ?? []) {
+    if (queue !== undefined && !queues[queue]) throw new Error(`rule ${rule.name} names the queue ${queue}, which the config does not create`);
     if (stateMachine !== undefined && !stateMachines[stateMachine]) throw new Error(`rule ${rule.name} names the state machine ${stateMachine}, which the config does not create`);
     if (functionName !== undefined && !functions[functionName]) throw new Error(`rule ${rule.name} names the function ${functionName}, which the config does not define`);
-    rules.put({ ...rule, stateMachineArn: stateMachine === undefined ? undefined : stateMachines[stateMachine], functionName });
+    rules.put({ ...rule, stateMachineArn: stateMachine === undefined ? undefined : stateMachines[stateMachine], functionName, queueUrl: queue === undefined ? undefined : queues[queue] });
   }
   stopping.acceptsWork(() => rules.close());
   stopping.acceptsWork(rules.connectS3(services));

@@ -23,6 +23,7 @@ import { checkEventPattern, matchesEventPattern, type EventPattern } from './eve
 import { eventId, eventTime, objectCreatedEvent, type EventBridgeEvent } from './s3-events.ts';
 import { executionStatusEvent } from './execution-events.ts';
 import { parseSchedule, type Schedule } from './schedule-expression.ts';
+import { targetInput, type InputTransformer } from './target-input.ts';
 
 export interface EventRule {
   /** letters, digits, `.`, `-` and `_`, up to 64 characters, as EventBridge allows */
@@ -33,16 +34,25 @@ export interface EventRule {
   scheduleExpression?: string;
   /** the state machine each event or tick starts (this or `functionName`) */
   stateMachineArn?: string;
-  /** the Lambda function each event or tick invokes (this or `stateMachineArn`) */
+  /** the Lambda function each event or tick invokes (this, `stateMachineArn` or `queueUrl`) */
   functionName?: string;
+  /** the SQS queue each event or tick is sent to, by its URL */
+  queueUrl?: string;
   /** a constant input in place of the event (the target's Input) */
   input?: JsonValue;
+  /** the part of the event the target gets (the target's InputPath) */
+  inputPath?: string;
+  /** the target's input built from the event (the target's InputTransformer) */
+  inputTransformer?: InputTransformer;
 }
 
 /** Invokes a function asynchronously with an event; rejects or answers `functionError` when it failed. */
 export type FunctionTarget = (functionName: string, event: JsonValue) => Promise<{ functionError?: string; payload?: string }>;
 
-/** How often a failed function delivery is tried again (EventBridge's asynchronous Lambda invoke retries twice). */
+/** Sends a message to a queue (a FIFO queue gets the rule as its group and the event as its deduplication id). */
+export type QueueTarget = (queueUrl: string, body: string, ids: { groupId: string; deduplicationId: string }) => Promise<void>;
+
+/** How often a failed function or queue delivery is tried again (EventBridge's asynchronous Lambda invoke retries twice). */
 const FUNCTION_RETRIES = 2;
 
 /** An execution a rule started. */
@@ -85,12 +95,14 @@ export class EventRules {
   private readonly rules = new Map<string, RuleEntry>();
   private readonly listeners = new Set<(e: RuleExecution) => void>();
   private readonly invokeFunction: FunctionTarget | undefined;
+  private readonly sendToQueue: QueueTarget | undefined;
   private readonly deliveries = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(opts: { engine: Engine; account?: string; region?: string; invokeFunction?: FunctionTarget }) {
+  constructor(opts: { engine: Engine; account?: string; region?: string; invokeFunction?: FunctionTarget; sendToQueue?: QueueTarget }) {
     this.engine = opts.engine;
     this.invokeFunction = opts.invokeFunction;
+    this.sendToQueue = opts.sendToQueue;
     this.account = opts.account ?? opts.engine.accountId;
     this.region = opts.region ?? opts.engine.region;
   }
@@ -99,7 +111,8 @@ export class EventRules {
   put(rule: EventRule): void {
     if (!RULE_NAME.test(rule.name)) throw new InvalidRule(`Rule name '${rule.name}' is not valid`);
     if (!rule.eventPattern && !rule.scheduleExpression) throw new InvalidRule('Parameter(s) EventPattern or ScheduleExpression must be specified.');
-    if ((rule.stateMachineArn === undefined) === (rule.functionName === undefined)) throw new InvalidRule(`Rule ${rule.name} must have exactly one target: a state machine or a function`);
+    if ([rule.stateMachineArn, rule.functionName, rule.queueUrl].filter((t) => t !== undefined).length !== 1) throw new InvalidRule(`Rule ${rule.name} must have exactly one target: a state machine, a function or a queue`);
+    if (rule.queueUrl !== undefined && !this.sendToQueue) throw new InvalidRule(`Rule ${rule.name} targets the queue ${rule.queueUrl}, but no SQS is connected`);
     if (rule.functionName !== undefined && !this.invokeFunction) throw new InvalidRule(`Rule ${rule.name} targets the function ${rule.functionName}, but no Lambda runtime is connected`);
     if (rule.eventPattern) checkEventPattern(rule.eventPattern);
     const schedule = rule.scheduleExpression ? parseSchedule(rule.scheduleExpression, this.engine.scheduler.now()) : undefined;
@@ -196,29 +209,46 @@ export class EventRules {
 
   private deliver(rule: EventRule, event: EventBridgeEvent, name: string): RuleExecution | undefined {
     if (rule.stateMachineArn !== undefined) return this.start(rule, rule.stateMachineArn, event, name);
-    const delivery = this.invoke(rule, rule.functionName!, rule.input === undefined ? (event as unknown as JsonValue) : rule.input);
+    const input = this.inputFor(rule, event);
+    const delivery = rule.queueUrl !== undefined
+      ? this.retrying(rule, `the queue ${rule.queueUrl}`, async () => {
+        await this.sendToQueue!(rule.queueUrl!, typeof input === 'string' ? input : JSON.stringify(input), { groupId: rule.name, deduplicationId: event.id });
+        return undefined;
+      })
+      : this.invoke(rule, rule.functionName!, input);
     this.deliveries.add(delivery);
     void delivery.finally(() => this.deliveries.delete(delivery));
     return undefined;
   }
 
-  private async invoke(rule: EventRule, functionName: string, payload: JsonValue): Promise<void> {
-    let problem = '';
-    for (let attempt = 0; attempt <= FUNCTION_RETRIES && !this.closed; attempt++) {
+  private inputFor(rule: EventRule, event: EventBridgeEvent): JsonValue {
+    return targetInput(event as unknown as JsonValue, rule, { ruleName: rule.name, ruleArn: `arn:aws:events:${this.region}:${this.account}:rule/${rule.name}` });
+  }
+
+  private invoke(rule: EventRule, functionName: string, payload: JsonValue): Promise<void> {
+    return this.retrying(rule, `the function ${functionName}`, async () => {
+      const answer = await this.invokeFunction!(functionName, payload);
+      return answer.functionError ? (answer.payload ?? answer.functionError) : undefined;
+    });
+  }
+
+  /** Tries a delivery, and twice again when it fails (`attempt` answers the problem, or undefined when delivered). */
+  private async retrying(rule: EventRule, target: string, attempt: () => Promise<string | undefined>): Promise<void> {
+    let problem: string | undefined = '';
+    for (let n = 0; n <= FUNCTION_RETRIES && !this.closed; n++) {
       try {
-        const answer = await this.invokeFunction!(functionName, payload);
-        if (!answer.functionError) return;
-        problem = answer.payload ?? answer.functionError;
+        problem = await attempt();
+        if (problem === undefined) return;
       } catch (e) {
         problem = e instanceof Error ? e.message : String(e);
       }
     }
     // EventBridge gives up after its retries (to a dead-letter queue when one is set); locally, say so
-    if (!this.closed) process.emitWarning(`rule ${rule.name} could not deliver to the function ${functionName}: ${problem}`);
+    if (!this.closed) process.emitWarning(`rule ${rule.name} could not deliver to ${target}: ${problem}`);
   }
 
   private start(rule: EventRule, stateMachineArn: string, event: EventBridgeEvent, name: string): RuleExecution | undefined {
-    const input = JSON.stringify(rule.input === undefined ? event : rule.input);
+    const input = JSON.stringify(this.inputFor(rule, event));
     if (this.startedBefore(stateMachineArn, name)) return undefined;
     let executionArn: string;
     try {

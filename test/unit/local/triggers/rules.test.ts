@@ -71,6 +71,18 @@ describe('EventRules', () => {
     expect((await env.finish(started.executionArn)).outcome).toEqual({ status: 'SUCCEEDED', output: { mode: 'full' } });
   });
 
+  it('passes the part of the event an InputPath selects, or what an InputTransformer builds from it', async () => {
+    // Prepare
+    const { env, rules, machine } = setup();
+    rules.put({ name: 'part', eventPattern: { source: ['aws.s3'] }, stateMachineArn: machine, inputPath: '$.detail.object' });
+    rules.put({ name: 'shaped', eventPattern: { source: ['aws.s3'] }, stateMachineArn: machine, inputTransformer: { InputPathsMap: { key: '$.detail.object.key' }, InputTemplate: '{"file": "<key>", "rule": "<aws.events.rule-name>"}' } });
+    // Act
+    const [part, shaped] = rules.dispatch(objectCreatedEvent(created('a.csv'), { account: '123456789012', region: 'us-east-1', timeMs: env.now() }));
+    // Assess
+    expect((await env.finish(part.executionArn)).outcome).toMatchObject({ status: 'SUCCEEDED', output: { key: 'a.csv', size: 3 } });
+    expect((await env.finish(shaped.executionArn)).outcome).toEqual({ status: 'SUCCEEDED', output: { file: 'a.csv', rule: 'shaped' } });
+  });
+
   it('keeps delivering to other rules when one names a state machine that does not exist', () => {
     const { env, rules, started, machine } = setup();
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
@@ -127,6 +139,25 @@ describe('EventRules with a function target', () => {
     // Assess
     expect(started).toEqual([]);
     expect(calls).toEqual([{ name: 'start-from-s3', event }, { name: 'start-from-s3', event }]);
+  });
+
+  it('sends every delivery to a queue target, FIFO ids from the rule and the event', async () => {
+    // Prepare
+    const env = testEngine();
+    const sent: { queueUrl: string; body: string; ids: { groupId: string; deduplicationId: string } }[] = [];
+    const rules = new EventRules({ engine: env.engine, sendToQueue: async (queueUrl, body, ids) => void sent.push({ queueUrl, body, ids }) });
+    rules.put({ name: 'to-queue', eventPattern: PATTERN, queueUrl: 'http://127.0.0.1:1/123456789012/work.fifo', inputPath: '$.detail.object' });
+    const event = objectCreatedEvent(created('in/a.csv'), { account: '123456789012', region: 'us-east-1', timeMs: env.now() });
+    // Act
+    rules.dispatch(event);
+    await rules.settled();
+    // Assess
+    expect(sent).toEqual([{ queueUrl: 'http://127.0.0.1:1/123456789012/work.fifo', body: JSON.stringify(event.detail.object), ids: { groupId: 'to-queue', deduplicationId: event.id } }]);
+  });
+
+  it('refuses a queue target when no SQS is connected', () => {
+    const { rules } = setup();
+    expect(() => rules.put({ name: 'q', eventPattern: PATTERN, queueUrl: 'http://x/1/q' })).toThrow(InvalidRule);
   });
 
   it('retries a failed delivery twice, as EventBridge does, then warns', async () => {
