@@ -14,7 +14,7 @@
  *   after a timeout, it answers `{ jobId }` of the job that key started (the BI service's
  *   Idempotency-Key answers the same job, never a second one).
  * - check-etl-job `{ jobId }` answers `{ status, progress, error?, resultUrl? }`.
- * - notify `{ outcome: 'SUCCEEDED'|'JOB_FAILED'|'DEADLINE_PASSED'|'UPLOAD_FAILED', report: { bucket, key }, jobId?, error? }`.
+ * - notify `{ outcome: 'SUCCEEDED'|'JOB_FAILED'|'DEADLINE_PASSED'|'UPLOAD_FAILED', report: { bucket, key }, jobId?, error?, idempotencyKey }` (execution name + state name: one e-mail per outcome under duplicate delivery).
  * - Every BI call is retried with jitter on `BI.Unavailable` and Lambda's transient errors.
  */
 import { awaitCallback, jsonata, mergeStates, notify, pollUntil, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';

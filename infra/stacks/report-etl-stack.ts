@@ -17,6 +17,7 @@ import type { LonghaulConfig } from '../config.ts';
 import { Alerting } from '../constructs/alerting.ts';
 import { CallbackEndpoint } from '../constructs/callback-endpoint.ts';
 import { HandlerFunction, HandlerName } from '../constructs/handler-function.ts';
+import { IdempotencyTable } from '../constructs/idempotency-table.ts';
 import { WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
 
 export interface ReportEtlStackProps extends StackProps {
@@ -30,6 +31,7 @@ export class ReportEtlStack extends Stack {
   readonly workflow: WorkflowStateMachine<'report-etl'>;
   readonly callbacks: CallbackEndpoint;
   readonly biApiKey: secretsmanager.Secret;
+  readonly idempotency: IdempotencyTable;
   readonly functions: Record<'startFromS3' | 'uploadReport' | 'startEtlJob' | 'checkEtlJob' | 'notify', HandlerFunction>;
 
   constructor(scope: Construct, id: string, props: ReportEtlStackProps) {
@@ -112,6 +114,10 @@ export class ReportEtlStack extends Stack {
     notify.allow(['ses:SendEmail'], [this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity })], {
       StringEquals: { 'ses:FromAddress': config.emailFrom },
     });
+
+    // The handlers with effects outside answer a duplicated invocation from their record here.
+    this.idempotency = new IdempotencyTable(this, 'Idempotency');
+    for (const f of [uploadReport, startEtlJob, notify]) this.idempotency.use(f);
 
     this.callbacks = new CallbackEndpoint(this, 'Callbacks', { bundling });
 

@@ -8,6 +8,10 @@ import { allStatements, buildLonghaul, grantsOf, sortGrants, type Grant } from '
 const { reportEtl: r, queueDrain: q, config } = buildLonghaul();
 
 const writesItsLogs = (stack: Stack, f: HandlerFunction): Grant => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [stack.resolve(f.logGroup.logGroupArn)] });
+const usesIdempotency = (stack: Stack, table: { table: { tableArn: string } }): Grant => ({
+  actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  resources: [stack.resolve(table.table.tableArn)],
+});
 const readsSecret = (stack: Stack, arn: string): Grant => ({ actions: ['secretsmanager:GetSecretValue'], resources: [stack.resolve(arn)] });
 /** What CDK adds for logging ALL and X-Ray; AWS accepts only "*" for these actions. */
 const stateMachineTelemetry: Grant[] = [
@@ -20,11 +24,12 @@ const stateMachineTelemetry: Grant[] = [
 
 const fns = r.functions;
 const cases: [string, Stack, iam.IRole, Grant[]][] = [
-  ['upload-report', r, fns.uploadReport.role, [writesItsLogs(r, fns.uploadReport), readsSecret(r, r.biApiKey.secretArn)]],
-  ['start-etl-job', r, fns.startEtlJob.role, [writesItsLogs(r, fns.startEtlJob), readsSecret(r, r.biApiKey.secretArn)]],
+  ['upload-report', r, fns.uploadReport.role, [writesItsLogs(r, fns.uploadReport), readsSecret(r, r.biApiKey.secretArn), usesIdempotency(r, r.idempotency)]],
+  ['start-etl-job', r, fns.startEtlJob.role, [writesItsLogs(r, fns.startEtlJob), readsSecret(r, r.biApiKey.secretArn), usesIdempotency(r, r.idempotency)]],
   ['check-etl-job', r, fns.checkEtlJob.role, [writesItsLogs(r, fns.checkEtlJob), readsSecret(r, r.biApiKey.secretArn)]],
   ['notify', r, fns.notify.role, [
     writesItsLogs(r, fns.notify),
+    usesIdempotency(r, r.idempotency),
     {
       actions: ['ses:SendEmail'],
       resources: [r.resolve(r.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity }))],
@@ -51,6 +56,7 @@ const cases: [string, Stack, iam.IRole, Grant[]][] = [
   ]],
   ['process-batch', q, q.processBatch.role, [
     writesItsLogs(q, q.processBatch),
+    usesIdempotency(q, q.idempotency),
     { actions: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], resources: [q.resolve(q.queue.queueArn)] },
   ]],
   ['queue-drain state machine', q, q.workflow.role, [

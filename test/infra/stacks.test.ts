@@ -51,6 +51,27 @@ describe('every stack', () => {
   });
 });
 
+describe('idempotency', () => {
+  it.each([
+    ['report-etl', report, r, ['upload-report', 'start-etl-job', 'notify']],
+    ['queue-drain', drain, q, ['process-batch']],
+  ] as const)('%s: keeps the records of %s in its own table (key id, TTL on expiration), named to each by environment', (_name, template, stack, handlers) => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (const handler of handlers) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: `Longhaul handlers/${handler}`,
+        Environment: { Variables: Match.objectLike({ IDEMPOTENCY_TABLE_NAME: stack.resolve(stack.idempotency.table.tableName) }) },
+      });
+    }
+  });
+});
+
 describe('report-etl', () => {
   it('keeps reports in a versioned, encrypted, private, TLS-only bucket that tells EventBridge', () => {
     report.hasResourceProperties('AWS::S3::Bucket', {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -6,6 +6,16 @@ import { handler } from '../../../handlers/notify/index.ts';
 import { composeMessage, notify } from '../../../handlers/notify/notify.ts';
 import { parseNotifyInput } from '../../../handlers/notify/schema.ts';
 import { captureLogs, lambdaContext } from './support/bi-fake.ts';
+import { IDEMPOTENCY_DISABLED_ENV } from '../../../handlers/shared/idempotency.ts';
+
+// These tests are about each handler's own work; idempotency.test.ts runs the idempotency layer
+// against a real (local) DynamoDB table.
+beforeAll(() => {
+  process.env[IDEMPOTENCY_DISABLED_ENV] = 'true';
+});
+afterAll(() => {
+  delete process.env[IDEMPOTENCY_DISABLED_ENV];
+});
 
 const sesMock = mockClient(SESv2Client);
 const report = { bucket: 'reports', key: 'q3.csv' };
