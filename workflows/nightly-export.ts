@@ -7,7 +7,8 @@
  *
  * Input: `{ schedule, scheduledTime, day?, resultsPrefix?, exportPrefix? }`. The day is the UTC day
  * before the tick (a 02:00 run exports the day that just ended) unless `day` (`YYYY-MM-DD`) says
- * otherwise, for a person's manual re-export.
+ * otherwise, for a person's manual re-export. (Deployed, its role may list only `results/` and
+ * write only `exports/`: other prefixes in the input are refused there with AccessDenied.)
  *
  * Every step is safe to repeat: listing reads, the export's key is a function of the day (a
  * repeat overwrites it with the same content), and notify is idempotent by execution and state.
