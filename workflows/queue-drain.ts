@@ -15,7 +15,7 @@
  * poll that received nothing counts as empty. A message whose processing fails stays in the queue
  * (not deleted) and the batch throws (`QueueDrain.BatchFailed`).
  */
-import { continuationName, continueAsNew, jsonata, mergeStates, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
+import { continuationName, continueAsNew, IDEMPOTENCY_IN_PROGRESS, jsonata, mergeStates, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
 import { placeholder } from './substitutions.ts';
 
 export const QueueDrainError = { BatchFailed: 'QueueDrain.BatchFailed' } as const;
@@ -85,7 +85,7 @@ export function queueDrain(options: QueueDrainOptions = {}): Workflow {
         // one key per batch of one execution: a duplicated invocation answers the batch it took, receiving no more
         Payload: { queueUrl: placeholder('DrainQueueUrl'), maxMessages: o.batchSize, idempotencyKey: jsonata("$states.context.Execution.Name & '/ProcessBatch/' & $drain.batches") },
       },
-      Retry: [transientRetry({ errors: TRANSIENT_LAMBDA_ERRORS })],
+      Retry: [transientRetry({ errors: [...TRANSIENT_LAMBDA_ERRORS, IDEMPOTENCY_IN_PROGRESS] })],
       Catch: [{ ErrorEquals: ['States.ALL'], Assign: { lastError: jsonata('$states.errorOutput') }, Output: jsonata('$states.errorOutput'), Next: 'BatchFailed' }],
       Assign: {
         drain: jsonata(`$merge([$drain, {

@@ -3,7 +3,7 @@
  * A notification that cannot be sent does not change the job's outcome: after its retries the
  * step goes on to `next` with the failure in `$notifyError`, and the state's input passes through.
  */
-import { jsonata, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Fragment } from './asl.ts';
+import { IDEMPOTENCY_IN_PROGRESS, jsonata, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Fragment } from './asl.ts';
 
 export interface NotifyOptions {
   name: string;
@@ -50,7 +50,7 @@ export function notify(opts: NotifyOptions): Fragment {
         Type: 'Task',
         Resource: resource,
         Arguments: args,
-        Retry: [transientRetry({ errors: lambda ? TRANSIENT_LAMBDA_ERRORS : ['States.TaskFailed'] })],
+        Retry: [transientRetry({ errors: lambda ? [...TRANSIENT_LAMBDA_ERRORS, IDEMPOTENCY_IN_PROGRESS] : ['States.TaskFailed'] })],
         Catch: [{ ErrorEquals: ['States.ALL'], Assign: { notifyError: jsonata('$states.errorOutput') }, Output: jsonata('$states.input'), Next: opts.next }],
         Output: jsonata('$states.input'),
         Next: opts.next,

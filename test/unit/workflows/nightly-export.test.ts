@@ -6,14 +6,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JsonObject } from '../../../engine/json.ts';
 import { nightlyExport, NightlyExportError, type NightlyExportOptions } from '../../../workflows/nightly-export.ts';
-import { fakeTasks, testEngines } from '../../support/engine-env.ts';
+import { fakeTasks, taskError, testEngines } from '../../support/engine-env.ts';
 import { definitionOf } from './workflow-env.ts';
 
 const testEngine = testEngines();
 const TICK = { schedule: 'nightly-export', scheduledTime: '2026-12-06T02:00:00Z' };
 
 /** A bucket of keys whose ListObjectsV2 pages by MaxKeys, the puts it took, and the notify Lambda. */
-function bucket(keys: string[]) {
+function bucket(keys: string[], notifyInProgressOnce = false) {
+  let inProgress = notifyInProgressOnce;
   const puts: JsonObject[] = [];
   const lists: JsonObject[] = [];
   const notified: JsonObject[] = [];
@@ -37,6 +38,10 @@ function bucket(keys: string[]) {
       return { ETag: '"e"' };
     },
     'arn:aws:states:::lambda:invoke': (p) => {
+      if (inProgress) {
+        inProgress = false;
+        throw taskError('IdempotencyAlreadyInProgressError', 'a call with this key is still running');
+      }
       notified.push((p as JsonObject).Payload as JsonObject);
       return { StatusCode: 200, Payload: { messageId: 'm-1' } };
     },
@@ -68,6 +73,17 @@ describe('nightly-export', () => {
       report: { bucket: 'reports', key: 'exports/2026-12-05.json' },
       summary: '5 result objects of 2026-12-05 under s3://reports/results/2026-12-05/',
     }]);
+  });
+
+  it('retries notify while a call with its key is still running, and notifies once', async () => {
+    // Prepare
+    const b = bucket(['results/2026-12-05/a.json'], true);
+    const env = testEngine({ tasks: b.tasks });
+    // Act
+    const { outcome } = await env.run(definitionOf(nightlyExport()), TICK);
+    // Assess
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED' });
+    expect(b.notified).toHaveLength(1);
   });
 
   it('exports an empty day as an export of nothing', async () => {
