@@ -33,6 +33,8 @@ export interface LonghaulConfig {
    * report-etl needs none: each upload starts it
    */
   queueDrainSchedule?: string;
+  /** when nightly-export runs: an EventBridge Scheduler expression in UTC (default `cron(0 2 * * ? *)`) */
+  nightlyExportSchedule: string;
   /** false in tests: Lambda code is inline instead of an esbuild bundle (STYLE rule 10) */
   bundling: boolean;
 }
@@ -46,6 +48,7 @@ export const CONFIG_DEFAULTS = {
   emailFrom: 'longhaul@example.com',
   emailTo: 'ops@example.com',
   drainScaleSteps: [1, 500, 5000],
+  nightlyExportSchedule: 'cron(0 2 * * ? *)',
 } as const;
 
 /** A context reader: `app.node.tryGetContext` in the app, a plain object in tests. */
@@ -87,6 +90,7 @@ export function readConfig(context: ContextReader, env: Record<string, string | 
     ...(alarmEmail ? { alarmEmail } : {}),
     drainScaleSteps: steps(context('drainScaleSteps')) ?? [...CONFIG_DEFAULTS.drainScaleSteps],
     ...(queueDrainSchedule ? { queueDrainSchedule } : {}),
+    nightlyExportSchedule: str(context('nightlyExportSchedule')) ?? CONFIG_DEFAULTS.nightlyExportSchedule,
     bundling: !(bundling === false || bundling === 'false'),
   };
 }

@@ -6,6 +6,7 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { LonghaulConfig } from './config.ts';
+import { NightlyExportStack } from './stacks/nightly-export-stack.ts';
 import { QueueDrainStack } from './stacks/queue-drain-stack.ts';
 import { ReportEtlStack } from './stacks/report-etl-stack.ts';
 
@@ -26,6 +27,7 @@ export function longhaulApp(props: AppProps = {}): App {
 export interface LonghaulStacks {
   reportEtl: ReportEtlStack;
   queueDrain: QueueDrainStack;
+  nightlyExport: NightlyExportStack;
 }
 
 /**
@@ -47,6 +49,13 @@ export function addLonghaulStacks(app: App, config: LonghaulConfig): LonghaulSta
     description: 'Longhaul queue-drain: workers that drain an SQS queue in batches',
     config,
   });
+  const nightlyExport = new NightlyExportStack(app, 'NightlyExport', {
+    env,
+    stackName: `${config.prefix}-nightly-export`,
+    description: "Longhaul nightly-export: a schedule -> start-on-schedule -> the day's results exported to S3 -> e-mail",
+    config,
+  });
+  nightlyExport.addStackDependency(reportEtl, 'imports the reports bucket report-etl exports');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { reportEtl, queueDrain };
+  return { reportEtl, queueDrain, nightlyExport };
 }

@@ -10,6 +10,7 @@ import type { SubstitutionName } from '../workflows/substitutions.ts';
 export const WORKFLOW_SUBSTITUTIONS = {
   'report-etl': ['CallbackBaseUrl', 'CheckEtlJobFunctionArn', 'NotifyFunctionArn', 'StartEtlJobFunctionArn', 'UploadReportFunctionArn'],
   'queue-drain': ['DrainQueueUrl', 'ProcessBatchFunctionArn'],
+  'nightly-export': ['NotifyFunctionArn', 'ReportsBucketName'],
 } as const satisfies Record<string, readonly SubstitutionName[]>;
 
 export type WorkflowName = keyof typeof WORKFLOW_SUBSTITUTIONS;

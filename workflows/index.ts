@@ -1,11 +1,12 @@
 /** Every workflow whose ASL is written to asl/, by file name. */
 import type { Workflow } from './patterns/asl.ts';
+import { nightlyExport } from './nightly-export.ts';
 import { queueDrain } from './queue-drain.ts';
 import { reportEtl } from './report-etl.ts';
 
 /** The workflows as deployed: each built with its defaults. */
 export function workflows(): Workflow[] {
-  return [reportEtl(), queueDrain()];
+  return [reportEtl(), queueDrain(), nightlyExport()];
 }
 
 /**

@@ -11,11 +11,11 @@
  * - a failed batch ends the execution FAILED with `QueueDrain.BatchFailed`, visible in the
  *   console and to alarms, instead of a Lambda dying silently.
  *
- * process-batch payload: `{ queueUrl, maxMessages }`; answer `{ received, processed, ... }`; a
+ * process-batch payload: `{ queueUrl, maxMessages, idempotencyKey }` (execution name + batch number); answer `{ received, processed, ... }`; a
  * poll that received nothing counts as empty. A message whose processing fails stays in the queue
  * (not deleted) and the batch throws (`QueueDrain.BatchFailed`).
  */
-import { continuationName, continueAsNew, jsonata, mergeStates, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
+import { continuationName, continueAsNew, IDEMPOTENCY_IN_PROGRESS, jsonata, mergeStates, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
 import { placeholder } from './substitutions.ts';
 
 export const QueueDrainError = { BatchFailed: 'QueueDrain.BatchFailed' } as const;
@@ -82,9 +82,10 @@ export function queueDrain(options: QueueDrainOptions = {}): Workflow {
       Resource: 'arn:aws:states:::lambda:invoke',
       Arguments: {
         FunctionName: placeholder('ProcessBatchFunctionArn'),
-        Payload: { queueUrl: placeholder('DrainQueueUrl'), maxMessages: o.batchSize },
+        // one key per batch of one execution: a duplicated invocation answers the batch it took, receiving no more
+        Payload: { queueUrl: placeholder('DrainQueueUrl'), maxMessages: o.batchSize, idempotencyKey: jsonata("$states.context.Execution.Name & '/ProcessBatch/' & $drain.batches") },
       },
-      Retry: [transientRetry({ errors: TRANSIENT_LAMBDA_ERRORS })],
+      Retry: [transientRetry({ errors: [...TRANSIENT_LAMBDA_ERRORS, IDEMPOTENCY_IN_PROGRESS] })],
       Catch: [{ ErrorEquals: ['States.ALL'], Assign: { lastError: jsonata('$states.errorOutput') }, Output: jsonata('$states.errorOutput'), Next: 'BatchFailed' }],
       Assign: {
         drain: jsonata(`$merge([$drain, {

@@ -14,10 +14,10 @@
  *   after a timeout, it answers `{ jobId }` of the job that key started (the BI service's
  *   Idempotency-Key answers the same job, never a second one).
  * - check-etl-job `{ jobId }` answers `{ status, progress, error?, resultUrl? }`.
- * - notify `{ outcome: 'SUCCEEDED'|'JOB_FAILED'|'DEADLINE_PASSED'|'UPLOAD_FAILED', report: { bucket, key }, jobId?, error? }`.
+ * - notify `{ outcome: 'SUCCEEDED'|'JOB_FAILED'|'DEADLINE_PASSED'|'UPLOAD_FAILED', report: { bucket, key }, jobId?, error?, idempotencyKey }` (execution name + state name: one e-mail per outcome under duplicate delivery).
  * - Every BI call is retried with jitter on `BI.Unavailable` and Lambda's transient errors.
  */
-import { awaitCallback, jsonata, mergeStates, notify, pollUntil, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
+import { awaitCallback, IDEMPOTENCY_IN_PROGRESS, jsonata, mergeStates, notify, pollUntil, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Workflow } from './patterns/index.ts';
 import { placeholder } from './substitutions.ts';
 
 /** The errors a failed report-etl execution ends with. */
@@ -64,8 +64,11 @@ export const REPORT_ETL_DEFAULTS = {
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
-/** What a call to the BI service retries: Lambda's transient errors and the handlers' `BI.Unavailable`. */
-export const TRANSIENT_BI_ERRORS = [...TRANSIENT_LAMBDA_ERRORS, 'BI.Unavailable'] as const;
+/**
+ * What a call to the BI service retries: Lambda's transient errors, the handlers' `BI.Unavailable`,
+ * and a duplicate that found the first call with its key still running.
+ */
+export const TRANSIENT_BI_ERRORS = [...TRANSIENT_LAMBDA_ERRORS, 'BI.Unavailable', IDEMPOTENCY_IN_PROGRESS] as const;
 
 /**
  * Builds the report-etl workflow. Input: `{ bucket, key }` (what the S3 trigger and a person's

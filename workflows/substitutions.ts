@@ -12,6 +12,8 @@ export const SUBSTITUTION_NAMES = [
   'CallbackBaseUrl',
   'ProcessBatchFunctionArn',
   'DrainQueueUrl',
+  /** nightly-export: the bucket whose results it exports and where the export goes */
+  'ReportsBucketName',
 ] as const;
 
 export type SubstitutionName = (typeof SUBSTITUTION_NAMES)[number];

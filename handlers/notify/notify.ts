@@ -1,10 +1,13 @@
 /**
- * E-mails a report-etl outcome.
+ * E-mails a report-etl outcome, or that nightly-export's export is ready.
  *
- * Idempotency: SES has no idempotency key, so each call sends one e-mail and a repeated call (a
- * Retry after an ambiguous failure, a duplicated invocation) sends another. The message is a pure
- * function of the input — same subject, same text — so a duplicate is recognisable as such and
- * harmless; the workflow keeps notify out of Retry on anything but throttling to make them rare.
+ * Idempotency: SES has no idempotency key, so this function sends one e-mail per call; the Middy
+ * wiring (index.ts) puts it behind the idempotency layer (shared/idempotency.ts), so a repeated
+ * call with the same `idempotencyKey` (a duplicated invocation, a redrive) answers the first
+ * messageId without sending. What remains: a call that failed after SES accepted the e-mail is
+ * retried and sends again. The message is a pure function of the input — same subject, same text
+ * — so such a duplicate is recognisable; the workflow keeps notify out of Retry on anything but
+ * throttling to make it rare.
  */
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { requiredEnv } from '../shared/input.ts';
@@ -44,6 +47,10 @@ const compose: { [K in NotifyOutcome]: (input: NotifyInput, report: string) => M
   [NotifyOutcome.UploadFailed]: (input, report) => ({
     subject: `Report upload failed: ${report}`,
     text: `The BI service could not process the upload of ${report}: ${input.error ?? 'no error given'}.`,
+  }),
+  [NotifyOutcome.Exported]: (input, report) => ({
+    subject: `Nightly export ready: ${report}`,
+    text: `The nightly export ${report} is ready${input.summary ? `: ${input.summary}` : ''}.`,
   }),
 };
 

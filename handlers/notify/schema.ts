@@ -5,6 +5,8 @@ export const NotifyOutcome = {
   JobFailed: 'JOB_FAILED',
   DeadlinePassed: 'DEADLINE_PASSED',
   UploadFailed: 'UPLOAD_FAILED',
+  /** nightly-export: the day's export is in S3 */
+  Exported: 'EXPORTED',
 } as const;
 export type NotifyOutcome = (typeof NotifyOutcome)[keyof typeof NotifyOutcome];
 
@@ -17,6 +19,8 @@ export interface NotifyInput {
   jobId?: string;
   /** The job's or upload's error, for the failure outcomes. */
   error?: string;
+  /** What the export holds, for EXPORTED. */
+  summary?: string;
 }
 
 export interface NotifyOutput {
@@ -33,11 +37,13 @@ export function parseNotifyInput(event: unknown): NotifyInput {
   const isRef = typeof report === 'object' && report !== null && typeof (report as any).bucket === 'string' && typeof (report as any).key === 'string';
   if (!(typeof report === 'string' && report !== '') && !isRef) throw invalid('report must be a name or { bucket, key }');
   const jobId = optionalString(e, 'jobId');
+  const summary = optionalString(e, 'summary');
   const error = typeof e.error === 'string' || e.error === undefined || e.error === null ? optionalString(e, 'error') : JSON.stringify(e.error);
   return {
     outcome: outcome as NotifyOutcome,
     report: report as ReportRef,
     ...(jobId !== undefined ? { jobId } : {}),
     ...(error !== undefined ? { error } : {}),
+    ...(summary !== undefined ? { summary } : {}),
   };
 }

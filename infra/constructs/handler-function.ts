@@ -21,6 +21,7 @@ export const HandlerName = {
   Notify: 'notify',
   CallbackReceiver: 'callback-receiver',
   ProcessBatch: 'process-batch',
+  StartOnSchedule: 'start-on-schedule',
 } as const;
 export type HandlerName = (typeof HandlerName)[keyof typeof HandlerName];
 

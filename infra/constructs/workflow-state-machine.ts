@@ -67,4 +67,9 @@ export class WorkflowStateMachine<W extends WorkflowName> extends Construct {
       reason: 'Only the statements CDK adds for logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets); AWS accepts only "*" for them.',
     });
   }
+
+  /** Adds one explicit statement to the state machine's role, for the SDK integrations its ASL calls. */
+  allow(actions: string[], resources: string[], conditions?: Record<string, Record<string, unknown>>): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }));
+  }
 }

@@ -24,6 +24,7 @@ import type { Construct } from 'constructs';
 import type { LonghaulConfig } from '../config.ts';
 import { Alerting } from '../constructs/alerting.ts';
 import { HandlerFunction, HandlerName } from '../constructs/handler-function.ts';
+import { IdempotencyTable } from '../constructs/idempotency-table.ts';
 import { WorkflowSchedule } from '../constructs/workflow-schedule.ts';
 import { WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
 
@@ -35,6 +36,7 @@ export class QueueDrainStack extends Stack {
   readonly queue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
   readonly processBatch: HandlerFunction;
+  readonly idempotency: IdempotencyTable;
   readonly workflow: WorkflowStateMachine<'queue-drain'>;
   readonly scaleAlarms: cloudwatch.Alarm[];
 
@@ -64,6 +66,9 @@ export class QueueDrainStack extends Stack {
     });
     // ReceiveMessage and DeleteMessageBatch (authorized as sqs:DeleteMessage), on this queue only.
     this.processBatch.allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage'], [this.queue.queueArn]);
+    // A duplicated invocation answers the batch the first took instead of taking another.
+    this.idempotency = new IdempotencyTable(this, 'Idempotency');
+    this.idempotency.use(this.processBatch);
 
     this.workflow = new WorkflowStateMachine(this, 'Workflow', {
       workflow: 'queue-drain',

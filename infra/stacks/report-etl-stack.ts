@@ -17,7 +17,13 @@ import type { LonghaulConfig } from '../config.ts';
 import { Alerting } from '../constructs/alerting.ts';
 import { CallbackEndpoint } from '../constructs/callback-endpoint.ts';
 import { HandlerFunction, HandlerName } from '../constructs/handler-function.ts';
+import { IdempotencyTable } from '../constructs/idempotency-table.ts';
 import { WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
+
+/** The export names of the reports bucket, which nightly-export imports. */
+export function reportsBucketExports(prefix: string): { name: string; arn: string } {
+  return { name: `${prefix}-reports-bucket-name`, arn: `${prefix}-reports-bucket-arn` };
+}
 
 export interface ReportEtlStackProps extends StackProps {
   config: LonghaulConfig;
@@ -30,6 +36,7 @@ export class ReportEtlStack extends Stack {
   readonly workflow: WorkflowStateMachine<'report-etl'>;
   readonly callbacks: CallbackEndpoint;
   readonly biApiKey: secretsmanager.Secret;
+  readonly idempotency: IdempotencyTable;
   readonly functions: Record<'startFromS3' | 'uploadReport' | 'startEtlJob' | 'checkEtlJob' | 'notify', HandlerFunction>;
 
   constructor(scope: Construct, id: string, props: ReportEtlStackProps) {
@@ -113,6 +120,10 @@ export class ReportEtlStack extends Stack {
       StringEquals: { 'ses:FromAddress': config.emailFrom },
     });
 
+    // The handlers with effects outside answer a duplicated invocation from their record here.
+    this.idempotency = new IdempotencyTable(this, 'Idempotency');
+    for (const f of [uploadReport, startEtlJob, notify]) this.idempotency.use(f);
+
     this.callbacks = new CallbackEndpoint(this, 'Callbacks', { bundling });
 
     // --- the workflow
@@ -146,7 +157,10 @@ export class ReportEtlStack extends Stack {
     this.functions = { startFromS3, uploadReport, startEtlJob, checkEtlJob, notify };
 
     // What a person needs after deploying: where to upload, what to put in the secrets, what to watch.
-    new CfnOutput(this, 'ReportsBucketName', { value: this.bucket.bucketName });
+    // Exported under fixed names, for nightly-export: a fixed name keeps the importing stack's
+    // grants (and their cdk-nag acknowledgement) readable, and frees this stack from CDK's generated exports.
+    new CfnOutput(this, 'ReportsBucketName', { value: this.bucket.bucketName, exportName: reportsBucketExports(config.prefix).name });
+    new CfnOutput(this, 'ReportsBucketArn', { value: this.bucket.bucketArn, exportName: reportsBucketExports(config.prefix).arn });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'CallbackBaseUrl', { value: this.callbacks.baseUrl });
     new CfnOutput(this, 'WebhookSecretArn', { value: this.callbacks.webhookSecret.secretArn });

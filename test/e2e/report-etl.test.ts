@@ -161,7 +161,7 @@ describe('report-etl on the whole local stack', () => {
 });
 
 describe('report-etl with every Lambda invocation delivered twice', () => {
-  it('still makes exactly one BI upload and one BI job per report', async () => {
+  it('still makes exactly one BI upload, one BI job and one e-mail per report', async () => {
     // Prepare
     const env = await stacks({ bi: { timings: FORTY_MINUTES }, duplicateDelivery: true });
     // Act
@@ -171,6 +171,8 @@ describe('report-etl with every Lambda invocation delivered twice', () => {
     expect(outcome.status).toBe('SUCCEEDED');
     expect(env.stack.bi.uploads().filter((u) => u.key === 'q4/doubled.csv')).toHaveLength(1);
     expect(jobsFor(env, 'q4/doubled.csv')).toHaveLength(1);
+    // SES has no idempotency key: notify's idempotency record is what keeps the second delivery from mailing again
+    expect(env.emails('s3://reports/q4/doubled.csv').map((m) => m.subject)).toEqual(['Report loaded: s3://reports/q4/doubled.csv']);
     expect(env.stack.engine.listExecutions({ stateMachineArn: env.stack.stateMachines['report-etl'] })).toHaveLength(1);
   });
 });

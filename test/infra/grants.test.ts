@@ -5,9 +5,13 @@ import type { Stack } from 'aws-cdk-lib';
 import type { HandlerFunction } from '../../infra/constructs/handler-function.ts';
 import { allStatements, buildLonghaul, grantsOf, sortGrants, type Grant } from './support.ts';
 
-const { reportEtl: r, queueDrain: q, config } = buildLonghaul();
+const { reportEtl: r, queueDrain: q, nightlyExport: n, config } = buildLonghaul();
 
 const writesItsLogs = (stack: Stack, f: HandlerFunction): Grant => ({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [stack.resolve(f.logGroup.logGroupArn)] });
+const usesIdempotency = (stack: Stack, table: { table: { tableArn: string } }): Grant => ({
+  actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  resources: [stack.resolve(table.table.tableArn)],
+});
 const readsSecret = (stack: Stack, arn: string): Grant => ({ actions: ['secretsmanager:GetSecretValue'], resources: [stack.resolve(arn)] });
 /** What CDK adds for logging ALL and X-Ray; AWS accepts only "*" for these actions. */
 const stateMachineTelemetry: Grant[] = [
@@ -20,11 +24,12 @@ const stateMachineTelemetry: Grant[] = [
 
 const fns = r.functions;
 const cases: [string, Stack, iam.IRole, Grant[]][] = [
-  ['upload-report', r, fns.uploadReport.role, [writesItsLogs(r, fns.uploadReport), readsSecret(r, r.biApiKey.secretArn)]],
-  ['start-etl-job', r, fns.startEtlJob.role, [writesItsLogs(r, fns.startEtlJob), readsSecret(r, r.biApiKey.secretArn)]],
+  ['upload-report', r, fns.uploadReport.role, [writesItsLogs(r, fns.uploadReport), readsSecret(r, r.biApiKey.secretArn), usesIdempotency(r, r.idempotency)]],
+  ['start-etl-job', r, fns.startEtlJob.role, [writesItsLogs(r, fns.startEtlJob), readsSecret(r, r.biApiKey.secretArn), usesIdempotency(r, r.idempotency)]],
   ['check-etl-job', r, fns.checkEtlJob.role, [writesItsLogs(r, fns.checkEtlJob), readsSecret(r, r.biApiKey.secretArn)]],
   ['notify', r, fns.notify.role, [
     writesItsLogs(r, fns.notify),
+    usesIdempotency(r, r.idempotency),
     {
       actions: ['ses:SendEmail'],
       resources: [r.resolve(r.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity }))],
@@ -51,11 +56,36 @@ const cases: [string, Stack, iam.IRole, Grant[]][] = [
   ]],
   ['process-batch', q, q.processBatch.role, [
     writesItsLogs(q, q.processBatch),
+    usesIdempotency(q, q.idempotency),
     { actions: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'], resources: [q.resolve(q.queue.queueArn)] },
   ]],
   ['queue-drain state machine', q, q.workflow.role, [
     { actions: ['lambda:InvokeFunction'], resources: [q.resolve(q.processBatch.functionArn)] },
     { actions: ['states:StartExecution'], resources: [q.resolve(q.workflow.stateMachineArn)] },
+    ...stateMachineTelemetry,
+  ]],
+  ['nightly-export notify', n, n.notify.role, [
+    writesItsLogs(n, n.notify),
+    usesIdempotency(n, n.idempotency),
+    {
+      actions: ['ses:SendEmail'],
+      resources: [n.resolve(n.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sesIdentity }))],
+      condition: { StringEquals: { 'ses:FromAddress': config.emailFrom } },
+    },
+  ]],
+  ['start-on-schedule', n, n.schedule.starter.role, [
+    writesItsLogs(n, n.schedule.starter),
+    { actions: ['states:StartExecution'], resources: [n.resolve(n.workflow.stateMachineArn)] },
+  ]],
+  ['the nightly schedule', n, n.schedule.role, [
+    { actions: ['lambda:InvokeFunction'], resources: [n.resolve(n.schedule.starter.functionArn)] },
+    { actions: ['sqs:SendMessage'], resources: [n.resolve(n.schedule.deadLetters.queueArn)] },
+  ]],
+  ['nightly-export state machine', n, n.workflow.role, [
+    { actions: ['lambda:InvokeFunction'], resources: [n.resolve(n.notify.functionArn)] },
+    { actions: ['states:StartExecution'], resources: [n.resolve(n.workflow.stateMachineArn)] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::ImportValue': 'longhaul-reports-bucket-arn' }], condition: { StringLike: { 's3:prefix': ['results/*'] } } },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Join': ['', [{ 'Fn::ImportValue': 'longhaul-reports-bucket-arn' }, '/exports/*']] }] },
     ...stateMachineTelemetry,
   ]],
 ];
@@ -77,7 +107,7 @@ describe('grants', () => {
     ]);
   });
 
-  it.each([['report-etl', r], ['queue-drain', q]] as const)('%s: no IAM statement has a wildcard in an action', (_name, stack) => {
+  it.each([['report-etl', r], ['queue-drain', q], ['nightly-export', n]] as const)('%s: no IAM statement has a wildcard in an action', (_name, stack) => {
     const statements = allStatements(Template.fromStack(stack));
 
     const wildcards = statements.flatMap(({ logicalId, statement }) =>
@@ -87,11 +117,12 @@ describe('grants', () => {
     expect(wildcards).toEqual([]);
   });
 
-  it.each([['report-etl', r], ['queue-drain', q]] as const)('%s: Resource "*" only for actions that AWS allows on nothing narrower', (_name, stack) => {
+  it.each([['report-etl', r], ['queue-drain', q], ['nightly-export', n]] as const)('%s: Resource "*" only for actions that AWS allows on nothing narrower', (_name, stack) => {
+    // a prefix of object keys is not "*": the exports' prefix is as narrow as one export a day allows
     const onlyStar = new Set([...stateMachineTelemetry.flatMap((g) => g.actions), 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
 
     const broad = allStatements(Template.fromStack(stack))
-      .filter(({ statement }) => JSON.stringify(statement.Resource).includes('*'))
+      .filter(({ statement }) => JSON.stringify(statement.Resource).replace('/exports/*', '').includes('*'))
       .flatMap(({ statement }) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
       .filter((a) => !onlyStar.has(a));
 

@@ -27,7 +27,7 @@ describe('cdk-nag AwsSolutions', () => {
     const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
     const violations = report.pluginReports.flatMap((p: { violations: unknown[] }) => p.violations);
     expect(violations).toEqual([]);
-    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['longhaul-queue-drain', 'longhaul-report-etl']);
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['longhaul-nightly-export', 'longhaul-queue-drain', 'longhaul-report-etl']);
   });
 
   it('gives a reason with every acknowledgement', () => {

@@ -5,11 +5,13 @@ import { buildLonghaul } from './support.ts';
 const built = buildLonghaul({ alarmEmail: 'oncall@example.com', queueDrainSchedule: 'rate(1 hour)' });
 const report = Template.fromStack(built.reportEtl);
 const drain = Template.fromStack(built.queueDrain);
+const nightly = Template.fromStack(built.nightlyExport);
 const r = built.reportEtl;
 const q = built.queueDrain;
+const n = built.nightlyExport;
 
 describe('every stack', () => {
-  it.each([['report-etl', report, 6], ['queue-drain', drain, 1]] as const)('%s: its %s handlers run on nodejs24.x, arm64, logging to their own group', (_name, template, count) => {
+  it.each([['report-etl', report, 6], ['queue-drain', drain, 1], ['nightly-export', nightly, 2]] as const)('%s: its %s handlers run on nodejs24.x, arm64, logging to their own group', (_name, template, count) => {
     template.resourceCountIs('AWS::Lambda::Function', count);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
@@ -48,6 +50,28 @@ describe('every stack', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as any[];
     const denied = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
     expect(denied.length).toBe(Object.keys(queues).length);
+  });
+});
+
+describe('idempotency', () => {
+  it.each([
+    ['report-etl', report, r, ['upload-report', 'start-etl-job', 'notify']],
+    ['queue-drain', drain, q, ['process-batch']],
+    ['nightly-export', nightly, n, ['notify']],
+  ] as const)('%s: keeps the records of %s in its own table (key id, TTL on expiration), named to each by environment', (_name, template, stack, handlers) => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (const handler of handlers) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: `Longhaul handlers/${handler}`,
+        Environment: { Variables: Match.objectLike({ IDEMPOTENCY_TABLE_NAME: stack.resolve(stack.idempotency.table.tableName) }) },
+      });
+    }
   });
 });
 
@@ -169,10 +193,55 @@ describe('queue-drain', () => {
   });
 });
 
+describe('nightly-export', () => {
+  it('runs its schedule nightly at 02:00 UTC into the starter, with the tick and the attempt in its input', () => {
+    nightly.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    nightly.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'longhaul-nightly-export',
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: n.resolve(n.schedule.starter.functionArn),
+        RoleArn: n.resolve(n.schedule.role.roleArn),
+        Input: JSON.stringify({ schedule: 'longhaul-nightly-export', scheduledTime: '<aws.scheduler.scheduled-time>', executionId: '<aws.scheduler.execution-id>', input: {} }),
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 6 * 3600 },
+        DeadLetterConfig: { Arn: n.resolve(n.schedule.deadLetters.queueArn) },
+      },
+    });
+  });
+
+  it('takes its schedule expression from the configuration', () => {
+    const other = Template.fromStack(buildLonghaul({ nightlyExportSchedule: 'cron(30 3 * * ? *)' }).nightlyExport);
+
+    other.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 3 * * ? *)' });
+  });
+
+  it("lets Scheduler's role be assumed by Scheduler of this account only", () => {
+    nightly.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': built.config.account } } })],
+      },
+    });
+  });
+
+  it('gives the starter the state machine to start, and the state machine the reports bucket report-etl exports', () => {
+    nightly.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Longhaul handlers/start-on-schedule',
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: n.resolve(n.workflow.stateMachineArn) }) },
+    });
+    nightly.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionSubstitutions: { NotifyFunctionArn: n.resolve(n.notify.functionArn), ReportsBucketName: { 'Fn::ImportValue': 'longhaul-reports-bucket-name' } },
+    });
+    report.hasOutput('ReportsBucketArn', { Export: { Name: 'longhaul-reports-bucket-arn' } });
+    expect(n.dependencies).toContain(r);
+  });
+});
+
 describe('outputs', () => {
   it.each([
-    ['report-etl', report, ['BiApiKeySecretArn', 'CallbackBaseUrl', 'ReportsBucketName', 'StateMachineArn', 'TriggerDeadLetterQueueUrl', 'WebhookSecretArn']],
+    ['report-etl', report, ['BiApiKeySecretArn', 'CallbackBaseUrl', 'ReportsBucketArn', 'ReportsBucketName', 'StateMachineArn', 'TriggerDeadLetterQueueUrl', 'WebhookSecretArn']],
     ['queue-drain', drain, ['DeadLetterQueueUrl', 'QueueUrl', 'StateMachineArn']],
+    ['nightly-export', nightly, ['ScheduleDeadLetterQueueUrl', 'ScheduleName', 'StateMachineArn']],
   ] as const)('%s: names what a person needs after deploying', (_name, template, names) => {
     expect(Object.keys(template.toJSON().Outputs ?? {}).sort()).toEqual([...names]);
   });

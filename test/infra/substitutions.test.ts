@@ -5,8 +5,8 @@ import { aslPath, WORKFLOW_SUBSTITUTIONS, type WorkflowName } from '../../infra/
 import { placeholdersIn, SUBSTITUTION_NAMES } from '../../workflows/substitutions.ts';
 import { buildLonghaul } from './support.ts';
 
-const { reportEtl, queueDrain } = buildLonghaul();
-const stacks = { 'report-etl': reportEtl, 'queue-drain': queueDrain } as const;
+const { reportEtl, queueDrain, nightlyExport } = buildLonghaul();
+const stacks = { 'report-etl': reportEtl, 'queue-drain': queueDrain, 'nightly-export': nightlyExport } as const;
 const workflows = Object.keys(WORKFLOW_SUBSTITUTIONS) as WorkflowName[];
 
 function definitionSubstitutions(workflow: WorkflowName): Record<string, unknown> {

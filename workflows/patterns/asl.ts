@@ -51,6 +51,13 @@ export const TRANSIENT_LAMBDA_ERRORS = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
+/**
+ * What a handler behind the idempotency layer (handlers/shared/idempotency.ts) fails with when a
+ * call with the same key is still running: retried, the later attempt answers the first call's
+ * result. Retry it wherever a Lambda with effects is invoked.
+ */
+export const IDEMPOTENCY_IN_PROGRESS = 'IdempotencyAlreadyInProgressError';
+
 /** Default retrier for transient errors: capped exponential back-off with full jitter. */
 export interface TransientRetry {
   errors: readonly string[];

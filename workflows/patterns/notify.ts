@@ -3,7 +3,7 @@
  * A notification that cannot be sent does not change the job's outcome: after its retries the
  * step goes on to `next` with the failure in `$notifyError`, and the state's input passes through.
  */
-import { jsonata, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Fragment } from './asl.ts';
+import { IDEMPOTENCY_IN_PROGRESS, jsonata, transientRetry, TRANSIENT_LAMBDA_ERRORS, type Fragment } from './asl.ts';
 
 export interface NotifyOptions {
   name: string;
@@ -20,6 +20,12 @@ export interface NotifyOptions {
 }
 
 /**
+ * The notify Lambda's idempotency key: execution name + state name, stable across a duplicated
+ * invocation, a Retry and a redrive, so the handler sends each outcome's e-mail once.
+ */
+export const NOTIFY_IDEMPOTENCY_KEY = "$states.context.Execution.Name & '/' & $states.context.State.Name";
+
+/**
  * Builds the notification task.
  *
  * @example
@@ -30,7 +36,7 @@ export function notify(opts: NotifyOptions): Fragment {
   const lambda = 'lambda' in opts.via;
   const resource = lambda ? 'arn:aws:states:::lambda:invoke' : 'arn:aws:states:::aws-sdk:sesv2:sendEmail';
   const args = 'lambda' in opts.via
-    ? { FunctionName: opts.via.lambda, Payload: jsonata(`$merge([{ 'outcome': '${opts.outcome}' }, ${opts.payload ?? '{}'}])`) }
+    ? { FunctionName: opts.via.lambda, Payload: jsonata(`$merge([{ 'outcome': '${opts.outcome}', 'idempotencyKey': ${NOTIFY_IDEMPOTENCY_KEY} }, ${opts.payload ?? '{}'}])`) }
     : {
       FromEmailAddress: opts.via.ses.from,
       Destination: { ToAddresses: [opts.via.ses.to] },
@@ -44,7 +50,7 @@ export function notify(opts: NotifyOptions): Fragment {
         Type: 'Task',
         Resource: resource,
         Arguments: args,
-        Retry: [transientRetry({ errors: lambda ? TRANSIENT_LAMBDA_ERRORS : ['States.TaskFailed'] })],
+        Retry: [transientRetry({ errors: lambda ? [...TRANSIENT_LAMBDA_ERRORS, IDEMPOTENCY_IN_PROGRESS] : ['States.TaskFailed'] })],
         Catch: [{ ErrorEquals: ['States.ALL'], Assign: { notifyError: jsonata('$states.errorOutput') }, Output: jsonata('$states.input'), Next: opts.next }],
         Output: jsonata('$states.input'),
         Next: opts.next,

@@ -9,6 +9,16 @@ import { startEtlJob, startEtlJobDependencies } from '../../../handlers/start-et
 import { handler as uploadReportHandler } from '../../../handlers/upload-report/index.ts';
 import { uploadReport, uploadReportDependencies } from '../../../handlers/upload-report/upload-report.ts';
 import { type BiFake, captureLogs, lambdaContext, startBiFake } from './support/bi-fake.ts';
+import { IDEMPOTENCY_DISABLED_ENV } from '../../../handlers/shared/idempotency.ts';
+
+// These tests are about each handler's own work; idempotency.test.ts runs the idempotency layer
+// against a real (local) DynamoDB table.
+beforeAll(() => {
+  process.env[IDEMPOTENCY_DISABLED_ENV] = 'true';
+});
+afterAll(() => {
+  delete process.env[IDEMPOTENCY_DISABLED_ENV];
+});
 
 const TOKEN = 'AQB8AAAAKgAAAAMAAAAA+token/with=reserved&chars';
 const CALLBACKS = 'http://127.0.0.1:9/receiver';

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -6,6 +6,16 @@ import { handler } from '../../../handlers/notify/index.ts';
 import { composeMessage, notify } from '../../../handlers/notify/notify.ts';
 import { parseNotifyInput } from '../../../handlers/notify/schema.ts';
 import { captureLogs, lambdaContext } from './support/bi-fake.ts';
+import { IDEMPOTENCY_DISABLED_ENV } from '../../../handlers/shared/idempotency.ts';
+
+// These tests are about each handler's own work; idempotency.test.ts runs the idempotency layer
+// against a real (local) DynamoDB table.
+beforeAll(() => {
+  process.env[IDEMPOTENCY_DISABLED_ENV] = 'true';
+});
+afterAll(() => {
+  delete process.env[IDEMPOTENCY_DISABLED_ENV];
+});
 
 const sesMock = mockClient(SESv2Client);
 const report = { bucket: 'reports', key: 'q3.csv' };
@@ -22,6 +32,7 @@ describe('notify', () => {
     ['JOB_FAILED', { outcome: 'JOB_FAILED', report, jobId: 'job-1', error: 'disk full' }, 'Report ETL failed: s3://reports/q3.csv', 'failed: disk full'],
     ['DEADLINE_PASSED', { outcome: 'DEADLINE_PASSED', report: 'q3 sales', jobId: 'job-1' }, 'Report ETL overdue: q3 sales', 'did not finish before its deadline'],
     ['UPLOAD_FAILED', { outcome: 'UPLOAD_FAILED', report, error: 'bad CSV header' }, 'Report upload failed: s3://reports/q3.csv', 'bad CSV header'],
+    ['EXPORTED', { outcome: 'EXPORTED', report: { bucket: 'reports', key: 'exports/2026-12-05.json' }, summary: '3 result objects of 2026-12-05' }, 'Nightly export ready: s3://reports/exports/2026-12-05.json', '3 result objects of 2026-12-05'],
   ] as const)('words the %s outcome', (_outcome, event, subject, text) => {
     const message = composeMessage(parseNotifyInput(event));
 

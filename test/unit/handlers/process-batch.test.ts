@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -7,6 +7,16 @@ import { parseJsonProcessor, processBatch } from '../../../handlers/process-batc
 import { parseProcessBatchInput } from '../../../handlers/process-batch/schema.ts';
 import { HandlerErrorName } from '../../../handlers/shared/errors.ts';
 import { captureLogs, lambdaContext } from './support/bi-fake.ts';
+import { IDEMPOTENCY_DISABLED_ENV } from '../../../handlers/shared/idempotency.ts';
+
+// These tests are about each handler's own work; idempotency.test.ts runs the idempotency layer
+// against a real (local) DynamoDB table.
+beforeAll(() => {
+  process.env[IDEMPOTENCY_DISABLED_ENV] = 'true';
+});
+afterAll(() => {
+  delete process.env[IDEMPOTENCY_DISABLED_ENV];
+});
 
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/work';
 const sqsMock = mockClient(SQSClient);

@@ -47,7 +47,8 @@ describe('queue-drain', () => {
     // Assess
     expect(first.outcome).toEqual({ status: 'SUCCEEDED', output: { worker: 'worker-1', processed: 25, generation: 0 } });
     expect(processed).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    expect(calls.map((c) => c.payload)).toEqual(Array(6).fill({ queueUrl: SUBSTITUTIONS.DrainQueueUrl, maxMessages: 10 }));
+    // one idempotency key per batch, so a duplicated invocation answers its batch instead of taking another
+    expect(calls.map((c) => c.payload)).toEqual([0, 1, 2, 3, 4, 5].map((n) => ({ queueUrl: SUBSTITUTIONS.DrainQueueUrl, maxMessages: 10, idempotencyKey: `worker-1/ProcessBatch/${n}` })));
     // three full-or-partial batches back to back, then three empty polls a wait apart
     expect(calls.map((c) => (c.at - START_MS) / 1000)).toEqual([0, 0, 0, 0, 20, 40]);
     expect(env.now() - START_MS).toBe(2 * QUEUE_DRAIN_DEFAULTS.emptyWaitSeconds * 1000);

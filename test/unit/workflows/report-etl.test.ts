@@ -42,7 +42,7 @@ describe('report-etl', () => {
     expect(fake.checks).toEqual([]);
     expect(fake.jobStarts).toEqual([{ key: 'report-1/StartEtlJob', at: START_MS + MINUTE, withToken: true }]);
     expect(fake.notifications.map((n) => n.payload)).toEqual([
-      { outcome: 'SUCCEEDED', report: INPUT, jobId: 'job-1' },
+      { outcome: 'SUCCEEDED', report: INPUT, jobId: 'job-1', idempotencyKey: 'report-1/NotifySucceeded' },
     ]);
   });
 

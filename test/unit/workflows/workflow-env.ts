@@ -17,6 +17,7 @@ export const SUBSTITUTIONS: Substitutions = {
   CallbackBaseUrl: 'http://127.0.0.1:8085',
   ProcessBatchFunctionArn: lambdaArn('process-batch'),
   DrainQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/drain',
+  ReportsBucketName: 'reports',
 };
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
