@@ -22,9 +22,17 @@ export interface Scheduler {
    * jumps while any is open. Returns the function that closes it.
    */
   beginWork(): () => void;
-  /** `setTimeout` on this scheduler's clock, for code the engine hosts (Lambda functions). */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * `setTimeout` on this scheduler's clock, for code the engine hosts (Lambda functions).
+   * `passive`: the timer fires when the clock passes its time, but a virtual clock never jumps to
+   * it by itself (a recurring schedule must not run an idle stack's time forward forever).
+   */
+  setTimeout(fn: () => void, ms: number, opts?: TimerOptions): TimerHandle;
   readonly virtual: boolean;
+}
+
+export interface TimerOptions {
+  passive?: boolean;
 }
 
 /** Wall-clock time. */
@@ -75,6 +83,62 @@ interface VirtualTimer {
   cancelled: boolean;
 }
 
+/** A binary heap of timers, earliest first (by time, then creation). */
+class TimerHeap {
+  items: VirtualTimer[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): VirtualTimer | undefined {
+    return this.items[0];
+  }
+
+  push(t: VirtualTimer): void {
+    const h = this.items;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (before(h[p], h[i])) break;
+      [h[p], h[i]] = [h[i], h[p]];
+      i = p;
+    }
+  }
+
+  pop(): VirtualTimer | undefined {
+    const h = this.items;
+    if (h.length === 0) return undefined;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && !before(h[m], h[l])) m = l;
+        if (r < h.length && !before(h[m], h[r])) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i], h[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  /** Rebuilds the heap without its cancelled timers; returns how many it dropped. */
+  sweep(): number {
+    const live = this.items.filter((t) => !t.cancelled);
+    const dropped = this.items.length - live.length;
+    this.items = [];
+    for (const t of live) this.push(t);
+    return dropped;
+  }
+}
+
 /**
  * A clock that jumps to the next timer whenever nothing else can run: no open work and no
  * runnable promise continuation (checked from a setImmediate, which runs only once the
@@ -84,7 +148,10 @@ export class VirtualScheduler implements Scheduler {
   readonly virtual = true;
   private current: number;
   private seq = 0;
-  private timers: VirtualTimer[] = [];
+  /** the timers the clock jumps to */
+  private readonly timers = new TimerHeap();
+  /** passive timers: fired as the clock passes them, never jumped to */
+  private readonly passive = new TimerHeap();
   private openWork = 0;
   private checkScheduled = false;
   /** cancelled timers still in the heap: dropped in one sweep once they are most of it */
@@ -106,9 +173,9 @@ export class VirtualScheduler implements Scheduler {
     return { promise, handle };
   }
 
-  setTimeout(fn: () => void, ms: number): TimerHandle {
+  setTimeout(fn: () => void, ms: number, opts?: TimerOptions): TimerHandle {
     const timer: VirtualTimer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
-    this.push(timer);
+    (opts?.passive ? this.passive : this.timers).push(timer);
     this.scheduleCheck();
     return {
       at: timer.at,
@@ -116,16 +183,15 @@ export class VirtualScheduler implements Scheduler {
         if (timer.cancelled) return;
         timer.cancelled = true;
         // an execution that rests in the store cancels its timers: they must not hold it in memory
-        if (++this.cancelled > 1024 && this.cancelled * 2 > this.timers.length) this.sweep();
+        if (++this.cancelled > 1024 && this.cancelled * 2 > this.timers.size + this.passive.size) this.sweep();
       },
     };
   }
 
   private sweep(): void {
-    const live = this.timers.filter((t) => !t.cancelled);
-    this.timers = [];
+    this.timers.sweep();
+    this.passive.sweep();
     this.cancelled = 0;
-    for (const t of live) this.push(t);
   }
 
   beginWork(): () => void {
@@ -141,7 +207,7 @@ export class VirtualScheduler implements Scheduler {
 
   /** Pending timers that have not been cancelled. */
   get pendingTimers(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
+    return this.timers.items.filter((t) => !t.cancelled).length;
   }
 
   private scheduleCheck(): void {
@@ -165,60 +231,35 @@ export class VirtualScheduler implements Scheduler {
       this.scheduleCheck();
       return;
     }
-    while (this.timers.length > 0 && this.timers[0].cancelled) this.dropCancelled();
-    const next = this.timers[0];
-    if (!next) return;
-    if (next.at > this.current) this.current = next.at;
-    // fire every timer due at this instant, in order of creation
-    while (this.timers.length > 0 && (this.timers[0].cancelled || this.timers[0].at <= this.current)) {
-      const t = this.pop()!;
-      if (t.cancelled) this.cancelled--;
-      else {
-        // a fired timer's handle may still be cancelled later: it no longer counts
-        t.cancelled = true;
-        t.fn();
+    this.dropCancelledHeads();
+    // only a timer that is not passive moves the clock
+    const next = this.timers.peek();
+    if (next && next.at > this.current) this.current = next.at;
+    // fire every timer due at this instant, in order of time and creation
+    let fired = false;
+    for (;;) {
+      this.dropCancelledHeads();
+      const a = this.timers.peek();
+      const p = this.passive.peek();
+      const due = (t: VirtualTimer | undefined) => t !== undefined && t.at <= this.current;
+      const heap = due(a) && (!due(p) || before(a!, p!)) ? this.timers : due(p) ? this.passive : undefined;
+      if (!heap) break;
+      const t = heap.pop()!;
+      // a fired timer's handle may still be cancelled later: it no longer counts
+      t.cancelled = true;
+      t.fn();
+      fired = true;
+    }
+    if (fired || this.timers.size > 0) this.scheduleCheck();
+  }
+
+  private dropCancelledHeads(): void {
+    for (const heap of [this.timers, this.passive]) {
+      while (heap.size > 0 && heap.peek()!.cancelled) {
+        heap.pop();
+        this.cancelled--;
       }
     }
-    this.scheduleCheck();
-  }
-
-  private dropCancelled(): void {
-    this.pop();
-    this.cancelled--;
-  }
-
-  private push(t: VirtualTimer): void {
-    const h = this.timers;
-    h.push(t);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (before(h[p], h[i])) break;
-      [h[p], h[i]] = [h[i], h[p]];
-      i = p;
-    }
-  }
-
-  private pop(): VirtualTimer | undefined {
-    const h = this.timers;
-    if (h.length === 0) return undefined;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && !before(h[m], h[l])) m = l;
-        if (r < h.length && !before(h[m], h[r])) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i], h[m]];
-        i = m;
-      }
-    }
-    return top;
   }
 }
 

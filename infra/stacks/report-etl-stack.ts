@@ -19,6 +19,7 @@ import { CallbackEndpoint } from '../constructs/callback-endpoint.ts';
 import { HandlerFunction, HandlerName } from '../constructs/handler-function.ts';
 import { IdempotencyTable } from '../constructs/idempotency-table.ts';
 import { WorkflowStateMachine } from '../constructs/workflow-state-machine.ts';
+import { NIGHTLY_EXPORT_DEFAULTS } from '../../workflows/nightly-export.ts';
 
 /** The export names of the reports bucket, which nightly-export imports. */
 export function reportsBucketExports(prefix: string): { name: string; arn: string } {
@@ -87,7 +88,11 @@ export class ReportEtlStack extends Stack {
     });
     new events.Rule(this, 'ReportUploaded', {
       description: 'A report landed in the reports bucket: queue it for start-from-s3',
-      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.bucket.bucketName] } } },
+      // every object but the nightly exports, which nightly-export writes into this bucket: an export is no report to load
+      eventPattern: {
+        source: ['aws.s3'], detailType: ['Object Created'],
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: events.Match.anythingButPrefix(NIGHTLY_EXPORT_DEFAULTS.exportPrefix) } },
+      },
       targets: [new targets.SqsQueue(this.triggerQueue, { deadLetterQueue: this.triggerDeadLetters, retryAttempts: 10, maxEventAge: Duration.hours(24) })],
     });
 

@@ -1,7 +1,9 @@
 /**
  * EventBridge Scheduler for the local stack: a schedule fires on its expression (rate, cron with
  * a time zone, or a one-time at()) on the engine's clock, and starts an execution of its state
- * machine (StartExecution with its input) or invokes its function asynchronously.
+ * machine (StartExecution with its input) or invokes its function asynchronously. On a virtual
+ * clock a tick fires when the clock passes it (a test sleeps, a workflow waits); the clock never
+ * jumps to a tick by itself, or an idle stack would run from night to night forever.
  *
  * Scheduler delivers at least once. A state machine target's execution is named after the schedule
  * and the tick's scheduled time (`<schedule>-<yyyyMMddTHHmmssZ>`), so a tick delivered twice
@@ -133,11 +135,13 @@ export class Schedules {
     entry.timer = undefined;
     if (at === undefined) return;
     const scheduler = this.engine.scheduler;
+    // passive: on a virtual clock a tick fires when the clock passes it (a test sleeps, a workflow
+    // waits), but an idle stack's clock does not jump from tick to tick forever
     entry.timer = scheduler.setTimeout(() => {
       if (this.entries.get(entry.target.name) !== entry) return;
       this.deliver(entry.target.name, at);
       this.arm(entry, at);
-    }, at - scheduler.now());
+    }, at - scheduler.now(), { passive: true });
   }
 
   private start(target: ScheduledTarget, stateMachineArn: string, name: string, input: string): string | undefined {

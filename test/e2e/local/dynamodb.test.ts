@@ -72,7 +72,7 @@ function withJobs(c: StackConfig): StackConfig {
   writeFileSync(file, JSON.stringify(JOBS_DEFINITION));
   return {
     ...c,
-    tables: [{ name: 'jobs', partitionKey: { name: 'id', type: 'S' } }],
+    tables: [...(c.tables ?? []), { name: 'jobs', partitionKey: { name: 'id', type: 'S' } }],
     functions: { ...c.functions, 'read-item': { handler: `${READ_ITEM}#handler`, timeout: 10 } },
     stateMachines: [...(c.stateMachines ?? []), { name: 'jobs', definitionFile: file, substitutions: { Table: '{{table:jobs}}', ReadItem: '{{function:read-item}}' } }],
   };
