@@ -23,7 +23,7 @@ import { caughtErrors, retriesOf, statesVisited, type Execution } from './execut
 
 /** What Jest hands a matcher as `this` (the part these matchers use). */
 interface MatcherContext {
-  isNot: boolean;
+  isNot?: boolean;
   utils: { printExpected(v: unknown): string; printReceived(v: unknown): string };
 }
 
