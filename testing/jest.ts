@@ -19,6 +19,8 @@
  * expect(execution).toHaveSucceededWith({ reportId: 'r-1', status: 'DONE' });
  */
 import { isDeepStrictEqual } from 'node:util';
+// the module the matcher types merge into (Jest's own `expect`, which @jest/globals re-exports)
+import type {} from 'expect';
 import { caughtErrors, retriesOf, statesVisited, type Execution } from './execution.ts';
 
 /** What Jest hands a matcher as `this` (the part these matchers use). */
