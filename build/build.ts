@@ -7,9 +7,12 @@
  * imports in the JavaScript. Two kinds it leaves are rewritten here: those in the declarations
  * (a consumer's TypeScript may not take `.ts` imports), and module paths built with
  * `new URL('./x.ts', import.meta.url)` (the Lambda sandbox's entry), which no compiler reads.
+ *
+ * The built console (console/dist, from `npm run console:build`) is copied to dist/console/dist:
+ * the API server looks for it two folders above engine/api/, in the package as in the repository.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -22,8 +25,15 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
+const consoleDist = join(root, 'console/dist');
+if (!existsSync(join(consoleDist, 'index.html'))) {
+  console.error('console/dist is not built: run `npm run console:build` first (npm install does it)');
+  process.exit(1);
+}
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+
+cpSync(consoleDist, join(dist, 'console/dist'), { recursive: true });
 
 let rewritten = 0;
 for (const file of files(dist)) {

@@ -7,6 +7,8 @@
  * next Wait, retry back-off or timeout) only while the test awaits the environment: an
  * execution's result (`waitForExecution`, `startAndWait`), a task token (`pendingTokens`) or a
  * `sleep`. It never skips while real work runs: a Lambda handler, the API answering a call.
+ * Unlike Temporal's test server, whose clock runs at real pace while skipping is locked, this one
+ * stands still then: the times a test reads are the same on every run.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

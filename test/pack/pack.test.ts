@@ -5,7 +5,8 @@
  * One pack and one install for the whole file: they take most of its time.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -46,7 +47,7 @@ describe('the packed longhaul package', () => {
     const files = stdout.trim().split('\n');
     expect(files).toEqual(expect.arrayContaining([
       'package/dist/engine/engine.js', 'package/dist/engine/engine.d.ts', 'package/dist/testing/index.js', 'package/dist/testing/jest.d.ts',
-      'package/dist/cli/longhaul.js', 'package/console/dist/index.html',
+      'package/dist/cli/longhaul.js', 'package/dist/console/dist/index.html',
     ]));
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /^package\/(asl|workflows|handlers|infra|test|bench)\//.test(f))).toEqual([]);
@@ -66,5 +67,36 @@ describe('the packed longhaul package', () => {
   it('installs the longhaul command', async () => {
     const { stdout } = await run('npx', ['--no-install', 'longhaul', '--help'], { cwd: project(), env });
     for (const command of ['serve', 'exec', 'start', 'show', 'list', 'redrive']) expect(stdout).toMatch(new RegExp(`^\\s+${command} `, 'm'));
+  }, MINUTE);
+
+  it('serves the local stack with its console, and runs a Lambda function in its sandbox', async () => {
+    const child = spawn(process.execPath, [join(project(), 'node_modules/longhaul/dist/cli/longhaul.js'), 'serve', '--port', '0', '--data', join(scratch, 'data')], { cwd: project(), env });
+    try {
+      let banner = '';
+      child.stdout.setEncoding('utf8');
+      const api = await new Promise<string>((ready, fail) => {
+        child.stdout.on('data', (chunk: string) => {
+          banner += chunk;
+          const url = /Step Functions API\s+(http:\S+)/.exec(banner);
+          if (url && banner.includes('Stop with Ctrl-C')) ready(url[1]);
+        });
+        child.once('exit', () => fail(new Error(`serve ended before it listened: ${banner}`)));
+      });
+      expect((await fetch(`${api}/console/`)).status).toBe(200);
+      const call = async (action: string, body: object) => (await fetch(api, {
+        method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}` }, body: JSON.stringify(body),
+      })).json() as Promise<Record<string, string>>;
+      const { executionArn } = await call('StartExecution', { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:notify', input: '{}' });
+      let described: Record<string, string> = {};
+      for (let i = 0; i < 200 && (described.status ?? 'RUNNING') === 'RUNNING'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        described = await call('DescribeExecution', { executionArn });
+      }
+      expect(described).toMatchObject({ status: 'SUCCEEDED', output: '{"sent":true}' });
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGINT');
+      await exited;
+    }
   }, MINUTE);
 });
