@@ -333,6 +333,12 @@ export async function createTestEnvironment(opts: TestEnvironmentOptions = {}): 
       await stop();
     },
   };
-  for (const [name, source] of Object.entries(opts.stateMachines ?? {})) await env.createStateMachine(name, source);
+  try {
+    for (const [name, source] of Object.entries(opts.stateMachines ?? {})) await env.createStateMachine(name, source);
+  } catch (e) {
+    // the caller gets no environment to tear down: leave no server listening behind
+    await env.teardown();
+    throw e;
+  }
   return env;
 }

@@ -132,4 +132,33 @@ describe('createTestEnvironment', () => {
       expect(skippedDuringHandler).toBe(0);
     });
   });
+
+  it('fails a task from the test, and its Catch takes over', async () => {
+    const caught = { ...approval, States: {
+      AskApproval: { ...approval.States.AskApproval, End: undefined, Next: 'Approved', Catch: [{ ErrorEquals: ['Rejected'], Next: 'Refused' }] },
+      Approved: { Type: 'Pass', End: true },
+      Refused: { Type: 'Fail', Error: 'Refused' },
+    } };
+    const env = await createTestEnvironment({ stateMachines: { caught }, functions: { notify: () => ({}) } });
+    await withEnv(env, async () => {
+      const arn = await env.start('caught');
+      const [pending] = await env.pendingTokens(arn, 'AskApproval');
+      await env.sendTaskFailure(pending.taskToken, 'Rejected', 'no budget');
+      expect(await env.waitForExecution(arn)).toMatchObject({ status: 'FAILED', error: 'Refused' });
+    });
+  });
+
+  it('finds no pending token for an execution that ends without one', async () => {
+    const env = await createTestEnvironment({ stateMachines: { hourly: waitAnHour } });
+    await withEnv(env, async () => {
+      const arn = await env.start('hourly');
+      expect(await env.pendingTokens(arn)).toEqual([]);
+      expect(env.now()).toBe(DEFAULT_START_MS + HOUR_MS);
+    });
+  });
+
+  it('refuses a definition file whose placeholders have no value', async () => {
+    const file = fileURLToPath(new URL('./fixtures/put-report.asl.json', import.meta.url));
+    await expect(createTestEnvironment({ stateMachines: { report: { file } } })).rejects.toThrow(/placeholders without a value in "substitutions": \$\{ReportsBucket\}/);
+  });
 });
