@@ -30,7 +30,7 @@ describe("this repository's CDK app", () => {
     const inTemplates = stacks.flatMap((s) => Object.entries(s.template.Resources ?? {}).map(([id, r]) => `${s.stackName}/${id} ${r.Type}`)).sort();
     const mapped = app.resources.map((r) => `${r.stack}/${r.logicalId} ${r.type}`).sort();
     expect(mapped).toEqual(inTemplates);
-    expect(stacks.map((s) => s.stackName)).toEqual(['longhaul-report-etl', 'longhaul-queue-drain']);
+    expect(stacks.map((s) => s.stackName)).toEqual(['longhaul-report-etl', 'longhaul-queue-drain', 'longhaul-nightly-export']);
   });
 
   it('runs its functions, state machines, bucket, queues, secrets, event source mapping and callback route', () => {
@@ -39,7 +39,7 @@ describe("this repository's CDK app", () => {
     for (const type of ['AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine', 'AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::Lambda::EventSourceMapping', 'AWS::ApiGatewayV2::Route', 'AWS::S3::Bucket', 'AWS::SNS::Topic']) {
       expect([type, ran(type)]).toEqual([type, all(type)]);
     }
-    expect(app.config.stateMachines?.map((s) => s.name).sort()).toEqual(['longhaul-queue-drain', 'longhaul-report-etl']);
+    expect(app.config.stateMachines?.map((s) => s.name).sort()).toEqual(['longhaul-nightly-export', 'longhaul-queue-drain', 'longhaul-report-etl']);
     const etl = app.config.stateMachines?.find((s) => s.name === 'longhaul-report-etl');
     expect(etl?.substitutions?.CallbackBaseUrl).toBe('{{httpApi:Api}}');
     expect(etl?.substitutions?.NotifyFunctionArn).toMatch(/^arn:aws:lambda:us-east-1:123456789012:function:longhaul-report-etl-NotifyFunction/);
