@@ -3,6 +3,7 @@
  * test file and run that needs it: the assembly lives under node_modules/.cache, keyed by the
  * sources' hash, so a test run synthesizes at most once and an unchanged tree not at all.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { appSourceHash, ensureSynthesized, PROJECT_ROOT } from '../../cli/synth.ts';
 
@@ -16,5 +17,10 @@ export const SYNTH_TIMEOUT_MS = 120_000;
  * beforeAll(() => { app = projectApp(); }, SYNTH_TIMEOUT_MS);
  */
 export function projectApp(): string {
-  return ensureSynthesized(join('node_modules', '.cache', 'longhaul', `cdk.out-${appSourceHash().slice(0, 16)}`), () => {}, PROJECT_ROOT);
+  const cache = join(PROJECT_ROOT, 'node_modules', '.cache', 'longhaul');
+  const name = `cdk.out-${appSourceHash().slice(0, 16)}`;
+  const app = ensureSynthesized(join(cache, name), () => {}, PROJECT_ROOT);
+  // assemblies of sources that have since changed are never read again
+  for (const old of readdirSync(cache)) if (old.startsWith('cdk.out-') && old !== name && !old.includes('.synth-')) rmSync(join(cache, old), { recursive: true, force: true });
+  return app;
 }
