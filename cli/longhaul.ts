@@ -55,7 +55,7 @@ program
   .option('--port <port>', 'the Step Functions API port', '8083')
   .option('--data <dir>', 'where the stack keeps its state', '.longhaul')
   .option('--services-port <port>', 'the S3/SQS/SNS port (default: a free one)')
-  .option('--config <file>', 'the stack config: functions, buckets, queues, state machines, rules, mock config (default longhaul.config.json when there is one)')
+  .option('--config <file>', 'the stack config: functions, buckets, queues, state machines, rules, mock config; with --app, only its overlay, stand-ins and mock config (default longhaul.config.json when there is one)')
   .option('--duplicate-delivery', 'invoke every Lambda task twice, to prove handlers idempotent')
   .option('--mock-config <file>', 'a Step Functions Local MockConfigFile, for executions started on stateMachineArn#TestCase (default: $SFN_MOCK_CONFIG, then the config\'s mockConfig)')
   .option('--quarantine <execution-arn...>', 'open the data folder without resuming these executions (they stay RUNNING: read, stop or redrive them)')
@@ -108,10 +108,10 @@ async function run(action: () => Promise<void>): Promise<void> {
 
 stackCommand('upload', 'upload a report to the local S3; the upload rule starts its execution')
   .argument('<file>')
-  .option('--bucket <bucket>', 'the bucket', 'reports')
+  .option('--bucket <bucket>', "the bucket (default: the one the served stack's upload rule watches, else reports)")
   .option('--key <key>', 'the object key (default reports/<file name>)')
   .option('--follow', 'follow the execution the upload starts to its end (exit code 1 when it fails)')
-  .action((file: string, opts: StackOptions & { bucket: string; key?: string; follow?: boolean }) => run(() => upload(readEndpoints(opts), file, opts)));
+  .action((file: string, opts: StackOptions & { bucket?: string; key?: string; follow?: boolean }) => run(() => upload(readEndpoints(opts), file, opts)));
 
 stackCommand('start', 'start an execution with JSON input')
   .argument('<state-machine>', 'name or ARN')

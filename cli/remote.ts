@@ -16,6 +16,12 @@ import { followExecution } from './follow.ts';
 export interface Endpoints {
   api: string;
   services: string;
+  /** the bucket the stack's upload rule watches: `upload`'s default bucket */
+  uploadBucket?: string;
+  /** every bucket the stack created */
+  buckets?: string[];
+  /** a served app's stack outputs, by stack name then output id */
+  outputs?: Record<string, Record<string, string>>;
 }
 
 /** Where `longhaul serve` records its endpoints for the other commands. */
@@ -31,7 +37,7 @@ export function readEndpoints(opts: { data: string; endpoint?: string }): Endpoi
   const recorded = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Endpoints) : undefined;
   const api = opts.endpoint ?? recorded?.api;
   if (!api) throw new CliError(`no local stack found: start one with \`npm run longhaul -- serve --data ${opts.data}\`, or pass --endpoint`);
-  return { api, services: recorded?.services ?? '' };
+  return { ...recorded, api, services: recorded?.services ?? '' };
 }
 
 /** A mistake in how a command was called: printed without a stack trace. */
@@ -99,7 +105,7 @@ export async function uploadReport(e: Endpoints, client: SFNClient, file: string
     const uploadedAt = Date.now();
     await s3.send(new PutObjectCommand({ Bucket: object.bucket, Key: object.key, Body: readFileSync(file) }));
     const executionArn = await findUploadExecution(client, object, uploadedAt);
-    if (!executionArn) throw new CliError(`no execution started for s3://${object.bucket}/${object.key} within 15 s: does a rule in longhaul.config.json take uploads to this bucket?`);
+    if (!executionArn) throw new CliError(`no execution started for s3://${object.bucket}/${object.key} within 15 s: does a rule of the served stack take uploads to this bucket?`);
     return { executionArn, uploadedAt };
   } finally {
     s3.destroy();
@@ -107,12 +113,14 @@ export async function uploadReport(e: Endpoints, client: SFNClient, file: string
 }
 
 /** `longhaul upload FILE`: puts a report into the local S3; the upload rule starts its execution. */
-export async function upload(e: Endpoints, file: string, opts: { bucket: string; key?: string; follow?: boolean }): Promise<void> {
+export async function upload(e: Endpoints, file: string, opts: { bucket?: string; key?: string; follow?: boolean }): Promise<void> {
   const client = sfn(e);
   try {
+    // the served stack's upload bucket: an app's reports bucket has a generated name
+    const bucket = opts.bucket ?? e.uploadBucket ?? 'reports';
     const key = opts.key ?? `reports/${basename(file)}`;
-    const { executionArn } = await uploadReport(e, client, file, { bucket: opts.bucket, key });
-    console.log(`uploaded s3://${opts.bucket}/${key}\n${executionArn}`);
+    const { executionArn } = await uploadReport(e, client, file, { bucket, key });
+    console.log(`uploaded s3://${bucket}/${key}\n${executionArn}`);
     if (opts.follow) await follow(client, executionArn);
   } finally {
     client.destroy();

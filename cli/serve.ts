@@ -2,9 +2,10 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readStackConfig, startLocalStack, type LocalStack, type StackConfig } from '../local/stack.ts';
-import { endpointsFile } from './remote.ts';
+import { endpointsFile, type Endpoints } from './remote.ts';
 import { installLastResortGuard } from '../local/last-resort.ts';
 import { describeResources, startCloudApp } from '../local/cloudformation/run.ts';
+import { readAppOverlay, type AppOverlay } from '../local/cloudformation/overlay.ts';
 
 /** the project's stack config, used when `--config` is not given */
 export const DEFAULT_CONFIG = 'longhaul.config.json';
@@ -51,9 +52,14 @@ export async function serve(opts: ServeOptions): Promise<void> {
   let config: StackConfig = {};
   let configDir: string | undefined;
   const cloud = opts.app !== undefined || opts.template !== undefined;
-  if (cloud && opts.config) throw new Error('--config runs a stack config, --app and --template a CloudFormation app: give one');
-  const file = cloud ? undefined : (opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined));
-  if (file) ({ config, configDir } = readStackConfig(file));
+  const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  // an app brings its own wiring: the config file then gives only what is local by nature (overlay.ts)
+  let overlay: AppOverlay = {};
+  if (file && cloud) {
+    const read = readAppOverlay(file);
+    overlay = read.overlay;
+    if (read.ignoredKeys.length) console.log(`${file}: its ${read.ignoredKeys.join(', ')} are not used: the app provides them`);
+  } else if (file) ({ config, configDir } = readStackConfig(file));
   // as Step Functions Local, the mock file may come from SFN_MOCK_CONFIG
   const mockConfig = opts.mockConfig ?? process.env.SFN_MOCK_CONFIG;
   if (mockConfig) config = { ...config, mockConfig: resolve(mockConfig) };
@@ -65,11 +71,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
     quarantine: opts.quarantine,
   };
   let stack;
+  let outputs: Record<string, Record<string, string>> | undefined;
   if (cloud) {
-    const started = await startCloudApp({ ...stackOptions, app: opts.app, template: opts.template, parameters: parameters(opts.parameter), mockConfig: config.mockConfig });
+    const started = await startCloudApp({ ...stackOptions, app: opts.app, template: opts.template, parameters: parameters(opts.parameter), mockConfig: config.mockConfig, overlay });
     stack = started.stack;
+    config = started.config;
+    outputs = started.app.outputs;
     console.log(`${opts.app ? `CDK app ${opts.app}` : `template ${opts.template}`} (resolved definitions in ${started.workDir})`);
     console.log(describeResources(started.app.resources).join('\n'));
+    for (const line of started.unmatched) console.log(`Overlay ${file}: ${line}`);
     console.log('');
   } else {
     stack = await startLocalStack({ ...stackOptions, config, configDir });
@@ -96,7 +106,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
   ];
   console.log(lines.join('\n'));
   // the other commands (upload, start, list, show, redrive) find the stack through this file
-  writeFileSync(endpointsFile(opts.data), JSON.stringify({ api: stack.api.url, services: stack.services.endpoint }) + '\n');
+  const recorded: Endpoints = { api: stack.api.url, services: stack.services.endpoint, uploadBucket: uploadBucketOf(config), buckets: config.buckets ?? [], ...(outputs ? { outputs } : {}) };
+  writeFileSync(endpointsFile(opts.data), JSON.stringify(recorded) + '\n');
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -116,6 +127,20 @@ export async function serve(opts: ServeOptions): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+/**
+ * The bucket uploads go to: the one bucket the config's S3 rules watch (the app's reports bucket,
+ * whatever name the app gives it), or none when no rule or several buckets are watched.
+ */
+export function uploadBucketOf(config: StackConfig): string | undefined {
+  const watched = new Set<string>();
+  for (const rule of config.rules ?? []) {
+    const pattern = rule.eventPattern as { source?: unknown; detail?: { bucket?: { name?: unknown } } } | undefined;
+    const names = pattern?.detail?.bucket?.name;
+    if (Array.isArray(pattern?.source) && pattern.source.includes('aws.s3') && Array.isArray(names)) for (const n of names) if (typeof n === 'string') watched.add(n);
+  }
+  return watched.size === 1 ? [...watched][0] : undefined;
 }
 
 /** `--parameter Name=value` options as a map. */

@@ -50,6 +50,11 @@ export interface MappedApp {
   files: GeneratedFile[];
   copies: CopiedFolder[];
   resources: MappedResource[];
+  /**
+   * each stack's Outputs with their local values, by stack name then output id (an output whose
+   * value cannot be resolved locally is left out): what a person reads after a deploy
+   */
+  outputs: Record<string, Record<string, string>>;
 }
 
 export interface MapOptions extends Partial<Place> {
@@ -119,7 +124,7 @@ export function mapApp(stacks: readonly AppStack[], opts: MapOptions = {}): Mapp
       exports.set(name, { stack: ctx, value: output.Value });
     }
   }
-  const out: MappedApp = { config: {}, files: [], copies: [], resources: [] };
+  const out: MappedApp = { config: {}, files: [], copies: [], resources: [], outputs: {} };
   const mapper = new Mapper(out);
   for (const ctx of contexts.values()) {
     for (const [logicalId, resource] of Object.entries(ctx.stack.template.Resources ?? {})) {
@@ -128,7 +133,23 @@ export function mapApp(stacks: readonly AppStack[], opts: MapOptions = {}): Mapp
     }
   }
   mapper.finish();
+  for (const ctx of contexts.values()) out.outputs[ctx.stack.stackName] = outputsOf(ctx);
   return out;
+}
+
+function outputsOf(ctx: StackContext): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [id, output] of Object.entries(ctx.stack.template.Outputs ?? {})) {
+    try {
+      if (output.Condition && !ctx.intrinsics.condition(output.Condition)) continue;
+      const value = ctx.intrinsics.resolve(output.Value);
+      if (value !== undefined) values[id] = typeof value === 'string' ? value : JSON.stringify(value);
+    } catch (e) {
+      // an output is information for a person; one the local stack cannot resolve must not stop the app
+      if (!(e instanceof TemplateError)) throw e;
+    }
+  }
+  return values;
 }
 
 /** One stack's names and resolver. */

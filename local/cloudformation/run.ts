@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startLocalStack, type LocalStack, type StackConfig, type StackOptions } from '../stack.ts';
 import { readCloudAssembly, readTemplateFile, type AppStack } from './assembly.ts';
 import { mapApp, type MappedApp, type MappedResource } from './map-resources.ts';
+import { applyOverlay, type AppOverlay } from './overlay.ts';
 
 export interface CloudAppSource {
   /** a cloud assembly folder (`cdk.out`) */
@@ -28,11 +29,17 @@ export interface CloudAppOptions extends CloudAppSource, Omit<StackOptions, 'con
   workDir?: string;
   /** a Step Functions Local MockConfigFile (absolute path), as `serve --mock-config` gives one */
   mockConfig?: string;
+  /** what is local by nature, laid over the app (overlay.ts): the BI simulator's URL for the functions, secret values... */
+  overlay?: AppOverlay;
 }
 
 export interface CloudAppStack {
   stack: LocalStack;
   app: MappedApp;
+  /** the config the stack runs: the app's, with the overlay laid over it */
+  config: StackConfig;
+  /** what of the overlay matched nothing in the app */
+  unmatched: string[];
   /** the folder the config's relative paths start from */
   workDir: string;
 }
@@ -65,7 +72,7 @@ export function writeMappedApp(app: MappedApp, workDir: string): void {
  * over as they are.
  *
  * @example
- * const { stack, app } = await startCloudApp({ app: 'cdk.out' });
+ * const { stack, app } = await startCloudApp({ app: 'cdk.out', overlay: { environment: { BI_API_URL: '{{bi}}' } } });
  * console.log(describeResources(app.resources).join('\n'));
  * await stack.stop();
  */
@@ -74,10 +81,13 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudAppStac
   const workDir = resolve(opts.workDir ?? (opts.dataDir ? join(opts.dataDir, 'cloudformation') : mkdtempSync(join(tmpdir(), 'longhaul-cfn-'))));
   mkdirSync(workDir, { recursive: true });
   writeMappedApp(app, workDir);
-  const { app: _app, template: _template, parameters: _parameters, workDir: _workDir, mockConfig, ...stackOptions } = opts;
-  const config = { ...app.config, ...(mockConfig ? { mockConfig } : {}) } as StackConfig;
+  const { app: _app, template: _template, parameters: _parameters, workDir: _workDir, mockConfig, overlay, ...stackOptions } = opts;
+  const laid = applyOverlay(app, overlay ?? {});
+  // the stack reads the secrets' values from here; rewritten at every start, so a value dropped from the overlay goes
+  writeFileSync(join(workDir, 'longhaul.secrets.json'), `${JSON.stringify(laid.secretValues, null, 2)}\n`);
+  const config: StackConfig = { ...laid.config, ...(mockConfig ? { mockConfig } : {}) };
   const stack = await startLocalStack({ ...stackOptions, config, configDir: workDir });
-  return { stack, app, workDir };
+  return { stack, app, config, unmatched: laid.unmatched, workDir };
 }
 
 const KIND_ORDER = { run: 0, needsNothing: 1, notRun: 2 } as const;
