@@ -232,9 +232,12 @@ export class VirtualScheduler implements Scheduler {
       return;
     }
     this.dropCancelledHeads();
-    // only a timer that is not passive moves the clock
+    // only a timer that is not passive moves the clock; on its way there it stops at every passive
+    // timer due first, whose callback may start work that must run at its own instant
     const next = this.timers.peek();
-    if (next && next.at > this.current) this.current = next.at;
+    const passive = this.passive.peek();
+    const stop = next && passive && passive.at <= next.at ? passive : next;
+    if (stop && stop.at > this.current) this.current = stop.at;
     // fire every timer due at this instant, in order of time and creation
     let fired = false;
     for (;;) {

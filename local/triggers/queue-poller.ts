@@ -5,8 +5,9 @@
  * dead-letter queue after `maxReceiveCount` receives, as on AWS.
  *
  * Polls run on the engine's clock: a poll holds `scheduler.beginWork()` only while its receive and
- * invocation are under way, and waits for the next poll on a timer, so a virtual clock still jumps
- * between polls. fauxqs counts visibility timeouts on the wall clock; on a virtual clock the
+ * invocation are under way. An empty poll waits for the next on a passive timer, which a virtual
+ * clock stops at on its way to its next timer but never ticks forward for (an idle stack's clock
+ * stands still), and on a virtual clock also on a real-time timer, for messages sent meanwhile. fauxqs counts visibility timeouts on the wall clock; on a virtual clock the
  * poller makes a failed message visible again itself once its visibility timeout has passed on the
  * engine's clock (ChangeMessageVisibility 0), so redelivery happens at the virtual time AWS would.
  *
@@ -66,6 +67,8 @@ const RECEIVE_MAX = 10;
 export class QueuePoller {
   private readonly opts: { mapping: EventSourceMapping; queue: PolledQueue; sqs: SQSClient; scheduler: Scheduler; region: string; invoke: InvokeFunction; shape?: EventShape };
   private timer: TimerHandle | undefined;
+  /** on a virtual clock, the real-time poll of an idle queue */
+  private realTimer: NodeJS.Timeout | undefined;
   private readonly redeliveries = new Set<TimerHandle>();
   private polling: Promise<void> | undefined;
   private closed = false;
@@ -83,14 +86,27 @@ export class QueuePoller {
   async close(): Promise<void> {
     this.closed = true;
     this.timer?.cancel();
+    if (this.realTimer) clearTimeout(this.realTimer);
     for (const t of this.redeliveries) t.cancel();
     await this.polling;
   }
 
+  /**
+   * The next poll: at once after a poll that received messages. After an empty one, a passive
+   * timer on the engine's clock (a virtual clock stops there on its way to its next timer, but an
+   * idle stack's clock does not tick forward second by second for it) and, on a virtual clock, a
+   * real-time one too, for messages sent while nothing moves the clock.
+   */
   private arm(ms: number): void {
     if (this.closed) return;
-    this.timer = this.opts.scheduler.setTimeout(() => {
-      const done = this.opts.scheduler.beginWork();
+    const { scheduler } = this.opts;
+    let fired = false;
+    const pollNow = () => {
+      if (fired || this.closed) return;
+      fired = true;
+      this.timer?.cancel();
+      if (realTimer) clearTimeout(realTimer);
+      const done = scheduler.beginWork();
       this.polling = this.poll()
         .catch((e: unknown) => {
           if (!this.closed) process.emitWarning(`polling ${this.opts.mapping.queue} for ${this.opts.mapping.function}: ${e instanceof Error ? e.message : String(e)}`);
@@ -98,7 +114,12 @@ export class QueuePoller {
         })
         .then((received) => this.arm(received > 0 ? 0 : POLL_INTERVAL_MS))
         .finally(done);
-    }, ms);
+    };
+    const idle = ms > 0;
+    this.timer = scheduler.setTimeout(pollNow, ms, { passive: idle });
+    const realTimer = idle && scheduler.virtual ? setTimeout(pollNow, ms) : undefined;
+    realTimer?.unref();
+    this.realTimer = realTimer;
   }
 
   /** One receive and one invocation; answers how many messages it received. */
