@@ -8,4 +8,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
+  // state machine coverage of the workflows the tests ran (coverage/longhaul/; see README, Coverage)
+  reporters: ['default', '<rootDir>/cli/coverage-reporter.ts'],
 };

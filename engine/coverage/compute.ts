@@ -18,7 +18,7 @@
  */
 import type { Branch, Catcher, Retrier, State, StateMachineDefinition } from '../definition/types.ts';
 import { mapProcessor, isDistributedMap } from '../definition/types.ts';
-import { detailsKey, type HistoryEvent } from '../history/events.ts';
+import type { HistoryEvent } from '../history/events.ts';
 import { errorMatches } from '../states/retry.ts';
 
 /** Where a state sits: at the top, or in branch `index` of a Parallel (a Map has one, index 0). */
@@ -129,8 +129,10 @@ const isExited = (e: HistoryEvent): boolean => e.type.endsWith('StateExited');
 /** A new attempt after a failure: a task scheduled again, a Parallel or Map started again. */
 const isAttempt = (e: HistoryEvent): boolean => e.type.endsWith('Scheduled') || e.type === 'ParallelStateStarted' || e.type === 'MapStateStarted';
 
-function details(e: HistoryEvent): Record<string, unknown> {
-  return (e[detailsKey(e.type)] as Record<string, unknown> | undefined) ?? {};
+/** The event's `*EventDetails` member (entered and exited events share theirs: `stateEnteredEventDetails`). */
+export function details(e: HistoryEvent): Record<string, unknown> {
+  for (const k in e) if (k.endsWith('EventDetails')) return e[k] as Record<string, unknown>;
+  return {};
 }
 function nameOf(e: HistoryEvent): string | undefined {
   const n = details(e).name;

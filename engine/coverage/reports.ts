@@ -52,6 +52,18 @@ export function textReport(covs: readonly DefinitionCoverage[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** One line per definition, for the end of a test run: the percent and each kind's covered/total. */
+export function briefReport(covs: readonly DefinitionCoverage[]): string {
+  const width = Math.max(0, ...covs.map((c) => c.name.length));
+  return covs
+    .map((cov) => {
+      const s = summarize(cov);
+      const kinds = (['states', 'choices', 'retriers', 'catchers', 'branches'] as const).filter((k) => s[k].total > 0).map((k) => `${k} ${fraction(s[k])}`);
+      return `${cov.name.padEnd(width)}  ${`${s.percent.toFixed(0)}%`.padStart(4)}  ${kinds.join('  ')}`;
+    })
+    .join('\n') + '\n';
+}
+
 /** JSON: every item with its hits, a summary and the uncovered names per definition. */
 export function jsonReport(covs: readonly DefinitionCoverage[]): string {
   return JSON.stringify({ definitions: covs.map((c) => ({ ...c, summary: summarize(c), uncovered: uncovered(c) })) }, null, 2) + '\n';

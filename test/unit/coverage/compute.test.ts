@@ -3,6 +3,9 @@ import { belowThreshold, coverageOf, summarize, type DefinitionCoverage } from '
 import type { StateMachineDefinition } from '../../../engine/definition/types.ts';
 import { detailsKey, type HistoryEvent } from '../../../engine/history/events.ts';
 
+/** Entered and exited events share their details member, as GetExecutionHistory serves them. */
+const keyOf = (type: string) => (type.endsWith('StateEntered') ? 'stateEnteredEventDetails' : type.endsWith('StateExited') ? 'stateExitedEventDetails' : detailsKey(type));
+
 /** One event: its type, its details, and (when not the event just before) the id it follows. */
 type Step = [type: string, details?: Record<string, unknown>, previous?: number];
 
@@ -13,7 +16,7 @@ function history(...steps: Step[]): HistoryEvent[] {
     previousEventId: previous ?? i,
     timestamp: i,
     type,
-    ...(details ? { [detailsKey(type)]: details } : {}),
+    ...(details ? { [keyOf(type)]: details } : {}),
   }));
 }
 const entered = (type: string, name: string, previous?: number): Step => [`${type}StateEntered`, { name }, previous];
