@@ -4,12 +4,12 @@
  * go to one file per call under the coverage folder, and the computing waits for the end of the
  * run ({@link readCoverage}).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Engine } from '../engine.ts';
 import type { HistoryEvent } from '../history/events.ts';
 import type { StateMachineDefinition } from '../definition/types.ts';
-import { addHistory, emptyCoverage, type DefinitionCoverage } from './compute.ts';
+import { addHistory, emptyCoverage, structureHash, type DefinitionCoverage } from './compute.ts';
 
 /** The executions of one definition that one environment ran. */
 export interface CoverageRecord {
@@ -63,11 +63,9 @@ export function recordsOf(engine: Engine): CoverageRecord[] {
   return [...byKey.values()];
 }
 
-let written = 0;
-
 /**
- * Writes the coverage records of an engine's executions to `<dir>/raw/`, one file per call (a
- * jest worker's pid keeps workers apart). Call it before closing the engine.
+ * Writes the coverage records of an engine's executions to `<dir>/raw/`, one file per call (named
+ * after the jest worker's pid, then the first free number). Call it before closing the engine.
  *
  * @example
  * afterAll(() => { collectEngine(env.engine); env.teardown(); });
@@ -77,7 +75,10 @@ export function collectEngine(engine: Engine, dir: string = coverageDir()): void
   if (records.length === 0) return;
   const raw = join(dir, 'raw');
   mkdirSync(raw, { recursive: true });
-  writeFileSync(join(raw, `${process.pid}-${++written}.json`), JSON.stringify(records));
+  // jest gives each test file fresh modules in the same worker: a counter in module scope would restart and overwrite
+  let n = 1;
+  while (existsSync(join(raw, `${process.pid}-${n}.json`))) n++;
+  writeFileSync(join(raw, `${process.pid}-${n}.json`), JSON.stringify(records));
 }
 
 /** Forgets the records of an earlier run. */
@@ -92,15 +93,19 @@ export interface CollectedCoverage {
   text: string;
 }
 
-/** Merges records (from any number of files) into one coverage per name and definition hash, sorted by name. */
+/**
+ * Merges records (from any number of files) into one coverage per state machine name and
+ * definition {@link structureHash}, sorted by name.
+ */
 export function mergeRecords(records: readonly CoverageRecord[]): CollectedCoverage[] {
   const byKey = new Map<string, CollectedCoverage>();
   for (const r of records) {
-    const key = `${r.name}\n${r.hash}`;
+    const definition = JSON.parse(r.definition) as StateMachineDefinition;
+    const hash = structureHash(definition);
+    const key = `${r.name}\n${hash}`;
     let c = byKey.get(key);
     if (!c) {
-      const definition = JSON.parse(r.definition) as StateMachineDefinition;
-      c = { coverage: emptyCoverage(r.name, r.hash, definition), definition, text: r.definition };
+      c = { coverage: emptyCoverage(r.name, hash, definition), definition, text: r.definition };
       byKey.set(key, c);
     }
     for (const h of r.histories) addHistory(c.coverage, c.definition, h);

@@ -18,6 +18,7 @@
  */
 import type { Branch, Catcher, Retrier, State, StateMachineDefinition } from '../definition/types.ts';
 import { mapProcessor, isDistributedMap } from '../definition/types.ts';
+import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../history/events.ts';
 import { errorMatches } from '../states/retry.ts';
 
@@ -74,7 +75,7 @@ export type CoverageKind = (typeof CoverageKind)[keyof typeof CoverageKind];
 export interface DefinitionCoverage {
   /** the state machine's name */
   name: string;
-  /** the definition's hash (sha256 of its text, as the store keys definitions) */
+  /** the definition's {@link structureHash} */
   hash: string;
   executions: number;
   states: StateCoverage[];
@@ -96,6 +97,24 @@ export function statePlaces(def: Branch): StatePlace[] {
   };
   walk(def);
   return out;
+}
+
+/**
+ * The hash of what coverage counts in a definition: its states, their types and transitions,
+ * Choice rules' targets, Retry and Catch clauses, branches. Two texts of one workflow that differ
+ * only in substituted values (an ARN, a callback URL with the run's port) share it, so they add up
+ * to one coverage.
+ */
+export function structureHash(def: Branch): string {
+  const shape = (b: Branch): unknown =>
+    [b.StartAt, Object.entries(b.States).map(([name, s]) => [
+      name, s.Type, s.Next ?? null, s.End ?? false,
+      s.Type === 'Choice' ? [s.Choices.map((c) => c.Next), s.Default ?? null] : null,
+      'Retry' in s ? (s.Retry ?? []).map((r) => r.ErrorEquals) : null,
+      'Catch' in s ? (s.Catch ?? []).map((c) => [c.ErrorEquals, c.Next]) : null,
+      s.Type === 'Parallel' ? s.Branches.map(shape) : s.Type === 'Map' ? [shape(mapProcessor(s)), isDistributedMap(s)] : null,
+    ])];
+  return createHash('sha256').update(JSON.stringify(shape(def))).digest('hex');
 }
 
 /** The coverage items of a definition, every hit count at zero. */

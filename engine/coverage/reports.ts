@@ -16,6 +16,7 @@ export interface CoverageSource {
 }
 
 const pct = (s: KindSummary) => (s.total === 0 ? '-' : `${((100 * s.covered) / s.total).toFixed(0)}%`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fraction = (s: KindSummary) => `${s.covered}/${s.total}`;
 
 /** The uncovered items of a definition, named as a reader finds them in the definition. */
@@ -42,7 +43,7 @@ export function textReport(covs: readonly DefinitionCoverage[]): string {
   for (const cov of covs) {
     const s = summarize(cov);
     const missing = uncovered(cov);
-    lines.push(`${cov.name} ${cov.hash.slice(0, 8)}  ${cov.executions} executions  ${s.percent.toFixed(0)}% (${fraction(s.all)})`);
+    lines.push(`${cov.name} ${cov.hash.slice(0, 8)}  ${plural(cov.executions, 'execution')}  ${s.percent.toFixed(0)}% (${fraction(s.all)})`);
     for (const kind of ['states', 'choices', 'retriers', 'catchers', 'branches'] as const) {
       if (s[kind].total === 0) continue;
       const named = missing[kind].length ? `  uncovered: ${missing[kind].join(', ')}` : '';
@@ -229,7 +230,7 @@ export function htmlReport(covs: readonly DefinitionCoverage[], sources: Readonl
       .join('');
     const source = sources.get(cov.hash);
     const graphs = source ? branchesOf(source.definition).map((b) => `<h3>${esc(b.title)}</h3><div class="graph">${branchSvg(b.branch, cov)}</div>`).join('') : '';
-    return `<section data-definition="${esc(cov.name)}"><h2>${esc(cov.name)} <small>${cov.hash.slice(0, 8)} · ${cov.executions} executions · ${s.percent.toFixed(0)}%</small></h2>` +
+    return `<section data-definition="${esc(cov.name)}"><h2>${esc(cov.name)} <small>${cov.hash.slice(0, 8)} · ${plural(cov.executions, 'execution')} · ${s.percent.toFixed(0)}%</small></h2>` +
       `${source ? `<div>${esc(source.file)}</div>` : ''}<table>${rows}</table>${graphs}</section>`;
   });
   return `<!doctype html><html><head><meta charset="utf-8"><title>Longhaul state machine coverage</title><style>${STYLE}</style></head>` +

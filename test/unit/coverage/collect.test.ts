@@ -97,6 +97,31 @@ describe('coverage collected from the engine', () => {
     expect(result.summary).toMatch(/^machine-1 \w{8} {2}5 executions {2}75% \(9\/12\)/);
     expect(result.failures).toEqual([]);
   });
+
+  it('keeps every environment of a worker, each in its own file', async () => {
+    // Prepare
+    const dir = tempDir();
+
+    // Act: two environments of the same worker
+    collectEngine((await twoRuns()).engine, dir);
+    collectEngine((await twoRuns()).engine, dir);
+
+    // Assess
+    expect(readdirSync(join(dir, 'raw'))).toHaveLength(2);
+    expect(readCoverage(dir).map((c) => c.coverage.executions)).toEqual([10]);
+  });
+});
+
+describe('merging records', () => {
+  const record = (def: object) => ({ name: 'wf', hash: 'text-hash', definition: JSON.stringify(def), histories: [[{ id: 1, previousEventId: 0, timestamp: 0, type: 'ExecutionStarted' }]] });
+  const at = (url: string, next = 'B') => ({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: { ApiEndpoint: url }, Next: next }, B: { Type: 'Succeed' }, C: { Type: 'Succeed' } } });
+
+  it.each([
+    ['adds up texts that differ only in a substituted value', at('http://127.0.0.1:38641'), at('http://127.0.0.1:44549'), [2]],
+    ['keeps apart definitions whose transitions differ', at('http://x'), at('http://x', 'C'), [1, 1]],
+  ])('%s', (_, a, b, executions) => {
+    expect(mergeRecords([record(a), record(b)]).map((c) => c.coverage.executions)).toEqual(executions);
+  });
 });
 
 describe('the coverage threshold', () => {
