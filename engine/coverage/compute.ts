@@ -196,6 +196,9 @@ export function addHistory(cov: DefinitionCoverage, def: StateMachineDefinition,
     return undefined;
   };
 
+  /** the Parallel or Map each retry's Started event starts again */
+  const retriedState = new Map<number, string>();
+
   cov.executions += history.some((e) => e.type === 'ExecutionStarted') ? 1 : 0;
   for (const e of history) {
     if (isEntered(e)) {
@@ -245,6 +248,7 @@ export function addHistory(cov: DefinitionCoverage, def: StateMachineDefinition,
       const item = cov.retriers.find((r) => r.state === name && r.index === i);
       if (item) {
         item.hits++;
+        retriedState.set(attempt.id, name);
         return;
       }
       if (enteredType === 'TaskStateEntered') return;
@@ -258,9 +262,9 @@ export function addHistory(cov: DefinitionCoverage, def: StateMachineDefinition,
     if (p.type === 'ExecutionStarted') return true;
     if (p.type === 'MapIterationStarted') return nameOf(p) === parent;
     if (p.type === 'ParallelStateStarted' || p.type === 'MapStateStarted') {
-      // a retry's Started follows the failure, not the entry: walk back to the entry
-      const enteredType = p.type.replace('Started', 'Entered');
-      for (let q = prev(p); q; q = prev(q)) if (q.type === enteredType) return nameOf(q) === parent;
+      // a retry's Started follows the failure, not the entry: retried() said whose it is
+      const owner = prev(p);
+      return (owner?.type === p.type.replace('Started', 'Entered') ? nameOf(owner) : retriedState.get(p.id)) === parent;
     }
     return false;
   }

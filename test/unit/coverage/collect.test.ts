@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { collectEngine, readCoverage, recordsOf, mergeRecords } from '../../../engine/coverage/collect.ts';
 import { writeReports } from '../../../engine/coverage/output.ts';
 import CoverageReporter, { thresholdOf } from '../../../cli/coverage-reporter.ts';
-import { fakeTasks, lambdaArn, taskError, testEngines } from '../../support/engine-env.ts';
+import { createTestEngine, fakeTasks, lambdaArn, taskError, testEngines } from '../../support/engine-env.ts';
 
 const testEngine = testEngines();
 const dirs: string[] = [];
@@ -109,6 +109,28 @@ describe('coverage collected from the engine', () => {
     // Assess
     expect(readdirSync(join(dir, 'raw'))).toHaveLength(2);
     expect(readCoverage(dir).map((c) => c.coverage.executions)).toEqual([10]);
+  });
+});
+
+describe('the test engine', () => {
+  it('collects its executions at teardown when asked to', async () => {
+    // Prepare
+    const dir = tempDir();
+    const before = process.env.LONGHAUL_COVERAGE_DIR;
+    process.env.LONGHAUL_COVERAGE_DIR = dir;
+    try {
+      const env = createTestEngine({ coverage: true });
+      await env.run({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+
+      // Act
+      env.teardown();
+
+      // Assess
+      expect(readCoverage(dir).map((c) => [c.coverage.name, c.coverage.executions])).toEqual([['machine-1', 1]]);
+    } finally {
+      if (before === undefined) delete process.env.LONGHAUL_COVERAGE_DIR;
+      else process.env.LONGHAUL_COVERAGE_DIR = before;
+    }
   });
 });
 

@@ -68,6 +68,25 @@ describe('coverage of states and Choice rules', () => {
     expect(hitsOf(cov.choices, (c) => `${c.rule}->${c.next}`)).toEqual({ '0->One': 0, '1->Two': 1, 'Default->Other': 1 });
     expect(summarize(cov)).toMatchObject({ states: { covered: 3, total: 4 }, choices: { covered: 2, total: 3 } });
   });
+
+  it('credits every rule that names the state entered, since the history cannot tell them apart', () => {
+    // Prepare: rules 0 and 1 both lead to Big
+    const def: StateMachineDefinition = {
+      StartAt: 'Pick',
+      States: {
+        Pick: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: 9, Next: 'Big' }, { Variable: '$.m', NumericGreaterThan: 9, Next: 'Big' }], Default: 'Small' },
+        Big: { Type: 'Succeed' },
+        Small: { Type: 'Succeed' },
+      },
+    };
+    const h = history(['ExecutionStarted'], entered('Choice', 'Pick'), exited('Choice', 'Pick'), entered('Succeed', 'Big'), exited('Succeed', 'Big'), ['ExecutionSucceeded']);
+
+    // Act
+    const cov = coverageOf('pick', 'h', def, [h]);
+
+    // Assess
+    expect(cov.choices.map((c) => c.hits)).toEqual([1, 1, 0]);
+  });
 });
 
 describe('coverage of Retry and Catch', () => {
@@ -155,6 +174,41 @@ describe('coverage of branches', () => {
     expect(hitsOf(cov.branches, (b) => `${b.state}#${b.index}`)).toEqual({ 'Both#0': 2, 'Both#1': 0, 'Each#0': 2, 'Far#0': 0 });
     expect(cov.retriers.map((r) => r.hits)).toEqual([1]);
     expect(cov.catchers.map((c) => c.hits)).toEqual([1]);
+  });
+
+  it('credits the retry of a Parallel to the enclosing one whose Retry takes the error, not the nested one that failed', () => {
+    // Prepare: Inner (no Retry) fails on F's Oops; Outer retries it
+    const nested: StateMachineDefinition = {
+      StartAt: 'Outer',
+      States: {
+        Outer: {
+          Type: 'Parallel',
+          Branches: [{ StartAt: 'Inner', States: { Inner: { Type: 'Parallel', Branches: [{ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Oops' } } }], End: true } } }],
+          Retry: [{ ErrorEquals: ['Other'] }, { ErrorEquals: ['Oops'], MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    };
+    const h = history(
+      ['ExecutionStarted'],
+      entered('Parallel', 'Outer'), // 2
+      ['ParallelStateStarted'], // 3
+      entered('Parallel', 'Inner'), // 4
+      ['ParallelStateStarted'], // 5
+      entered('Fail', 'F'), // 6
+      ['ParallelStateStarted'], // 7: Outer's retry
+      entered('Parallel', 'Inner'), // 8
+      ['ParallelStateStarted'], // 9
+      entered('Fail', 'F'), // 10
+      ['ExecutionFailed', { error: 'Oops' }],
+    );
+
+    // Act
+    const cov = coverageOf('nested', 'h', nested, [h]);
+
+    // Assess
+    expect(cov.retriers.map((r) => r.hits)).toEqual([0, 1]);
+    expect(hitsOf(cov.branches, (b) => b.state)).toEqual({ Outer: 2, Inner: 2 });
   });
 
   it('counts a Distributed Map child execution towards its Map and the states it entered', () => {
