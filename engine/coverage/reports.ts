@@ -19,13 +19,16 @@ const pct = (s: KindSummary) => (s.total === 0 ? '-' : `${((100 * s.covered) / s
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fraction = (s: KindSummary) => `${s.covered}/${s.total}`;
 
+/** An ErrorEquals list, shortened past two names: retriers that list every Lambda service error would fill a line each. */
+const errorList = (errors: readonly string[]) => (errors.length > 2 ? `${errors.slice(0, 2).join(', ')}, +${errors.length - 2}` : errors.join(', '));
+
 /** The uncovered items of a definition, named as a reader finds them in the definition. */
 export function uncovered(cov: DefinitionCoverage): Record<'states' | 'choices' | 'retriers' | 'catchers' | 'branches', string[]> {
   return {
     states: cov.states.filter((s) => s.hits === 0).map((s) => s.name),
     choices: cov.choices.filter((c) => c.hits === 0).map((c) => (c.rule === 'Default' ? `${c.state}.Default → ${c.next}` : `${c.state}.Choices[${c.rule}] → ${c.next}`)),
-    retriers: cov.retriers.filter((r) => r.hits === 0).map((r) => `${r.state}.Retry[${r.index}] (${r.errors.join(', ')})`),
-    catchers: cov.catchers.filter((c) => c.hits === 0).map((c) => `${c.state}.Catch[${c.index}] (${c.errors.join(', ')}) → ${c.next}`),
+    retriers: cov.retriers.filter((r) => r.hits === 0).map((r) => `${r.state}.Retry[${r.index}] (${errorList(r.errors)})`),
+    catchers: cov.catchers.filter((c) => c.hits === 0).map((c) => `${c.state}.Catch[${c.index}] (${errorList(c.errors)}) → ${c.next}`),
     branches: cov.branches.filter((b) => b.hits === 0).map((b) => (b.kind === 'Parallel' ? `${b.state}.Branches[${b.index}]` : `${b.state} (${b.kind === 'DistributedMap' ? 'child executions' : 'iterations'})`)),
   };
 }
@@ -158,7 +161,7 @@ function layers(branch: Branch, edges: Edge[]): string[][] {
   return out.filter(Boolean);
 }
 
-const NODE_W = 170;
+const NODE_W = 200;
 const NODE_H = 44;
 const GAP_X = 30;
 const GAP_Y = 56;
@@ -168,7 +171,7 @@ function branchSvg(branch: Branch, cov: DefinitionCoverage): string {
   const edges = edgesOf(branch, cov);
   const rows = layers(branch, edges);
   const width = Math.max(...rows.map((r) => r.length)) * (NODE_W + GAP_X) + GAP_X;
-  const height = rows.length * (NODE_H + GAP_Y) + GAP_Y / 2;
+  const height = rows.length * (NODE_H + GAP_Y);
   const pos = new Map<string, { x: number; y: number }>();
   rows.forEach((row, d) => {
     const offset = (width - row.length * (NODE_W + GAP_X) + GAP_X) / 2;
@@ -188,10 +191,15 @@ function branchSvg(branch: Branch, cov: DefinitionCoverage): string {
   for (const [name, p] of pos) {
     const n = hits.get(name) ?? 0;
     const state = branch.States[name];
+    const clauses = (items: { state: string; hits: number }[], word: string) => {
+      const mine = items.filter((i) => i.state === name);
+      return mine.length ? ` · ${word} ${mine.filter((i) => i.hits > 0).length}/${mine.length}` : '';
+    };
+    const meta = `${state.Type} · ${n}×${clauses(cov.retriers, 'retry')}${clauses(cov.catchers, 'catch')}`;
     parts.push(
       `<g class="state ${n > 0 ? 'covered' : 'uncovered'}" data-state="${esc(name)}"><rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="8"/>` +
-        `<text x="${p.x + NODE_W / 2}" y="${p.y + 19}" class="name">${esc(name.length > 22 ? name.slice(0, 21) + '…' : name)}</text>` +
-        `<text x="${p.x + NODE_W / 2}" y="${p.y + 35}" class="meta">${state.Type} · ${n}×</text><title>${esc(name)}: entered ${n} times</title></g>`,
+        `<text x="${p.x + NODE_W / 2}" y="${p.y + 19}" class="name">${esc(name.length > 26 ? name.slice(0, 25) + '…' : name)}</text>` +
+        `<text x="${p.x + NODE_W / 2}" y="${p.y + 35}" class="meta">${esc(meta)}</text><title>${esc(name)}: entered ${n} times</title></g>`,
     );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
@@ -213,11 +221,11 @@ function branchesOf(def: StateMachineDefinition): { title: string; branch: Branc
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:24px;color:#222;background:#fafafa}h1{font-size:20px}h2{font-size:17px;margin-top:32px}
 h3{font-size:14px;color:#555;margin:16px 0 4px}table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #e3e3e3}
-.bar{display:inline-block;width:90px;height:8px;background:#f3c4c4;border-radius:4px;vertical-align:middle}.bar i{display:block;height:8px;background:#4caf50;border-radius:4px}
+.nowrap{white-space:nowrap}.bar{display:inline-block;width:90px;height:8px;background:#f3c4c4;border-radius:4px;vertical-align:middle}.bar i{display:block;height:8px;background:#4caf50;border-radius:4px}
 .state rect{stroke-width:1.5}.state.covered rect{fill:#d6f0d6;stroke:#2e7d32}.state.uncovered rect{fill:#fbdada;stroke:#c62828}
 .state text{text-anchor:middle}.state .name{font-weight:600;font-size:13px}.state .meta{font-size:11px;fill:#555}
 .edge{fill:none;stroke-width:1.6}.edge.covered{stroke:#2e7d32}.edge.uncovered{stroke:#c62828;stroke-dasharray:5 4}.edge.catch{stroke-width:1.2}
-.label{font-size:11px;fill:#555}.uncov{color:#c62828}.graph{overflow-x:auto;background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:8px}`;
+.label{font-size:11px;fill:#555}.uncov{color:#c62828}.graph{overflow-x:auto;width:fit-content;max-width:calc(100% - 18px);background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:8px}`;
 
 /** A self-contained HTML page: per definition, the summary table, the uncovered items and each branch's graph coloured. */
 export function htmlReport(covs: readonly DefinitionCoverage[], sources: ReadonlyMap<string, CoverageSource>): string {
@@ -226,7 +234,7 @@ export function htmlReport(covs: readonly DefinitionCoverage[], sources: Readonl
     const missing = uncovered(cov);
     const rows = (['states', 'choices', 'retriers', 'catchers', 'branches'] as const)
       .filter((k) => s[k].total > 0)
-      .map((k) => `<tr><th>${k}</th><td>${fraction(s[k])}</td><td><span class="bar"><i style="width:${(100 * s[k].covered) / s[k].total}%"></i></span> ${pct(s[k])}</td><td class="uncov">${esc(missing[k].join(', '))}</td></tr>`)
+      .map((k) => `<tr><th>${k}</th><td>${fraction(s[k])}</td><td class="nowrap"><span class="bar"><i style="width:${(100 * s[k].covered) / s[k].total}%"></i></span> ${pct(s[k])}</td><td class="uncov">${esc(missing[k].join(', '))}</td></tr>`)
       .join('');
     const source = sources.get(cov.hash);
     const graphs = source ? branchesOf(source.definition).map((b) => `<h3>${esc(b.title)}</h3><div class="graph">${branchSvg(b.branch, cov)}</div>`).join('') : '';

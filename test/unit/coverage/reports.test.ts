@@ -42,6 +42,15 @@ describe('coverage reports', () => {
     expect(out).toMatch(/catchers\s+0\/1\s+0%\s+uncovered: Call\.Catch\[0\] \(States\.ALL\) → Done/);
   });
 
+  it('shortens long ErrorEquals lists in the names of uncovered clauses', () => {
+    // Prepare
+    const cov = partly();
+    cov.retriers[0].errors = ['Lambda.ServiceException', 'Lambda.SdkClientException', 'BI.Unavailable', 'Busy'];
+
+    // Assess
+    expect(textReport([cov])).toContain('uncovered: Call.Retry[0] (Lambda.ServiceException, Lambda.SdkClientException, +2)\n');
+  });
+
   it('writes JSON with each item, a summary and the uncovered names', () => {
     // Act
     const parsed = JSON.parse(jsonReport([partly()])) as { definitions: (DefinitionCoverage & { summary: { percent: number }; uncovered: Record<string, string[]> })[] };
@@ -91,6 +100,7 @@ describe('coverage reports', () => {
     expect(html).toMatch(/<g class="state covered" data-state="Pick">/);
     expect(html).toMatch(/<g class="state uncovered" data-state="Done">/);
     expect(html.match(/<path class="edge uncovered catch"/g)).toHaveLength(1);
+    expect(html).toContain('Task · 3× · retry 0/1 · catch 0/1');
     expect(html).not.toMatch(/<script/);
   });
 });
