@@ -4,8 +4,9 @@
  * into reports under coverage/longhaul/ and prints one line per definition.
  *
  * Options (`['<rootDir>/cli/coverage-reporter.ts', { threshold: 80 }]`): `threshold` (percent;
- * LONGHAUL_COVERAGE_THRESHOLD overrides it) fails the run when a definition is below it; `dir`;
- * `sources` (state machine name -> ASL file). A run whose tests started no collected execution
+ * LONGHAUL_COVERAGE_THRESHOLD overrides it) fails the run when a definition is below it;
+ * `include` (state machine names; default all collected); `dir`; `sources` (state machine name ->
+ * ASL file). A run whose tests started no collected execution
  * (a single unit test file, say) writes nothing.
  */
 import { relative } from 'node:path';
@@ -15,6 +16,8 @@ import { briefReport } from '../engine/coverage/reports.ts';
 
 export interface CoverageReporterOptions {
   threshold?: number;
+  /** the state machine names to report (default: every one collected) */
+  include?: string[];
   dir?: string;
   sources?: Record<string, string>;
 }
@@ -47,7 +50,8 @@ export default class CoverageReporter {
   }
 
   onRunComplete(): void {
-    const collected = readCoverage(this.dir);
+    const include = this.options.include;
+    const collected = readCoverage(this.dir).filter((c) => !include || include.includes(c.coverage.name));
     if (collected.length === 0) return;
     const opts: ReportOptions = { dir: this.dir, sources: this.options.sources, threshold: thresholdOf(this.options) };
     const { failures } = writeReports(collected, opts);

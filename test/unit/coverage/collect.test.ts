@@ -134,6 +134,39 @@ describe('the test engine', () => {
   });
 });
 
+describe('the reporter', () => {
+  it('reports only the state machines it is told to include', async () => {
+    // Prepare
+    const dir = tempDir();
+    collectEngine((await twoRuns()).engine, dir);
+
+    // Act
+    new CoverageReporter({}, { dir, include: ['report-etl'] }).onRunComplete();
+
+    // Assess: machine-1 was collected, and left out
+    expect(readdirSync(dir)).toEqual(['raw']);
+  });
+
+  it('collects nothing, and does not throw, from an engine already closed', async () => {
+    // Prepare
+    const dir = tempDir();
+    const env = await twoRuns();
+    env.engine.close();
+    const stderr = process.stderr.write;
+    process.stderr.write = () => true;
+
+    // Act
+    try {
+      collectEngine(env.engine, dir);
+    } finally {
+      process.stderr.write = stderr;
+    }
+
+    // Assess
+    expect(readCoverage(dir)).toEqual([]);
+  });
+});
+
 describe('merging records', () => {
   const record = (def: object) => ({ name: 'wf', hash: 'text-hash', definition: JSON.stringify(def), histories: [[{ id: 1, previousEventId: 0, timestamp: 0, type: 'ExecutionStarted' }]] });
   const at = (url: string, next = 'B') => ({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::http:invoke', Parameters: { ApiEndpoint: url }, Next: next }, B: { Type: 'Succeed' }, C: { Type: 'Succeed' } } });
