@@ -10,6 +10,7 @@
 import { afterEach } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../../engine/json.ts';
+import { collectEngine } from '../../engine/coverage/collect.ts';
 import { ApiError, Engine, type ItemSource, type ResultSink } from '../../engine/engine.ts';
 import type { HistoryEvent } from '../../engine/history/events.ts';
 import { RealScheduler, VirtualScheduler, type TimerHandle } from '../../engine/runtime/clock.ts';
@@ -167,6 +168,11 @@ export interface TestEngineOptions {
   activityPollMs?: number;
   /** An S3 stand-in a Distributed Map's ItemReader reads and ResultWriter writes (e.g. MemoryS3). */
   s3?: ItemSource & ResultSink;
+  /**
+   * Collect the executions for the state machine coverage report at teardown (default: when
+   * LONGHAUL_COVERAGE is `all`; the definitions of unit tests are throwaway, so not by default).
+   */
+  coverage?: boolean;
 }
 
 export interface RunResult {
@@ -262,7 +268,10 @@ export function createTestEngine(opts: TestEngineOptions = {}): TestEngine {
       }),
     sleep: (seconds) => scheduler.sleepUntil(scheduler.now() + seconds * 1000).promise,
     now: () => scheduler.now(),
-    teardown: () => engine.close(),
+    teardown: () => {
+      if (opts.coverage ?? process.env.LONGHAUL_COVERAGE === 'all') collectEngine(engine);
+      engine.close();
+    },
   };
 }
 

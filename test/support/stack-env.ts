@@ -13,6 +13,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { VirtualScheduler } from '../../engine/runtime/clock.ts';
+import { collectEngine } from '../../engine/coverage/collect.ts';
 import type { HistoryEvent } from '../../engine/history/events.ts';
 import type { ExecutionOutcome } from '../../engine/runtime/interpreter.ts';
 import { readStackConfig, startLocalStack, type LocalStack, type StackConfig, type StackOptions } from '../../local/stack.ts';
@@ -76,6 +77,8 @@ export function localStacks(): (opts?: Omit<StackOptions, 'config' | 'configDir'
     const sfn = new SFNClient(localClientConfig(stack.api.url, stack.engine.region));
     open.push(async () => {
       scheduler.onIdle = undefined;
+      // the project's own workflows: their coverage is reported at the end of the run
+      collectEngine(stack.engine);
       sfn.destroy();
       clients.destroy();
       await stack.stop();
