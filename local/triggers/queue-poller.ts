@@ -9,6 +9,10 @@
  * between polls. fauxqs counts visibility timeouts on the wall clock; on a virtual clock the
  * poller makes a failed message visible again itself once its visibility timeout has passed on the
  * engine's clock (ChangeMessageVisibility 0), so redelivery happens at the virtual time AWS would.
+ * On a virtual clock an idle poller also backs off (1 s, 2 s, ... up to 20 s, Lambda's long-poll
+ * wait) between empty receives, so that a 40-minute wait is a hundred polls rather than 2,400, each
+ * a real round trip; what the stack puts on the queue itself (a rule's target, a redelivery) wakes
+ * it at once (`wake()`), and a message sent from outside is received within 20 virtual seconds.
  *
  * The same poller feeds SNS's Lambda subscriptions (`snsEvent`): fauxqs delivers only to queues,
  * so a Lambda subscription is a hidden queue subscribed to the topic that the poller drains into
@@ -52,6 +56,8 @@ export type EventShape = 'sqs' | 'sns';
 
 /** How long an idle poller waits before it receives again. */
 const POLL_INTERVAL_MS = 1_000;
+/** On a virtual clock, the longest an idle poller waits (Lambda's long polling waits 20 s). */
+const IDLE_MAX_MS = 20_000;
 /** SQS's most per ReceiveMessage. */
 const RECEIVE_MAX = 10;
 
@@ -69,6 +75,10 @@ export class QueuePoller {
   private readonly redeliveries = new Set<TimerHandle>();
   private polling: Promise<void> | undefined;
   private closed = false;
+  /** the next idle wait */
+  private idleMs = POLL_INTERVAL_MS;
+  /** woken while a poll was under way: poll again at once */
+  private woken = false;
 
   constructor(opts: QueuePoller['opts']) {
     this.opts = opts;
@@ -87,18 +97,43 @@ export class QueuePoller {
     await this.polling;
   }
 
+  /** A message was put on the queue: poll now rather than at the end of an idle wait. */
+  wake(): void {
+    this.idleMs = POLL_INTERVAL_MS;
+    if (this.closed || this.opts.mapping.enabled === false) return;
+    if (!this.timer) {
+      this.woken = true;
+      return;
+    }
+    this.timer.cancel();
+    this.arm(0);
+  }
+
   private arm(ms: number): void {
     if (this.closed) return;
     this.timer = this.opts.scheduler.setTimeout(() => {
+      this.timer = undefined;
+      this.woken = false;
       const done = this.opts.scheduler.beginWork();
       this.polling = this.poll()
         .catch((e: unknown) => {
           if (!this.closed) process.emitWarning(`polling ${this.opts.mapping.queue} for ${this.opts.mapping.function}: ${e instanceof Error ? e.message : String(e)}`);
           return 0;
         })
-        .then((received) => this.arm(received > 0 ? 0 : POLL_INTERVAL_MS))
+        .then((received) => this.arm(received > 0 || this.woken ? this.busy() : this.idle()))
         .finally(done);
     }, ms);
+  }
+
+  private busy(): number {
+    this.idleMs = POLL_INTERVAL_MS;
+    return 0;
+  }
+
+  private idle(): number {
+    const ms = this.idleMs;
+    if (this.opts.scheduler.virtual) this.idleMs = Math.min(IDLE_MAX_MS, this.idleMs * 2);
+    return ms;
   }
 
   /** One receive and one invocation; answers how many messages it received. */
@@ -170,6 +205,7 @@ export class QueuePoller {
       sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }))
         // already deleted or moved: nothing to redeliver
         .catch(() => undefined)
+        .then(() => this.wake())
         .finally(done);
     }, queue.visibilityTimeoutSeconds * 1000);
     this.redeliveries.add(timer);
