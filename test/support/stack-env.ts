@@ -119,7 +119,7 @@ export interface StackEnv {
  * const stacks = localStacks();
  * it('...', async () => { const env = await stacks({ bi: { timings: FORTY_MINUTES } }); ... });
  */
-export function localStacks(mode: StackMode = 'config'): (opts?: Omit<StackOptions, 'config' | 'configDir' | 'scheduler'> & { config?: (c: StackConfig) => StackConfig }) => Promise<StackEnv> {
+export function localStacks(mode: StackMode = 'config'): (opts?: Omit<StackOptions, 'config' | 'configDir' | 'scheduler'> & { config?: (c: StackConfig, names: LocalNames) => StackConfig }) => Promise<StackEnv> {
   const open: (() => Promise<void>)[] = [];
   let app: string | undefined;
   // synthesized before the file's tests (and their timeouts) start; cached across files and runs
@@ -140,17 +140,21 @@ export function localStacks(mode: StackMode = 'config'): (opts?: Omit<StackOptio
     let config: StackConfig;
     let cleanUp = () => {};
     if (mode === 'app') {
-      if (opts.config) throw new Error('a test on the app changes the app (infra/), not the config');
+      const { config: change, ...rest } = opts;
       const { overlay } = readAppOverlay(PROJECT_CONFIG);
       const workDir = mkdtempSync(join(tmpdir(), 'longhaul-stack-app-'));
       cleanUp = () => rmSync(workDir, { recursive: true, force: true });
-      const started = await startCloudApp({ onLambdaLog, ...opts, app: app ?? projectApp(), overlay, workDir, scheduler, ...(envMock && !overlay.mockConfig ? { mockConfig: envMock } : {}) });
+      const started = await startCloudApp({
+        onLambdaLog, ...rest, app: app ?? projectApp(), overlay, workDir, scheduler,
+        ...(envMock && !overlay.mockConfig ? { mockConfig: envMock } : {}),
+        ...(change ? { adjust: (c: StackConfig, mapped: MappedApp) => change(c, appNames(mapped)) } : {}),
+      });
       stack = started.stack;
       config = started.config;
       names = appNames(started.app);
     } else {
       const { config: base, configDir } = readStackConfig(PROJECT_CONFIG);
-      config = opts.config ? opts.config(base) : base;
+      config = opts.config ? opts.config(base, names) : base;
       if (envMock && !config.mockConfig) config = { ...config, mockConfig: envMock };
       stack = await startLocalStack({ onLambdaLog, ...opts, config, configDir, scheduler });
     }
