@@ -40,7 +40,8 @@ export function isCurrent(out: string, hash: string = appSourceHash()): boolean 
 /**
  * Synthesizes the project's app into `out` unless it already holds an assembly of the current
  * sources; `say` gets one line when it synthesizes, and why. The assembly is written beside `out`
- * and renamed into place, so a reader never sees half of one and two synths at once do not mix.
+ * and renamed into place, so a reader never sees half of one; a second process that wants it meanwhile
+ * waits for the first one's (a lock folder beside `out`) rather than synthesizing again.
  *
  * @example
  * ensureSynthesized('cdk.out', (line) => console.log(line)); // "cdk.out is stale (infra/ ... changed): synthesizing the app..."
@@ -49,6 +50,46 @@ export function ensureSynthesized(out: string, say: (line: string) => void = () 
   const target = resolve(root, out);
   const hash = appSourceHash(root);
   if (isCurrent(target, hash)) return target;
+  // Jest's workers start together: one synthesizes while the others wait for its assembly (a synth takes both cores)
+  const release = takeLock(`${target}.lock`, () => isCurrent(target, hash));
+  if (!release) return target;
+  try {
+    if (isCurrent(target, hash)) return target;
+    synthesize(target, hash, say, root);
+  } finally {
+    release();
+  }
+  return target;
+}
+
+/** A synth abandoned by a killed process leaves its lock; none takes longer than this. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+/**
+ * Takes a lock folder, waiting while another process holds it; answers its release, or undefined
+ * when `done` came true while waiting (the holder made what was wanted).
+ */
+function takeLock(lock: string, done: () => boolean): (() => void) | undefined {
+  mkdirSync(dirname(lock), { recursive: true });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e;
+    }
+    if (done()) return undefined;
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+    } catch {
+      // released meanwhile
+    }
+    Atomics.wait(pause, 0, 0, 250);
+  }
+}
+
+function synthesize(target: string, hash: string, say: (line: string) => void, root: string): void {
   say(`${relative(root, target) || target} is ${existsSync(join(target, 'manifest.json')) ? 'stale (infra/, asl/, handlers/ or workflows/ changed)' : 'missing'}: synthesizing the CDK app (npm run synth), about 15 s...`);
   const temporary = `${target}.synth-${process.pid}`;
   rmSync(temporary, { recursive: true, force: true });
@@ -68,5 +109,4 @@ export function ensureSynthesized(out: string, say: (line: string) => void = () 
     rmSync(temporary, { recursive: true, force: true });
     if (!isCurrent(target, hash)) throw e;
   }
-  return target;
 }

@@ -385,6 +385,8 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
   for (const sm of config.stateMachines ?? []) {
     stateMachines[sm.name] = putStateMachine(engine, { name: sm.name, definition: definitionOf(sm, base, refs), roleArn: sm.roleArn ?? LOCAL_ROLE, type: sm.type });
   }
+  /** the event source mappings' pollers, by queue URL */
+  const pollers = new Map<string, QueuePoller[]>();
   const ruleClients = new LocalClients(services.endpoint);
   stopping.runsWork(() => ruleClients.destroy());
   const rules = new EventRules({
@@ -393,6 +395,8 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     sendToQueue: async (queueUrl, body, ids) => {
       const fifo = queueUrl.endsWith('.fifo') ? { MessageGroupId: ids.groupId, MessageDeduplicationId: ids.deduplicationId } : {};
       await ruleClients.sqs(engine.region).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, ...fifo }));
+      // a poller idling on a virtual clock would see it only at the end of its wait
+      for (const poller of pollers.get(queueUrl) ?? []) poller.wake();
     },
   });
   for (const { stateMachine, function: functionName, queue, ...rule } of config.rules ?? []) {
@@ -412,6 +416,7 @@ async function assemble(opts: StackOptions, stopping: StopOrder): Promise<LocalS
     if (!queue) throw new Error(`an event source mapping names the queue ${mapping.queue}, which the config does not create`);
     if (!functions[mapping.function]) throw new Error(`an event source mapping names the function ${mapping.function}, which the config does not define`);
     const poller = new QueuePoller({ mapping, queue, sqs: clients.sqs(engine.region), scheduler, region: engine.region, invoke: invokeAsync });
+    pollers.set(queue.url, [...(pollers.get(queue.url) ?? []), poller]);
     poller.start();
     stopping.acceptsWork(() => poller.close());
   }

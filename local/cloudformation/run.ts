@@ -31,6 +31,11 @@ export interface CloudAppOptions extends CloudAppSource, Omit<StackOptions, 'con
   mockConfig?: string;
   /** what is local by nature, laid over the app (overlay.ts): the BI simulator's URL for the functions, secret values... */
   overlay?: AppOverlay;
+  /**
+   * a last change to the config the app maps to, before the stack starts: for tests that swap a
+   * handler for a fixture or a definition for one with a lower bound
+   */
+  adjust?: (config: StackConfig, app: MappedApp) => StackConfig;
 }
 
 export interface CloudAppStack {
@@ -81,11 +86,12 @@ export async function startCloudApp(opts: CloudAppOptions): Promise<CloudAppStac
   const workDir = resolve(opts.workDir ?? (opts.dataDir ? join(opts.dataDir, 'cloudformation') : mkdtempSync(join(tmpdir(), 'longhaul-cfn-'))));
   mkdirSync(workDir, { recursive: true });
   writeMappedApp(app, workDir);
-  const { app: _app, template: _template, parameters: _parameters, workDir: _workDir, mockConfig, overlay, ...stackOptions } = opts;
+  const { app: _app, template: _template, parameters: _parameters, workDir: _workDir, mockConfig, overlay, adjust, ...stackOptions } = opts;
   const laid = applyOverlay(app, overlay ?? {});
   // the stack reads the secrets' values from here; rewritten at every start, so a value dropped from the overlay goes
   writeFileSync(join(workDir, 'longhaul.secrets.json'), `${JSON.stringify(laid.secretValues, null, 2)}\n`);
-  const config: StackConfig = { ...laid.config, ...(mockConfig ? { mockConfig } : {}) };
+  const laidConfig: StackConfig = { ...laid.config, ...(mockConfig ? { mockConfig } : {}) };
+  const config = adjust ? adjust(laidConfig, app) : laidConfig;
   const stack = await startLocalStack({ ...stackOptions, config, configDir: workDir });
   return { stack, app, config, unmatched: laid.unmatched, workDir };
 }

@@ -33,6 +33,11 @@ export interface InstanceOptions {
   env: Record<string, string>;
   logStreamName: string;
   onLog(line: LogLine): void;
+  /**
+   * the engine's clock, which the sandbox's `Date` reads (engine-clock.ts); undefined: the wall
+   * clock, as on the real clock
+   */
+  engineNow?: () => number;
   /** called once, when the sandbox process has gone */
   onExit(instance: FunctionInstance): void;
 }
@@ -71,15 +76,17 @@ export class FunctionInstance {
   private running = true;
   private closing = false;
   private stderrTail = '';
+  private readonly engineNow: (() => number) | undefined;
 
   constructor(opts: InstanceOptions) {
     this.fn = opts.fn;
     this.logStreamName = opts.logStreamName;
+    this.engineNow = opts.engineNow;
     let initDone!: (e: LambdaErrorPayload | undefined) => void;
     this.initialised = new Promise((resolve) => (initDone = resolve));
     let exitDone!: () => void;
     this.exited = new Promise((resolve) => (exitDone = resolve));
-    this.child = fork(SANDBOX, [opts.fn.modulePath, opts.fn.exportName, opts.fn.handlerSpec], {
+    this.child = fork(SANDBOX, [opts.fn.modulePath, opts.fn.exportName, opts.fn.handlerSpec, ...(opts.engineNow ? [String(opts.engineNow())] : [])], {
       execPath: process.execPath,
       // the V8 heap bound stands in for the function's memory size
       execArgv: ['--disable-warning=ExperimentalWarning', `--max-old-space-size=${opts.fn.memorySize}`],
@@ -172,6 +179,7 @@ export class FunctionInstance {
         const timeoutMs = this.fn.timeoutSeconds * 1000;
         p.timer = setTimeout(timeUp, timeoutMs);
         const message: InvokeMessage = { t: 'invoke', requestId, event, deadline: Date.now() + timeoutMs, invokedFunctionArn };
+        if (this.engineNow) message.now = this.engineNow();
         this.child.send(message);
       });
     });

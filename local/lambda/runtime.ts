@@ -14,6 +14,10 @@
  * - Idle instances are reaped after `idleTimeoutMs`; `close()` kills every instance.
  * - While a function runs, the engine's scheduler has work open (`beginWork`): a virtual clock
  *   never jumps under a running function.
+ * - `Date.now()`, `new Date()` and `Date()` inside a function read the engine's clock (on a
+ *   virtual clock: its time when the invocation starts, running on in real time while the handler
+ *   works), so a handler checking a signed timestamp agrees with the engine. Timers inside a
+ *   handler (`setTimeout`) keep real time.
  *
  * It is a TaskIntegration (plain Lambda ARNs and `arn:aws:states:::lambda:invoke[.waitForTaskToken]`)
  * and answers Lambda's Invoke API through `invoke(name, payload)`.
@@ -71,6 +75,11 @@ export interface LambdaRuntimeOptions {
   onLog?: (line: LogLine) => void;
   /** request ids (default randomUUID) */
   uuid?: () => string;
+  /**
+   * Whether `Date` inside the sandboxes reads the scheduler's clock (default: when the scheduler
+   * is virtual; on the real clock it is the wall clock either way). Timers keep real time.
+   */
+  engineClock?: boolean;
 }
 
 /** How a function's instances stand. */
@@ -242,6 +251,7 @@ export class LambdaRuntime implements TaskIntegration, LambdaInvoker {
   private readonly duplicateDelivery: boolean;
   private readonly onLog: (line: LogLine) => void;
   private readonly uuid: () => string;
+  private readonly engineClock: boolean;
   private closed = false;
 
   constructor(opts: LambdaRuntimeOptions = {}) {
@@ -255,6 +265,7 @@ export class LambdaRuntime implements TaskIntegration, LambdaInvoker {
     this.duplicateDelivery = opts.duplicateDelivery ?? false;
     this.onLog = opts.onLog ?? defaultLog;
     this.uuid = opts.uuid ?? randomUUID;
+    this.engineClock = opts.engineClock ?? this.scheduler.virtual;
     if (opts.configFile) for (const fn of readFunctionsConfig(opts.configFile)) this.add(fn);
     for (const [name, config] of Object.entries(opts.functions ?? {})) this.register(name, config);
   }
@@ -371,6 +382,7 @@ export class LambdaRuntime implements TaskIntegration, LambdaInvoker {
       env: this.environment(fn, logStreamName),
       onLog: this.onLog,
       onExit: (instance) => pool.forget(instance),
+      ...(this.engineClock ? { engineNow: () => this.scheduler.now() } : {}),
     });
   }
 

@@ -14,6 +14,8 @@ export interface InvokeMessage {
   /** epoch ms (wall clock) at which the invocation times out: getRemainingTimeInMillis counts to it */
   deadline: number;
   invokedFunctionArn: string;
+  /** the engine's time (epoch ms) as the invocation starts, for the sandbox's `Date`; absent on the real clock */
+  now?: number;
 }
 
 /** Sandbox → runtime. */

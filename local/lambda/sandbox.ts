@@ -6,12 +6,18 @@
  *
  * Module state lives as long as this process: it leaks between the invocations of one instance,
  * and never reaches another instance, exactly as on Lambda.
+ *
+ * `Date` reads the engine's clock (engine-clock.ts): the invocation carries the engine's `now`.
  */
 import { pathToFileURL } from 'node:url';
 import { callHandler, errorPayload, importHandlerModule, LambdaRuntimeError, resolveHandler, type Handler, type LambdaContext, type LambdaErrorPayload } from './handler-call.ts';
+import { installEngineClock } from './engine-clock.ts';
 import type { InvokeMessage, SandboxMessage } from './sandbox-protocol.ts';
 
-const [modulePath, exportName, handlerSpec] = process.argv.slice(2);
+const [modulePath, exportName, handlerSpec, initNow] = process.argv.slice(2);
+// before the handler module loads, so that its init phase already reads the engine's time
+const clock = installEngineClock();
+clock.setNow(initNow ? Number(initNow) : undefined);
 /** the request id of the invocation in flight, which a crash is reported for */
 let current: string | undefined;
 
@@ -47,7 +53,7 @@ function context(message: InvokeMessage): LambdaContext {
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME ?? '',
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME ?? '',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => message.deadline - Date.now(),
+    getRemainingTimeInMillis: () => message.deadline - clock.wallNow(),
   };
 }
 
@@ -65,6 +71,7 @@ if (handler) {
   process.on('message', async (message: InvokeMessage) => {
     if (message.t !== 'invoke') return;
     current = message.requestId;
+    clock.setNow(message.now);
     const outcome = await callHandler(handler, JSON.parse(message.event), context(message));
     current = undefined;
     send({ t: 'done', requestId: message.requestId, outcome });

@@ -6,10 +6,15 @@
  *
  * Polls run on the engine's clock: a poll holds `scheduler.beginWork()` only while its receive and
  * invocation are under way. An empty poll waits for the next on a passive timer, which a virtual
- * clock stops at on its way to its next timer but never ticks forward for (an idle stack's clock
- * stands still), and on a virtual clock also on a real-time timer, for messages sent meanwhile. fauxqs counts visibility timeouts on the wall clock; on a virtual clock the
+ * clock stops at on its way to its next timer but never moves forward for (an idle stack's clock
+ * stands still, and its schedules with it), and on a virtual clock also on a real-time timer, for
+ * messages sent while nothing moves the clock. fauxqs counts visibility timeouts on the wall clock; on a virtual clock the
  * poller makes a failed message visible again itself once its visibility timeout has passed on the
  * engine's clock (ChangeMessageVisibility 0), so redelivery happens at the virtual time AWS would.
+ * On a virtual clock an idle poller also backs off (1 s, 2 s, ... up to 20 s, Lambda's long-poll
+ * wait) between empty receives, so that a 40-minute wait is a hundred polls rather than 2,400, each
+ * a real round trip; what the stack puts on the queue itself (a rule's target, a redelivery) wakes
+ * it at once (`wake()`), and a message sent from outside is received within 20 virtual seconds.
  *
  * The same poller feeds SNS's Lambda subscriptions (`snsEvent`): fauxqs delivers only to queues,
  * so a Lambda subscription is a hidden queue subscribed to the topic that the poller drains into
@@ -53,6 +58,8 @@ export type EventShape = 'sqs' | 'sns';
 
 /** How long an idle poller waits before it receives again. */
 const POLL_INTERVAL_MS = 1_000;
+/** On a virtual clock, the longest an idle poller waits (Lambda's long polling waits 20 s). */
+const IDLE_MAX_MS = 20_000;
 /** SQS's most per ReceiveMessage. */
 const RECEIVE_MAX = 10;
 
@@ -72,6 +79,10 @@ export class QueuePoller {
   private readonly redeliveries = new Set<TimerHandle>();
   private polling: Promise<void> | undefined;
   private closed = false;
+  /** the next idle wait */
+  private idleMs = POLL_INTERVAL_MS;
+  /** woken while a poll was under way: poll again at once */
+  private woken = false;
 
   constructor(opts: QueuePoller['opts']) {
     this.opts = opts;
@@ -86,40 +97,70 @@ export class QueuePoller {
   async close(): Promise<void> {
     this.closed = true;
     this.timer?.cancel();
-    if (this.realTimer) clearTimeout(this.realTimer);
+    this.clearRealTimer();
     for (const t of this.redeliveries) t.cancel();
     await this.polling;
   }
 
+  /** A message was put on the queue: poll now rather than at the end of an idle wait. */
+  wake(): void {
+    this.idleMs = POLL_INTERVAL_MS;
+    if (this.closed || this.opts.mapping.enabled === false) return;
+    if (!this.timer) {
+      this.woken = true;
+      return;
+    }
+    this.timer.cancel();
+    this.clearRealTimer();
+    this.arm(0);
+  }
+
   /**
-   * The next poll: at once after a poll that received messages. After an empty one, a passive
-   * timer on the engine's clock (a virtual clock stops there on its way to its next timer, but an
-   * idle stack's clock does not tick forward second by second for it) and, on a virtual clock, a
-   * real-time one too, for messages sent while nothing moves the clock.
+   * The next poll: at once after a poll that received messages or was woken; after an empty one,
+   * on a passive timer (see the header) and, on a virtual clock, a real-time one.
    */
   private arm(ms: number): void {
     if (this.closed) return;
     const { scheduler } = this.opts;
+    const idle = ms > 0;
     let fired = false;
     const pollNow = () => {
       if (fired || this.closed) return;
       fired = true;
       this.timer?.cancel();
-      if (realTimer) clearTimeout(realTimer);
+      this.timer = undefined;
+      this.clearRealTimer();
+      this.woken = false;
       const done = scheduler.beginWork();
       this.polling = this.poll()
         .catch((e: unknown) => {
           if (!this.closed) process.emitWarning(`polling ${this.opts.mapping.queue} for ${this.opts.mapping.function}: ${e instanceof Error ? e.message : String(e)}`);
           return 0;
         })
-        .then((received) => this.arm(received > 0 ? 0 : POLL_INTERVAL_MS))
+        .then((received) => this.arm(received > 0 || this.woken ? this.busy() : this.idle()))
         .finally(done);
     };
-    const idle = ms > 0;
     this.timer = scheduler.setTimeout(pollNow, ms, { passive: idle });
-    const realTimer = idle && scheduler.virtual ? setTimeout(pollNow, ms) : undefined;
-    realTimer?.unref();
-    this.realTimer = realTimer;
+    if (idle && scheduler.virtual) {
+      this.realTimer = setTimeout(pollNow, POLL_INTERVAL_MS);
+      this.realTimer.unref();
+    }
+  }
+
+  private clearRealTimer(): void {
+    if (this.realTimer) clearTimeout(this.realTimer);
+    this.realTimer = undefined;
+  }
+
+  private busy(): number {
+    this.idleMs = POLL_INTERVAL_MS;
+    return 0;
+  }
+
+  private idle(): number {
+    const ms = this.idleMs;
+    if (this.opts.scheduler.virtual) this.idleMs = Math.min(IDLE_MAX_MS, this.idleMs * 2);
+    return ms;
   }
 
   /** One receive and one invocation; answers how many messages it received. */
@@ -191,6 +232,7 @@ export class QueuePoller {
       sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }))
         // already deleted or moved: nothing to redeliver
         .catch(() => undefined)
+        .then(() => this.wake())
         .finally(done);
     }, queue.visibilityTimeoutSeconds * 1000);
     this.redeliveries.add(timer);

@@ -1,6 +1,8 @@
 /**
  * queue-drain on the whole local stack: SQS, the Lambda runtime running the batch processor, and
- * the state machine continuing as new executions before its bound.
+ * the state machine continuing as new executions before its bound. On the CDK app (infra/) with the
+ * config's overlay, its batch processor swapped for one that records its effects and its bound
+ * lowered.
  */
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { queueDrain, queueDrainWorkerName } from '../../workflows/queue-drain.ts';
 import { localStacks } from '../support/stack-env.ts';
 
-const stacks = localStacks();
+const stacks = localStacks('app');
 const dir = mkdtempSync(join(tmpdir(), 'longhaul-drain-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -29,21 +31,21 @@ describe('queue-drain on the whole local stack', () => {
     const definitionFile = join(dir, 'queue-drain.asl.json');
     writeFileSync(definitionFile, JSON.stringify(queueDrain({ maxBatchesPerExecution: BATCHES_PER_EXECUTION }).definition));
     const env = await stacks({
-      config: (c) => ({
+      config: (c, names) => ({
         ...c,
         functions: {
           ...c.functions,
-          'process-batch': { handler: join(import.meta.dirname, 'fixtures/handlers/process-batch-effects.ts#handler'), timeout: 60, environment: { EFFECTS_DIR: effects } },
+          [names('function', 'process-batch')]: { handler: join(import.meta.dirname, 'fixtures/handlers/process-batch-effects.ts#handler'), timeout: 60, environment: { EFFECTS_DIR: effects } },
         },
-        stateMachines: c.stateMachines!.map((sm) => (sm.name === 'queue-drain' ? { ...sm, definitionFile } : sm)),
+        stateMachines: c.stateMachines!.map((sm) => (sm.name === names('stateMachine', 'queue-drain') ? { ...sm, definitionFile } : sm)),
       }),
     });
-    const queueUrl = env.stack.queues['drain-queue'];
+    const queueUrl = env.stack.queues[env.names('queue', 'drain-queue')];
     for (let i = 0; i < MESSAGES; i += 10) {
       const entries = Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: JSON.stringify({ id: `m${String(i + j).padStart(5, '0')}` }) }));
       await env.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
     }
-    const stateMachineArn = env.stack.stateMachines['queue-drain'];
+    const stateMachineArn = env.stateMachineArn('queue-drain');
     // Act: scaling is the number of workers, each with its deterministic name
     for (let n = 1; n <= WORKERS; n++) await env.sfn.send(new StartExecutionCommand({ stateMachineArn, name: queueDrainWorkerName(n), input: '{}' }));
     // each execution's last act is to start its continuation, so wait until none is left running

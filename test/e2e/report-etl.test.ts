@@ -1,8 +1,10 @@
 /**
- * report-etl on the whole local stack, as `npm start` runs it: an upload to S3 → the rule →
- * start-from-s3 → the state machine from asl/ → the real handlers in the Lambda runtime → the BI
- * simulator → signed webhooks → the callback receiver → the engine, and the e-mail through SES
- * into the outbox. On a virtual clock: each 40-minute job takes about a second.
+ * report-etl on the whole local stack, as the CDK app (infra/) deploys it, with the config's
+ * overlay: an upload to S3 → the rule → the trigger queue → start-from-s3 → the state machine →
+ * the real handlers in the Lambda runtime → the BI simulator → signed webhooks → the app's
+ * callback route (an HTTP API and the callback-receiver function) → the engine, and the e-mail
+ * through SES into the outbox. On a virtual clock: each 40-minute job takes about a second, and
+ * the functions read that clock, so the webhooks' signed timestamps agree with them.
  */
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { RedriveExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
@@ -12,7 +14,7 @@ import { signWebhook, SIGNATURE_HEADER } from '../../handlers/shared/webhook.ts'
 import { detailsOf, eventsOf, payloadOf, secondsAfterStart } from '../support/engine-env.ts';
 import { FORTY_MINUTES, localStacks, type StackEnv } from '../support/stack-env.ts';
 
-const stacks = localStacks();
+const stacks = localStacks('app');
 
 /** The states entered, in order. */
 function statesEntered(history: HistoryEvent[]): string[] {
@@ -35,8 +37,11 @@ function jobsFor(env: StackEnv, key: string) {
 
 describe('report-etl on the whole local stack', () => {
   let env: StackEnv;
+  /** the reports bucket, as the stack names it */
+  let reports: string;
   beforeAll(async () => {
     env = await stacks({ bi: { timings: FORTY_MINUTES } });
+    reports = env.names('bucket', 'reports');
   });
   beforeEach(() => {
     env.stack.bi.setFaults({});
@@ -53,8 +58,8 @@ describe('report-etl on the whole local stack', () => {
     expect(secondsAfterStart(history, 'TaskSucceeded').slice(0, 2)).toEqual([60, 60 + 40 * 60]);
     const [job] = jobsFor(env, 'q3/sales.csv');
     expect(job).toMatchObject({ status: 'SUCCEEDED' });
-    expect(env.emails('s3://reports/q3/sales.csv')).toEqual([
-      { subject: 'Report loaded: s3://reports/q3/sales.csv', text: expect.stringContaining(job.jobId), to: ['reports-team@example.com'] },
+    expect(env.emails(`s3://${reports}/q3/sales.csv`)).toEqual([
+      { subject: `Report loaded: s3://${reports}/q3/sales.csv`, text: expect.stringContaining(job.jobId), to: env.notifyRecipients },
     ]);
     const described = await env.sfn.send(new DescribeExecutionCommand({ executionArn }));
     expect(described.status).toBe('SUCCEEDED');
@@ -72,7 +77,7 @@ describe('report-etl on the whole local stack', () => {
     expect(eventsOf(history, 'TaskTimedOut')[0]).toMatchObject({ taskTimedOutEventDetails: { error: 'States.HeartbeatTimeout' } });
     expect(statesEntered(history)).toEqual(expect.arrayContaining(['FindEtlJob', 'PollEtlJob.Check', 'NotifySucceeded', 'Succeeded']));
     expect(jobsFor(env, 'q3/lost-webhook.csv')).toHaveLength(1);
-    expect(env.emails('lost-webhook.csv').map((m) => m.subject)).toEqual(['Report loaded: s3://reports/q3/lost-webhook.csv']);
+    expect(env.emails('lost-webhook.csv').map((m) => m.subject)).toEqual([`Report loaded: s3://${reports}/q3/lost-webhook.csv`]);
   });
 
   it('ends FAILED with the job error when the ETL job fails, and e-mails the failure', async () => {
@@ -85,10 +90,10 @@ describe('report-etl on the whole local stack', () => {
     const [job] = jobsFor(env, 'q3/broken.csv');
     expect(job.status).toBe('FAILED');
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'ReportEtl.JobFailed' });
-    expect(outcome.status === 'FAILED' && outcome.cause).toBe(`ETL job for s3://reports/q3/broken.csv failed: ${job.error}`);
+    expect(outcome.status === 'FAILED' && outcome.cause).toBe(`ETL job for s3://${reports}/q3/broken.csv failed: ${job.error}`);
     expect(job.error).toContain(job.jobId);
     expect(env.emails('broken.csv')).toEqual([
-      { subject: 'Report ETL failed: s3://reports/q3/broken.csv', text: expect.stringContaining(String(job.error)), to: ['reports-team@example.com'] },
+      { subject: `Report ETL failed: s3://${reports}/q3/broken.csv`, text: expect.stringContaining(String(job.error)), to: env.notifyRecipients },
     ]);
   });
 
@@ -101,7 +106,7 @@ describe('report-etl on the whole local stack', () => {
     const { outcome } = await env.finish(executionArn);
     // Assess
     expect(outcome.status).toBe('SUCCEEDED');
-    const executions = env.stack.engine.listExecutions({ stateMachineArn: env.stack.stateMachines['report-etl'] }).filter((e) => e.input.includes('q3/twice.csv'));
+    const executions = env.stack.engine.listExecutions({ stateMachineArn: env.stateMachineArn('report-etl') }).filter((e) => e.input.includes('q3/twice.csv'));
     expect(executions.map((e) => e.arn)).toEqual([executionArn]);
     expect(jobsFor(env, 'q3/twice.csv')).toHaveLength(1);
   });
@@ -116,7 +121,7 @@ describe('report-etl on the whole local stack', () => {
       async () => {
         const token = startEtlJobToken(env.stack.engine.history(executionArn))!;
         const body = JSON.stringify({ id: 'evt-forged', type: 'job.succeeded', status: 'SUCCEEDED', jobId: 'job-forged' });
-        const res = await fetch(`${env.stack.callbacks.url}/callbacks?token=${encodeURIComponent(token)}`, {
+        const res = await fetch(`${env.callbacksUrl}/callbacks?token=${encodeURIComponent(token)}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook('not-the-secret', `/callbacks?token=${encodeURIComponent(token)}`, body, Math.floor(env.scheduler.now() / 1000)) },
           body,
@@ -156,7 +161,7 @@ describe('report-etl on the whole local stack', () => {
     expect(eventsOf(history, 'ExecutionRedriven')).toHaveLength(1);
     const jobs = jobsFor(env, 'q3/outage.csv');
     expect(jobs).toHaveLength(1);
-    expect(env.emails('outage.csv')).toEqual([expect.objectContaining({ subject: 'Report loaded: s3://reports/q3/outage.csv', text: expect.stringContaining(jobs[0].jobId) })]);
+    expect(env.emails('outage.csv')).toEqual([expect.objectContaining({ subject: `Report loaded: s3://${env.names('bucket', 'reports')}/q3/outage.csv`, text: expect.stringContaining(jobs[0].jobId) })]);
   });
 });
 
@@ -172,7 +177,8 @@ describe('report-etl with every Lambda invocation delivered twice', () => {
     expect(env.stack.bi.uploads().filter((u) => u.key === 'q4/doubled.csv')).toHaveLength(1);
     expect(jobsFor(env, 'q4/doubled.csv')).toHaveLength(1);
     // SES has no idempotency key: notify's idempotency record is what keeps the second delivery from mailing again
-    expect(env.emails('s3://reports/q4/doubled.csv').map((m) => m.subject)).toEqual(['Report loaded: s3://reports/q4/doubled.csv']);
-    expect(env.stack.engine.listExecutions({ stateMachineArn: env.stack.stateMachines['report-etl'] })).toHaveLength(1);
+    const reports = env.names('bucket', 'reports');
+    expect(env.emails(`s3://${reports}/q4/doubled.csv`).map((m) => m.subject)).toEqual([`Report loaded: s3://${reports}/q4/doubled.csv`]);
+    expect(env.stack.engine.listExecutions({ stateMachineArn: env.stateMachineArn('report-etl') })).toHaveLength(1);
   });
 });

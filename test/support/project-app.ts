@@ -21,6 +21,6 @@ export function projectApp(): string {
   const name = `cdk.out-${appSourceHash().slice(0, 16)}`;
   const app = ensureSynthesized(join(cache, name), () => {}, PROJECT_ROOT);
   // assemblies of sources that have since changed are never read again
-  for (const old of readdirSync(cache)) if (old.startsWith('cdk.out-') && old !== name && !old.includes('.synth-')) rmSync(join(cache, old), { recursive: true, force: true });
+  for (const old of readdirSync(cache)) if (old.startsWith('cdk.out-') && !old.startsWith(name) && !old.includes('.synth-') && !old.endsWith('.lock')) rmSync(join(cache, old), { recursive: true, force: true });
   return app;
 }
