@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,6 +59,15 @@ describe('the packed longhaul package', () => {
     });
     expect(`${stdout}${stderr}`).toMatch(/Tests:\s+3 passed, 3 total/);
   }, 2 * MINUTE);
+
+  it('reads the state machine coverage of that suite, written by the packaged jest reporter', () => {
+    // the previous test's run wrote it; its reporter keeps only the machines it includes
+    const dir = join(project(), 'coverage/longhaul');
+    const report = JSON.parse(readFileSync(join(dir, 'coverage.json'), 'utf8')) as { definitions: { name: string; summary: { percent: number } }[] };
+    expect(report.definitions.map((d) => [d.name, d.summary.percent])).toEqual([['etl', 100], ['hourly', 100]]);
+    expect(readFileSync(join(dir, 'summary.txt'), 'utf8')).toMatch(/etl/);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['index.html', 'lcov.info']));
+  });
 
   it('types its exports', async () => {
     await expect(run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', project()], { cwd: project(), env })).resolves.toBeDefined();
