@@ -49,7 +49,8 @@ describe('the packed longhaul package', () => {
       'package/dist/engine/engine.js', 'package/dist/engine/engine.d.ts', 'package/dist/testing/index.js', 'package/dist/testing/jest.d.ts',
       'package/dist/cli/longhaul.js', 'package/dist/console/dist/index.html',
     ]));
-    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('package/templates/'))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package/templates/init/workflows/example-job.ts', 'package/templates/init/test/example-job.test.ts']));
     expect(files.filter((f) => /^package\/(asl|workflows|handlers|infra|test|bench)\//.test(f))).toEqual([]);
   });
 
@@ -108,4 +109,26 @@ describe('the packed longhaul package', () => {
       await exited;
     }
   }, MINUTE);
+
+  describe('longhaul init', () => {
+    const app = () => join(scratch, 'app');
+
+    it('scaffolds a project whose own tests pass against the package: the example job on the virtual clock, a retry, its coverage', async () => {
+      // the scaffold's dev dependencies are the kit's own (jest, swc, typescript, aws-cdk-lib): the npm cache has them
+      await run('npx', ['--no-install', 'longhaul', 'init', app(), '--longhaul', `file:${tarball}`], { cwd: project(), env });
+      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app(), env });
+
+      const { stdout, stderr } = await run('npm', ['test'], { cwd: app(), env });
+
+      expect(`${stdout}${stderr}`).toMatch(/Tests:\s+5 passed, 5 total/);
+      expect(`${stdout}${stderr}`).toMatch(/example-job\s+100%/);
+      await expect(run('npm', ['run', 'typecheck'], { cwd: app(), env })).resolves.toBeDefined();
+    }, 3 * MINUTE);
+
+    it('refuses a folder that is not empty, unless --force', async () => {
+      const init = (...args: string[]) => run('npx', ['--no-install', 'longhaul', 'init', app(), ...args], { cwd: project(), env });
+      await expect(init()).rejects.toThrow(/is not empty: .*--force/);
+      await expect(init('--force', '--longhaul', `file:${tarball}`)).resolves.toBeDefined();
+    }, MINUTE);
+  });
 });
