@@ -4,7 +4,7 @@
  * the longhaul that runs it, with the test tools at the versions this kit is tested with.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { CliError } from './remote.ts';
 
 export interface InitOptions {
@@ -15,6 +15,9 @@ export interface InitOptions {
   /** commander's `--no-infra`: leave out infra/ and the CDK dependencies */
   infra?: boolean;
 }
+
+/** What only the CDK app needs: left out by `--no-infra`. */
+const INFRA_ONLY = /^(infra(\/|$)|cdk\.json$|test\/infra\.test\.ts$)/;
 
 /** The package's root: two folders above dist/cli/init.js, one above cli/init.ts in the repository. */
 function packageRoot(): string {
@@ -62,14 +65,14 @@ export function init(dir: string, opts: InitOptions = {}): string[] {
   cpSync(templates, target, {
     recursive: true,
     force: true,
-    filter: (src) => opts.infra !== false || !/[/\\](infra|cdk\.json)$/.test(src),
+    filter: (src) => opts.infra !== false || !INFRA_ONLY.test(relative(templates, src).replaceAll('\\', '/')),
   });
   // npm leaves a .gitignore out of a package: the template carries it without the dot
   renameSync(join(target, 'gitignore'), join(target, '.gitignore'));
   writeFileSync(join(target, 'README.md'), readFileSync(join(target, 'README.md'), 'utf8').replaceAll('{{name}}', name));
   writeFileSync(join(target, 'package.json'), `${JSON.stringify(packageJson(name, kit, opts), null, 2)}\n`);
   const written = files(templates).map((f) => f.slice(templates.length + 1).replace(/^gitignore$/, '.gitignore'));
-  return [...written.filter((f) => opts.infra !== false || !/^(infra\/|cdk\.json$)/.test(f)), 'package.json'].sort();
+  return [...written.filter((f) => opts.infra !== false || !INFRA_ONLY.test(f)), 'package.json'].sort();
 }
 
 function files(dir: string): string[] {

@@ -120,7 +120,7 @@ describe('the packed longhaul package', () => {
 
       const { stdout, stderr } = await run('npm', ['test'], { cwd: app(), env });
 
-      expect(`${stdout}${stderr}`).toMatch(/Tests:\s+5 passed, 5 total/);
+      expect(`${stdout}${stderr}`).toMatch(/Tests:\s+6 passed, 6 total/);
       expect(`${stdout}${stderr}`).toMatch(/example-job\s+100%/);
       await expect(run('npm', ['run', 'typecheck'], { cwd: app(), env })).resolves.toBeDefined();
     }, 3 * MINUTE);
@@ -129,6 +129,17 @@ describe('the packed longhaul package', () => {
       const init = (...args: string[]) => run('npx', ['--no-install', 'longhaul', 'init', app(), ...args], { cwd: project(), env });
       await expect(init()).rejects.toThrow(/is not empty: .*--force/);
       await expect(init('--force', '--longhaul', `file:${tarball}`)).resolves.toBeDefined();
+    }, MINUTE);
+
+    it('leaves out infra/, its test and the CDK dependencies with --no-infra', async () => {
+      const lean = join(scratch, 'lean');
+      await run('npx', ['--no-install', 'longhaul', 'init', lean, '--no-infra'], { cwd: project(), env });
+
+      expect(readdirSync(lean).sort()).toEqual(['.gitignore', 'README.md', 'asl', 'handlers', 'jest.config.js', 'package.json', 'test', 'tsconfig.json', 'workflows']);
+      expect(readdirSync(join(lean, 'test'))).toEqual(['example-job.test.ts']);
+      const { devDependencies } = JSON.parse(readFileSync(join(lean, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+      expect(Object.keys(devDependencies)).not.toContain('aws-cdk-lib');
+      expect(devDependencies.longhaul).toBe('^0.1.0');
     }, MINUTE);
   });
 });
