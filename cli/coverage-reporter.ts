@@ -8,6 +8,15 @@
  * `include` (state machine names; default all collected); `dir`; `sources` (state machine name ->
  * ASL file). A run whose tests started no collected execution
  * (a single unit test file, say) writes nothing.
+ *
+ * In a project that installed the package it is `longhaul/testing/coverage-reporter`, fed by
+ * `createTestEnvironment({ coverage: true })`.
+ *
+ * @example
+ * // jest.config.js
+ * export default {
+ *   reporters: ['default', ['longhaul/testing/coverage-reporter', { include: ['example-job'], threshold: 80 }]],
+ * };
  */
 import { relative } from 'node:path';
 import { clearCoverage, coverageDir, readCoverage } from '../engine/coverage/collect.ts';

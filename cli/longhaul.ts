@@ -10,6 +10,7 @@ import { runOne, type RunOneOptions } from './exec-one.ts';
 import { serve, type ServeOptions } from './serve.ts';
 import { demo, type DemoOptions } from './demo.ts';
 import { listOutbox, type OutboxChannel } from '../local/integrations/outbox.ts';
+import { init, type InitOptions } from './init.ts';
 import { CliError, list, readEndpoints, redrive, rerun, show, start, upload } from './remote.ts';
 
 const program = new Command();
@@ -138,6 +139,18 @@ stackCommand('list', 'list executions, newest first')
 stackCommand('show', 'show an execution: status, input, output or error, and its history')
   .argument('<execution-arn>')
   .action((arn: string, opts: StackOptions) => run(() => show(readEndpoints(opts), arn)));
+
+program
+  .command('init')
+  .description('scaffold a new long-job project: workflows/, asl/, handlers/, infra/ (CDK), test/ (jest on longhaul/testing)')
+  .argument('[dir]', 'the project folder (created; must be empty)', '.')
+  .option('--force', 'write into a folder that is not empty, overwriting what the scaffold has')
+  .option('--longhaul <spec>', "the longhaul dependency (default: ^ this longhaul's version; a path or file: tarball works)")
+  .option('--no-infra', 'leave out infra/ and its CDK dependencies')
+  .action((dir: string, opts: InitOptions) => run(async () => {
+    const written = init(dir, opts);
+    console.log(`${written.length} files written to ${dir}:\n  ${written.join('\n  ')}\nNext: cd ${dir} && npm install && npm test`);
+  }));
 
 function summary(message: Record<string, unknown>): string {
   const content = message.Content as { Simple?: { Subject?: { Data?: string } } } | undefined;

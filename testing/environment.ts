@@ -23,6 +23,7 @@ import type { JsonValue } from '../engine/json.ts';
 import { VirtualScheduler } from '../engine/runtime/clock.ts';
 import type { PendingToken } from '../engine/runtime/pending-work.ts';
 import { startApiServer } from '../engine/api/server.ts';
+import { collectEngine, coverageDir } from '../engine/coverage/collect.ts';
 import { checkMockConfig, loadMockConfig, mockedResponses, type MockConfig } from '../local/mocks/mock-config.ts';
 import { StandIns, missingStandInMessage } from '../local/stand-ins/stand-ins.ts';
 import type { LocalClients } from '../local/services/clients.ts';
@@ -79,6 +80,14 @@ export interface TestEnvironmentOptions {
   localStack?: boolean | StackConfig;
   /** The randomness a retry's FULL jitter draws from (default: always 0.5). */
   random?: () => number;
+  /**
+   * State machine coverage: at `teardown()`, the executions' histories (payloads dropped) go to
+   * `coverage/longhaul/raw/` under the working directory (or `{ dir }`; LONGHAUL_COVERAGE_DIR),
+   * where the jest reporter `longhaul/testing/coverage-reporter` merges them into reports at the
+   * end of the run. Off by default: without the reporter nothing would clear the records.
+   * `LONGHAUL_COVERAGE=all` turns it on too.
+   */
+  coverage?: boolean | { dir: string };
 }
 
 /** How an execution is started: its name, and the mock config's test case to run it with. */
@@ -225,6 +234,8 @@ export async function createTestEnvironment(opts: TestEnvironmentOptions = {}): 
   let ids = 0;
   const uuid = () => `00000000-0000-4000-8000-${(++ids).toString(16).padStart(12, '0')}`;
   const gate = new ClockGate(scheduler);
+  const coverageOpt = opts.coverage ?? process.env.LONGHAUL_COVERAGE === 'all';
+  const coverage = coverageOpt === false ? undefined : coverageOpt === true ? coverageDir() : coverageOpt.dir;
 
   let engine: Engine;
   let endpoint: string;
@@ -328,6 +339,7 @@ export async function createTestEnvironment(opts: TestEnvironmentOptions = {}): 
     now: () => scheduler.now(),
     teardown: async () => {
       gate.close();
+      if (coverage) collectEngine(engine, coverage);
       sfn.destroy();
       clients?.destroy();
       await stop();

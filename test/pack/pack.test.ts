@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,7 +49,8 @@ describe('the packed longhaul package', () => {
       'package/dist/engine/engine.js', 'package/dist/engine/engine.d.ts', 'package/dist/testing/index.js', 'package/dist/testing/jest.d.ts',
       'package/dist/cli/longhaul.js', 'package/dist/console/dist/index.html',
     ]));
-    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('package/templates/'))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package/templates/init/workflows/example-job.ts', 'package/templates/init/test/example-job.test.ts']));
     expect(files.filter((f) => /^package\/(asl|workflows|handlers|infra|test|bench)\//.test(f))).toEqual([]);
   });
 
@@ -59,6 +60,15 @@ describe('the packed longhaul package', () => {
     });
     expect(`${stdout}${stderr}`).toMatch(/Tests:\s+3 passed, 3 total/);
   }, 2 * MINUTE);
+
+  it('reads the state machine coverage of that suite, written by the packaged jest reporter', () => {
+    // the previous test's run wrote it; its reporter keeps only the machines it includes
+    const dir = join(project(), 'coverage/longhaul');
+    const report = JSON.parse(readFileSync(join(dir, 'coverage.json'), 'utf8')) as { definitions: { name: string; summary: { percent: number } }[] };
+    expect(report.definitions.map((d) => [d.name, d.summary.percent])).toEqual([['etl', 100], ['hourly', 100]]);
+    expect(readFileSync(join(dir, 'summary.txt'), 'utf8')).toMatch(/etl/);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['index.html', 'lcov.info']));
+  });
 
   it('types its exports', async () => {
     await expect(run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', project()], { cwd: project(), env })).resolves.toBeDefined();
@@ -99,4 +109,37 @@ describe('the packed longhaul package', () => {
       await exited;
     }
   }, MINUTE);
+
+  describe('longhaul init', () => {
+    const app = () => join(scratch, 'app');
+
+    it('scaffolds a project whose own tests pass against the package: the example job on the virtual clock, a retry, its coverage', async () => {
+      // the scaffold's dev dependencies are the kit's own (jest, swc, typescript, aws-cdk-lib): the npm cache has them
+      await run('npx', ['--no-install', 'longhaul', 'init', app(), '--longhaul', `file:${tarball}`], { cwd: project(), env });
+      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app(), env });
+
+      const { stdout, stderr } = await run('npm', ['test'], { cwd: app(), env });
+
+      expect(`${stdout}${stderr}`).toMatch(/Tests:\s+6 passed, 6 total/);
+      expect(`${stdout}${stderr}`).toMatch(/example-job\s+100%/);
+      await expect(run('npm', ['run', 'typecheck'], { cwd: app(), env })).resolves.toBeDefined();
+    }, 3 * MINUTE);
+
+    it('refuses a folder that is not empty, unless --force', async () => {
+      const init = (...args: string[]) => run('npx', ['--no-install', 'longhaul', 'init', app(), ...args], { cwd: project(), env });
+      await expect(init()).rejects.toThrow(/is not empty: .*--force/);
+      await expect(init('--force', '--longhaul', `file:${tarball}`)).resolves.toBeDefined();
+    }, MINUTE);
+
+    it('leaves out infra/, its test and the CDK dependencies with --no-infra', async () => {
+      const lean = join(scratch, 'lean');
+      await run('npx', ['--no-install', 'longhaul', 'init', lean, '--no-infra'], { cwd: project(), env });
+
+      expect(readdirSync(lean).sort()).toEqual(['.gitignore', 'README.md', 'asl', 'handlers', 'jest.config.js', 'package.json', 'test', 'tsconfig.json', 'workflows']);
+      expect(readdirSync(join(lean, 'test'))).toEqual(['example-job.test.ts']);
+      const { devDependencies } = JSON.parse(readFileSync(join(lean, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+      expect(Object.keys(devDependencies)).not.toContain('aws-cdk-lib');
+      expect(devDependencies.longhaul).toBe('^0.1.0');
+    }, MINUTE);
+  });
 });

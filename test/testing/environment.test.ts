@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createTestEnvironment, DEFAULT_START_MS, type TestEnvironment } from '../../testing/index.ts';
+import { readCoverage } from '../../engine/coverage/collect.ts';
 
 const HOUR_MS = 3_600_000;
 const doubleModule = fileURLToPath(new URL('./fixtures/double.mjs', import.meta.url));
@@ -31,6 +35,20 @@ const approval = {
 };
 
 describe('createTestEnvironment', () => {
+  it('collects state machine coverage at teardown when asked, for the jest reporter to merge', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'longhaul-env-coverage-'));
+    try {
+      const env = await createTestEnvironment({ stateMachines: { waitAnHour }, coverage: { dir } });
+      await withEnv(env, (e) => e.startAndWait('waitAnHour'));
+
+      const [collected] = readCoverage(dir);
+      expect(collected.coverage.name).toBe('waitAnHour');
+      expect(readCoverage(dir)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs a one-hour Wait by skipping an hour of virtual time', async () => {
     // Prepare
     const env = await createTestEnvironment({ stateMachines: { hourly: waitAnHour } });

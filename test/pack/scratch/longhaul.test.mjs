@@ -34,6 +34,7 @@ beforeAll(async () => {
     stateMachines: definitions,
     functions: { notify: './notify.mjs', check: () => ({ state: 'UNMOCKED' }) },
     mockConfig: './MockConfigFile.json',
+    coverage: true,
   });
 });
 afterAll(() => env.teardown());
