@@ -28,6 +28,7 @@ import { checkMockConfig, loadMockConfig, mockedResponses, type MockConfig } fro
 import { StandIns, missingStandInMessage } from '../local/stand-ins/stand-ins.ts';
 import type { LocalClients } from '../local/services/clients.ts';
 import type { StackConfig } from '../local/stack.ts';
+import type { AppOverlay } from '../local/cloudformation/overlay.ts';
 import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
 import { TestFunctions, type FunctionSource } from './functions.ts';
 import type { Execution, ExecutionStatus } from './execution.ts';
@@ -78,6 +79,13 @@ export interface TestEnvironmentOptions {
    * Caveat: it takes a second or two to start, and its `functions` run in sandboxed processes.
    */
   localStack?: boolean | StackConfig;
+  /**
+   * A synthesized CDK app (its cloud assembly folder, `cdk.out`) or a CloudFormation template,
+   * stood up on the local stack as `longhaul serve --app` does: its state machines, functions,
+   * tables, queues, rules and schedules; start its state machines by their names. `overlay` lays
+   * what is local by nature over it (see `longhaul serve --app`).
+   */
+  app?: string | { app?: string; template?: string; overlay?: AppOverlay };
   /** The randomness a retry's FULL jitter draws from (default: always 0.5). */
   random?: () => number;
   /**
@@ -241,7 +249,15 @@ export async function createTestEnvironment(opts: TestEnvironmentOptions = {}): 
   let endpoint: string;
   let stop: () => Promise<void>;
   let clients: LocalClients | undefined;
-  if (opts.localStack) {
+  if (opts.app) {
+    const [{ startCloudApp }, { LocalClients }] = await Promise.all([import('../local/cloudformation/run.ts'), import('../local/services/clients.ts')]);
+    const source = typeof opts.app === 'string' ? { app: opts.app } : opts.app;
+    const { stack } = await startCloudApp({ ...source, scheduler, onLambdaLog: () => {} });
+    engine = stack.engine;
+    endpoint = stack.api.url;
+    clients = new LocalClients(stack.services.endpoint, { dynamodb: stack.dynamodb.endpoint });
+    stop = () => stack.stop();
+  } else if (opts.localStack) {
     // loaded only when asked for: the services it brings take a third of a second to import
     const [{ startLocalStack }, { LocalClients }] = await Promise.all([import('../local/stack.ts'), import('../local/services/clients.ts')]);
     const stack = await startLocalStack({ scheduler, config: opts.localStack === true ? {} : opts.localStack, configDir: process.cwd(), onLambdaLog: () => {} });
