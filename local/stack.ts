@@ -30,7 +30,7 @@ import { LocalClients } from './services/clients.ts';
 import { s3MapStorage } from './services/map-s3.ts';
 import { resolveAll, resolveRefs, type StackRefs } from './config-refs.ts';
 import { functionArn } from './lambda/arn.ts';
-import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
+import { placeholdersIn, substitute } from '../engine/definition/substitutions.ts';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createMessaging, type QueueConfig, type SubscriptionConfig } from './services/messaging.ts';
 import { QueuePoller, type EventSourceMapping } from './triggers/queue-poller.ts';

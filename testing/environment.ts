@@ -29,7 +29,7 @@ import { StandIns, missingStandInMessage } from '../local/stand-ins/stand-ins.ts
 import type { LocalClients } from '../local/services/clients.ts';
 import type { StackConfig } from '../local/stack.ts';
 import type { AppOverlay } from '../local/cloudformation/overlay.ts';
-import { placeholdersIn, substitute } from '../workflows/substitutions.ts';
+import { placeholdersIn, substitute } from '../engine/definition/substitutions.ts';
 import { TestFunctions, type FunctionSource } from './functions.ts';
 import type { Execution, ExecutionStatus } from './execution.ts';
 
