@@ -15,7 +15,7 @@ import type { TaskFlavor, TaskIntegration, TaskRequest } from '../engine/runtime
 import { functionArn, functionNameOf } from '../local/lambda/arn.ts';
 import { FunctionNotFound } from '../local/lambda/errors.ts';
 import {
-  callHandler, errorPayload, importHandlerModule, parseHandlerSpec, resolveHandler, type Handler, type HandlerOutcome, type LambdaContext,
+  importHandlerModule, invokeInProcess, parseHandlerSpec, resolveHandler, type Handler, type LambdaContext,
 } from '../local/lambda/handler-call.ts';
 import { dispatchByType, lambdaTaskFlavor, runLambdaTask, type FunctionCall, type InvokeResult, type LambdaInvoker } from '../local/lambda/task.ts';
 
@@ -58,35 +58,11 @@ export class TestFunctions implements TaskIntegration, LambdaInvoker {
 
   private async run(call: FunctionCall, source: FunctionSource, requestId: string): Promise<InvokeResult> {
     const done = this.scheduler.beginWork();
-    let outcome: HandlerOutcome;
     try {
-      const handler = await this.handler(call.name, source);
-      outcome = await callHandler(handler, JSON.parse(call.payload), this.context(call, requestId));
-    } catch (e) {
-      // the module failed to load: an init error, reported for this invocation
-      outcome = { ok: false, error: errorPayload(e) };
+      return await invokeInProcess(call, requestId, () => this.handler(call.name, source), this.scheduler, 'test');
     } finally {
       done();
     }
-    return outcome.ok
-      ? { requestId, statusCode: 200, executedVersion: '$LATEST', payload: outcome.text }
-      : { requestId, statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled', payload: JSON.stringify(outcome.error) };
-  }
-
-  private context(call: FunctionCall, requestId: string): LambdaContext {
-    const started = this.scheduler.now();
-    const timeoutMs = (call.callerTimeoutSeconds ?? 900) * 1000;
-    return {
-      functionName: call.name,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: functionArn(call.name, call.region, call.accountId, call.qualifier),
-      memoryLimitInMB: '128',
-      awsRequestId: requestId,
-      logGroupName: `/aws/lambda/${call.name}`,
-      logStreamName: 'test',
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.scheduler.now() - started)),
-    };
   }
 
   private handler(name: string, source: FunctionSource): Promise<Handler> {

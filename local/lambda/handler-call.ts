@@ -6,6 +6,8 @@
  * Both runners use it: the sandbox process of the local Lambda runtime (sandbox.ts) and the
  * in-process ModuleFunctions; so a handler fails the same way under either.
  */
+import { functionArn } from './arn.ts';
+import type { FunctionCall, InvokeResult } from './task.ts';
 
 /** The context object a handler receives, with the fields Lambda's Node.js runtime sets. */
 export interface LambdaContext {
@@ -169,4 +171,45 @@ export async function callHandler(handler: Handler, event: unknown, context: Lam
   } catch (e) {
     return { ok: false, error: errorPayload(e, context.awsRequestId) };
   }
+}
+
+/**
+ * Runs a handler in this process as one invocation of `call`: the handler (loaded by `load`, whose
+ * failure is the invocation's init error), a Lambda context on the engine's clock, and Lambda's
+ * Invoke answer. What the in-process function runners (module functions, the testing library's)
+ * share.
+ */
+export async function invokeInProcess(call: FunctionCall, requestId: string, load: () => Promise<Handler>, clock: { now(): number }, logStreamName: string): Promise<InvokeResult> {
+  let outcome: HandlerOutcome;
+  try {
+    const handler = await load();
+    outcome = await callHandler(handler, JSON.parse(call.payload), inProcessContext(call, requestId, clock, logStreamName));
+  } catch (e) {
+    // the module failed to load: an init error, reported for this invocation
+    outcome = { ok: false, error: errorPayload(e) };
+  }
+  return outcome.ok
+    ? { requestId, statusCode: 200, executedVersion: '$LATEST', payload: outcome.text }
+    : { requestId, statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled', payload: JSON.stringify(outcome.error) };
+}
+
+function inProcessContext(
+  call: FunctionCall,
+  requestId: string,
+  clock: { now(): number },
+  logStreamName: string,
+): LambdaContext {
+  const started = clock.now();
+  const timeoutMs = (call.callerTimeoutSeconds ?? 900) * 1000;
+  return {
+    functionName: call.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn(call.name, call.region, call.accountId, call.qualifier),
+    memoryLimitInMB: '128',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${call.name}`,
+    logStreamName,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (clock.now() - started)),
+  };
 }

@@ -17,7 +17,7 @@ import type { Scheduler } from '../../engine/runtime/clock.ts';
 import type { TaskFlavor, TaskIntegration, TaskRequest } from '../../engine/runtime/integrations.ts';
 import { functionArn } from './arn.ts';
 import { FunctionNotFound } from './errors.ts';
-import { callHandler, errorPayload, importHandlerModule, resolveHandler, type Handler, type HandlerOutcome, type LambdaContext } from './handler-call.ts';
+import { importHandlerModule, invokeInProcess, resolveHandler, type Handler } from './handler-call.ts';
 import { dispatchByType, lambdaTaskFlavor, runLambdaTask, type FunctionCall, type InvokeResult, type LambdaInvoker } from './task.ts';
 
 export { functionNameOf } from './arn.ts';
@@ -56,34 +56,8 @@ export class ModuleFunctions implements TaskIntegration, LambdaInvoker {
     return dispatchByType(call.invocationType, requestId, () => this.run(call, path, requestId), () => {});
   }
 
-  private async run(call: FunctionCall, path: string, requestId: string): Promise<InvokeResult> {
-    let outcome: HandlerOutcome;
-    try {
-      const handler = await this.handler(call.name, path);
-      outcome = await callHandler(handler, JSON.parse(call.payload), this.context(call, requestId));
-    } catch (e) {
-      // the module failed to load: an init error, reported for this invocation
-      outcome = { ok: false, error: errorPayload(e) };
-    }
-    return outcome.ok
-      ? { requestId, statusCode: 200, executedVersion: '$LATEST', payload: outcome.text }
-      : { requestId, statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled', payload: JSON.stringify(outcome.error) };
-  }
-
-  private context(call: FunctionCall, requestId: string): LambdaContext {
-    const started = this.opts.scheduler.now();
-    const timeoutMs = (call.callerTimeoutSeconds ?? 900) * 1000;
-    return {
-      functionName: call.name,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: functionArn(call.name, call.region, call.accountId, call.qualifier),
-      memoryLimitInMB: '128',
-      awsRequestId: requestId,
-      logGroupName: `/aws/lambda/${call.name}`,
-      logStreamName: 'local',
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.opts.scheduler.now() - started)),
-    };
+  private run(call: FunctionCall, path: string, requestId: string): Promise<InvokeResult> {
+    return invokeInProcess(call, requestId, () => this.handler(call.name, path), this.opts.scheduler, 'local');
   }
 
   private handler(name: string, path: string): Promise<Handler> {
