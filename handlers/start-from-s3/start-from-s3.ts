@@ -1,5 +1,6 @@
 /** Starts exactly one report-etl execution per uploaded object version. */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { startNamedExecution } from '../shared/start-execution.ts';
 import { invalid, requiredEnv } from '../shared/input.ts';
 import { executionName } from './execution-name.ts';
 import type { ReportEtlInput, S3ObjectCreated, StartFromS3Output } from './schema.ts';
@@ -26,20 +27,7 @@ export async function startFromS3(object: S3ObjectCreated, deps: StartFromS3Depe
   }
   const name = executionName(object);
   const input: ReportEtlInput = { bucket: object.bucket, key: object.key, ...(object.versionId ? { versionId: object.versionId } : {}) };
-  try {
-    const answer = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name, input: JSON.stringify(input) }));
-    return { executionArn: answer.executionArn!, name, started: true };
-  } catch (e) {
-    if (e instanceof ExecutionAlreadyExists || (e as Error).name === 'ExecutionAlreadyExists') {
-      return { executionArn: executionArnFor(deps.stateMachineArn, name), name, started: false };
-    }
-    throw e;
-  }
-}
-
-/** `arn:...:stateMachine:M` → `arn:...:execution:M:name`, the ARN AWS gives that execution. */
-export function executionArnFor(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  return startNamedExecution(deps.sfn, deps.stateMachineArn, name, input);
 }
 
 /** Dependencies from the environment: STATE_MACHINE_ARN (the SDK reads region and endpoint itself). */

@@ -1,7 +1,7 @@
 /** Starts exactly one execution per schedule tick, named after the schedule and the tick. */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { startNamedExecution } from '../shared/start-execution.ts';
 import { requiredEnv } from '../shared/input.ts';
-import { executionArnFor } from '../start-from-s3/start-from-s3.ts';
 import { scheduledExecutionName } from './execution-name.ts';
 import type { ScheduledTick, StartOnScheduleOutput } from './schema.ts';
 
@@ -26,15 +26,7 @@ export interface StartOnScheduleDependencies {
 export async function startOnSchedule(tick: ScheduledTick, deps: StartOnScheduleDependencies): Promise<StartOnScheduleOutput> {
   const name = scheduledExecutionName(tick.schedule, tick.scheduledTime);
   const input = { ...tick.input, schedule: tick.schedule, scheduledTime: tick.scheduledTime };
-  try {
-    const answer = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name, input: JSON.stringify(input) }));
-    return { executionArn: answer.executionArn!, name, started: true };
-  } catch (e) {
-    if (e instanceof ExecutionAlreadyExists || (e as Error).name === 'ExecutionAlreadyExists') {
-      return { executionArn: executionArnFor(deps.stateMachineArn, name), name, started: false };
-    }
-    throw e;
-  }
+  return startNamedExecution(deps.sfn, deps.stateMachineArn, name, input);
 }
 
 /** Dependencies from the environment: STATE_MACHINE_ARN (the SDK reads region and endpoint itself). */
