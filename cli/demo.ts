@@ -1,17 +1,21 @@
 /**
- * `npm start` (`longhaul demo`): the main job end to end on the local stack. It boots the whole
- * stack from longhaul.config.json (or uses the one `longhaul serve` is running on the same data
- * folder), uploads a sample report to the local S3, follows the report-etl execution the upload
- * starts to its end, and says where to look next. Exit code 0 when it succeeded, 1 otherwise.
+ * `npm start` (`longhaul demo`): the main job end to end on the local stack. It boots the
+ * project's CDK app as synthesized (infra/, synthesized first when cdk.out is missing or stale) with
+ * longhaul.config.json's overlay (or uses the stack `longhaul serve` is running on the same data
+ * folder), uploads a sample report to the app's reports bucket, follows the report-etl execution
+ * the upload starts to its end, and says where to look next. Exit code 0 when it succeeded, 1 otherwise.
  *
  * On the real clock the BI simulator's demo timings make it a matter of seconds; `--virtual` runs
  * a 40-minute ETL job on the virtual clock instead, which also takes seconds.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { RealScheduler, VirtualScheduler } from '../engine/runtime/clock.ts';
-import { readStackConfig, startLocalStack, type LocalStack } from '../local/stack.ts';
+import { readStackConfig, startLocalStack, type LocalStack, type StackConfig, type StackOptions } from '../local/stack.ts';
+import { startCloudApp } from '../local/cloudformation/run.ts';
+import { readAppOverlay } from '../local/cloudformation/overlay.ts';
+import { isProjectApp, projectAssembly, uploadBucketOf } from './serve.ts';
 import { listOutbox } from '../local/integrations/outbox.ts';
 import { CliError, endpointsFile, sfnClient, uploadReport, type Endpoints } from './remote.ts';
 import { followExecution } from './follow.ts';
@@ -29,7 +33,8 @@ export interface DemoOptions {
 }
 
 export const SAMPLE_REPORT = fileURLToPath(new URL('./demo/q3-sales.csv', import.meta.url));
-const BUCKET = 'reports';
+/** the upload bucket of a stack config without an app (its S3 rule's bucket is a plain name) */
+const CONFIG_BUCKET = 'reports';
 
 /** The timings of a realistic job: processed upload after a minute, a 40-minute ETL job. */
 const FORTY_MINUTE_JOB = { uploadSeconds: 60, jobSeconds: 40 * 60, heartbeatSeconds: 60 };
@@ -72,19 +77,28 @@ export async function demo(opts: DemoOptions): Promise<number> {
     console.log(`Using the local stack already served from ${opts.data} (${served.api}).`);
   } else {
     if (!existsSync(opts.config)) throw new CliError(`no ${opts.config}: run npm start from the project folder`);
-    const { config, configDir } = readStackConfig(opts.config);
     const scheduler = opts.virtual ? new VirtualScheduler() : new RealScheduler();
-    console.log(`Starting the local stack (${opts.virtual ? 'virtual clock, a 40-minute ETL job' : "real clock, the BI simulator's demo timings"})...`);
-    stack = await startLocalStack({
+    const stackOptions: Omit<StackOptions, 'config' | 'configDir'> = {
       // the virtual run's dates are ahead of the wall clock: keep them out of the folder `serve` uses
       dataDir: opts.virtual ? undefined : opts.data,
-      config,
-      configDir,
       scheduler,
       bi: { timings: opts.virtual ? FORTY_MINUTE_JOB : undefined, faults: opts.failJob ? { failJobs: true } : undefined },
       onLambdaLog: () => {},
-    });
-    endpoints = { api: stack.api.url, services: stack.services.endpoint };
+    };
+    let config: StackConfig;
+    // this project runs its CDK app with the config's overlay; another project's config is its whole wiring
+    if (isProjectApp()) {
+      const app = projectAssembly();
+      console.log(`Starting the local stack from the CDK app ${app} (${opts.virtual ? 'virtual clock, a 40-minute ETL job' : "real clock, the BI simulator's demo timings"})...`);
+      const cloud = await startCloudApp({ ...stackOptions, app, overlay: readAppOverlay(opts.config).overlay });
+      ({ stack, config } = cloud);
+    } else {
+      const read = readStackConfig(opts.config);
+      config = read.config;
+      console.log(`Starting the local stack (${opts.virtual ? 'virtual clock, a 40-minute ETL job' : "real clock, the BI simulator's demo timings"})...`);
+      stack = await startLocalStack({ ...stackOptions, config, configDir: read.configDir });
+    }
+    endpoints = { api: stack.api.url, services: stack.services.endpoint, uploadBucket: uploadBucketOf(config) };
     workflowNow = () => scheduler.now();
     console.log(banner([
       ['Step Functions API', stack.api.url],
@@ -109,10 +123,13 @@ export async function demo(opts: DemoOptions): Promise<number> {
   try {
     const file = opts.file ?? SAMPLE_REPORT;
     const key = `${new Date().toISOString().slice(0, 10)}/q3-sales.csv`;
-    const { executionArn, uploadedAt } = await uploadReport(endpoints, sfn, file, { bucket: BUCKET, key });
-    console.log(`\nUploaded ${file} to s3://${BUCKET}/${key}; the upload rule started report-etl through start-from-s3.`);
+    const bucket = endpoints.uploadBucket ?? CONFIG_BUCKET;
+    const { executionArn, uploadedAt } = await uploadReport(endpoints, sfn, file, { bucket, key });
+    const machine = executionArn.split(':')[6];
+    console.log(`\nUploaded ${file} to s3://${bucket}/${key}; the upload rule started ${machine}.`);
     console.log(`Execution ${executionArn}\n`);
     const r = await followExecution(sfn, executionArn, { workflowNow, realStart: uploadedAt });
+    if (!opts.virtual) console.log(`\nFirst state entered ${formatMs(await firstStateEnteredAt(sfn, executionArn) - performance.timeOrigin)} after the command started${served ? '' : ' (synthesis and start included)'}`);
     console.log(`\n${r.status} in ${formatMs(r.realMs)} of real time (${formatMs(r.workflowMs)} of workflow time)`);
     if (r.status !== 'SUCCEEDED') console.log(`  error  ${r.error ?? '-'}\n  cause  ${r.cause ?? '-'}`);
     else if (r.output) console.log(`  output ${r.output}`);
@@ -127,7 +144,7 @@ export async function demo(opts: DemoOptions): Promise<number> {
       : [
           ['npm run longhaul -- serve', `keep this stack up (state in ${opts.data}); it prints its endpoints and the console's address`],
           [`npm run longhaul -- show ${executionArn}`, ''],
-          ['npm run longhaul -- list report-etl', 'every execution, newest first'],
+          [`npm run longhaul -- list ${machine}`, 'every execution, newest first'],
           ['npm run longhaul -- outbox', 'the e-mails the workflows sent'],
           ['npm run longhaul -- upload FILE --follow', 'start another report (also: start, rerun, redrive)'],
           ['npm start -- --virtual', 'a 40-minute ETL job on the virtual clock, in seconds'],
@@ -139,4 +156,10 @@ export async function demo(opts: DemoOptions): Promise<number> {
     sfn.destroy();
     await stop();
   }
+}
+
+/** When the execution entered its first state (its history's timestamp: the real clock here). */
+async function firstStateEnteredAt(sfn: SFNClient, executionArn: string): Promise<number> {
+  const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 20 }));
+  return events.find((e) => e.type?.endsWith('StateEntered'))?.timestamp?.getTime() ?? Number.NaN;
 }

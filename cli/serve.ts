@@ -6,9 +6,26 @@ import { endpointsFile, type Endpoints } from './remote.ts';
 import { installLastResortGuard } from '../local/last-resort.ts';
 import { describeResources, startCloudApp } from '../local/cloudformation/run.ts';
 import { readAppOverlay, type AppOverlay } from '../local/cloudformation/overlay.ts';
+import { ensureSynthesized } from './synth.ts';
 
 /** the project's stack config, used when `--config` is not given */
 export const DEFAULT_CONFIG = 'longhaul.config.json';
+
+/**
+ * Whether `folder` holds a CDK app of this project's layout (cdk.json and infra/): `serve` and
+ * `npm start` then run the app as synthesized, and longhaul.config.json gives only its overlay.
+ */
+export function isProjectApp(folder: string = process.cwd()): boolean {
+  return existsSync(resolve(folder, 'cdk.json')) && existsSync(resolve(folder, 'infra'));
+}
+
+/**
+ * The cloud assembly of the project's app in `folder` (its `cdk.out`), synthesized first when it
+ * is missing or stale; `say` gets the one line that says so.
+ */
+export function projectAssembly(folder: string = process.cwd(), say: (line: string) => void = (line) => console.log(line)): string {
+  return ensureSynthesized('cdk.out', say, resolve(folder));
+}
 
 export interface ServeOptions {
   port: string;
@@ -51,6 +68,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
   installLastResortGuard();
   let config: StackConfig = {};
   let configDir: string | undefined;
+  // a project with its own CDK app runs the app; `--config` alone is a stack config's whole wiring
+  if (opts.app === undefined && opts.template === undefined && opts.config === undefined && isProjectApp()) opts = { ...opts, app: projectAssembly() };
   const cloud = opts.app !== undefined || opts.template !== undefined;
   const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   // an app brings its own wiring: the config file then gives only what is local by nature (overlay.ts)

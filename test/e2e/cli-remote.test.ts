@@ -2,11 +2,15 @@
  * The CLI against a served stack: a manual start with JSON input, list, show, redrive and re-run,
  * an upload followed to its end, and `npm start` using the served stack, each as a user types it.
  */
-import { describe, it, expect } from '@jest/globals';
+import { beforeAll, describe, it, expect } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { endpointsFile, type Endpoints } from '../../cli/remote.ts';
+import { projectAssembly } from '../../cli/serve.ts';
+import { SYNTH_TIMEOUT_MS } from '../support/project-app.ts';
 
 const CLI = resolve('cli/longhaul.ts');
 const CONFIG = resolve('test/e2e/fixtures/cli-stack/longhaul.config.json');
@@ -23,6 +27,11 @@ async function until(check: () => boolean, ms = 15_000): Promise<void> {
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+// serve without --app runs the project's app: synthesized once here, so no start waits for it
+beforeAll(() => {
+  projectAssembly(process.cwd(), () => {});
+}, SYNTH_TIMEOUT_MS);
 
 describe('the longhaul CLI against a running stack', () => {
   it('starts with JSON input, lists, shows, redrives and re-runs executions', async () => {
@@ -66,21 +75,24 @@ describe('the longhaul CLI against a running stack', () => {
   }, 90_000);
 
   it('serves the project stack: an upload starts report-etl and is followed to its end, and npm start uses the served stack', async () => {
-    // Prepare: serve with the project's longhaul.config.json (the default) and the BI simulator's demo timings
+    // Prepare: serve the project's app (the default) with longhaul.config.json's overlay and the BI simulator's demo timings
     const data = mkdtempSync(join(tmpdir(), 'longhaul-cli-'));
     const server = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', CLI, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'inherit'] });
     let banner = '';
     server.stdout!.on('data', (d: Buffer) => (banner += d.toString()));
     try {
       await until(() => banner.includes('Stop with Ctrl-C'));
+      const bucket = (JSON.parse(readFileSync(endpointsFile(data), 'utf8')) as Endpoints).uploadBucket!;
       // Act
       const uploaded = longhaul(data, 'upload', 'cli/demo/q3-sales.csv', '--key', 'q3/by-cli.csv', '--follow');
       const demo = longhaul(data, 'demo');
-      const listed = longhaul(data, 'list', 'report-etl', '--status', 'SUCCEEDED');
+      const listed = longhaul(data, 'list', 'longhaul-report-etl', '--status', 'SUCCEEDED');
       // Assess
-      expect(banner).toContain('report-etl, queue-drain');
+      expect(banner).toContain('longhaul-report-etl, longhaul-queue-drain, longhaul-nightly-export');
+      expect(bucket).toMatch(/^longhaul-report-etl-reports/);
       expect(uploaded.code).toBe(0);
-      expect(uploaded.out).toMatch(/^uploaded s3:\/\/reports\/q3\/by-cli\.csv\narn:aws:states:us-east-1:\d{12}:execution:report-etl:reports-q3_by-cli\.csv-/);
+      expect(uploaded.out.startsWith(`uploaded s3://${bucket}/q3/by-cli.csv\n`)).toBe(true);
+      expect(uploaded.out).toMatch(/\narn:aws:states:us-east-1:\d{12}:execution:longhaul-report-etl:/);
       expect(uploaded.out).toContain('StartEtlJob: waiting for its callback (task token)');
       expect(uploaded.out.trim().split('\n').at(-1)).toBe('SUCCEEDED');
       expect(demo.code).toBe(0);

@@ -3,17 +3,24 @@
  * execution finishes, and the S3 objects and queued messages are still there. Driven only
  * through the AWS SDK clients, as a user's code would.
  */
-import { describe, it, expect } from '@jest/globals';
+import { beforeAll, describe, it, expect } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type Served } from '../support/served.ts';
 import { SFNClient, CreateStateMachineCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { readFileSync } from 'node:fs';
-import { findUploadExecution } from '../../cli/remote.ts';
+import { endpointsFile, findUploadExecution, type Endpoints } from '../../cli/remote.ts';
+import { projectAssembly } from '../../cli/serve.ts';
+import { SYNTH_TIMEOUT_MS } from '../support/project-app.ts';
 import { listOutbox } from '../../local/integrations/outbox.ts';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+
+// serve runs the project's app: synthesized once here, so no start waits for it
+beforeAll(() => {
+  projectAssembly(process.cwd(), () => {});
+}, SYNTH_TIMEOUT_MS);
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -100,7 +107,7 @@ describe('a served local stack killed with SIGKILL', () => {
   }, 60_000);
 
   it('finishes a report-etl execution killed while its ETL job runs, with the same job and its completion callback', async () => {
-    // Prepare: the project's stack (longhaul.config.json) with the BI simulator's demo timings: a 10-second job
+    // Prepare: the project's app with longhaul.config.json's overlay and the BI simulator's demo timings: a 10-second job
     const data = mkdtempSync(join(tmpdir(), 'longhaul-serve-'));
     let first: Served | undefined;
     let second: Served | undefined;
@@ -108,9 +115,11 @@ describe('a served local stack killed with SIGKILL', () => {
       first = await serve(data);
       const sfn = new SFNClient({ endpoint: first.api, region, credentials });
       const s3 = new S3Client({ endpoint: first.services, region, credentials, forcePathStyle: true });
+      // the app's reports bucket, by the name serve records (CloudFormation makes it up)
+      const bucket = (JSON.parse(readFileSync(endpointsFile(data), 'utf8')) as Endpoints).uploadBucket!;
       const since = Date.now();
-      await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'q3/killed.csv', Body: 'region,total\nemea,42\n' }));
-      const executionArn = (await findUploadExecution(sfn, { bucket: 'reports', key: 'q3/killed.csv' }, since))!;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'q3/killed.csv', Body: 'region,total\nemea,42\n' }));
+      const executionArn = (await findUploadExecution(sfn, { bucket, key: 'q3/killed.csv' }, since))!;
       // wait until the job runs: StartEtlJob has handed its task token to the BI service
       const deadline = Date.now() + 20_000;
       for (;;) {
@@ -137,7 +146,7 @@ describe('a served local stack killed with SIGKILL', () => {
       const bi = JSON.parse(readFileSync(join(data, 'bi-simulator.json'), 'utf8')) as { jobs: { status: string }[] };
       expect(bi.jobs.map((j) => j.status)).toEqual(['SUCCEEDED']);
       expect(listOutbox(data, { channel: 'email' }).map((e) => (e.message as { Content: { Simple: { Subject: { Data: string } } } }).Content.Simple.Subject.Data)).toEqual([
-        'Report loaded: s3://reports/q3/killed.csv',
+        `Report loaded: s3://${bucket}/q3/killed.csv`,
       ]);
     } finally {
       for (const s of [first, second]) if (s && s.child.exitCode === null) s.child.kill('SIGKILL');
