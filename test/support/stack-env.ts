@@ -6,10 +6,11 @@
  *   longhaul.config.json's overlay, as `longhaul serve --app` runs it — the deployed path
  *   (S3 → rule → trigger queue → start-from-s3, the callback route as an HTTP API and a Lambda
  *   function), its resources named by CloudFormation's rules;
- * - `config`: longhaul.config.json's hand-written wiring (report-etl and queue-drain from asl/,
- *   the real handlers, the local callback receiver), as `npm start` runs it.
+ * - `config`: a hand-written stack config (test/e2e/fixtures/hand-wired: report-etl and
+ *   queue-drain from asl/, the real handlers, the local callback receiver), for the local-stack
+ *   feature tests that change the config itself.
  *
- * Tests name things as longhaul.config.json does (`reports`, `report-etl`, `notify`); `names` maps
+ * Tests name things as the hand-wired config does (`reports`, `report-etl`, `notify`); `names` maps
  * them to what the stack calls them. Clients are the real AWS SDK clients pointed at the stack.
  */
 import { afterAll, beforeAll } from '@jest/globals';
@@ -34,6 +35,8 @@ import { START_MS } from './engine-env.ts';
 import { projectApp, SYNTH_TIMEOUT_MS } from './project-app.ts';
 
 export const PROJECT_CONFIG = fileURLToPath(new URL('../../longhaul.config.json', import.meta.url));
+/** The project's system wired by hand, as a stack config without an app: the `config` mode's stack. */
+export const HAND_WIRED_CONFIG = fileURLToPath(new URL('../e2e/fixtures/hand-wired/longhaul.config.json', import.meta.url));
 
 /** A 40-minute job: upload processed after a minute, heartbeats every minute. */
 export const FORTY_MINUTES = { uploadSeconds: 60, jobSeconds: 40 * 60, heartbeatSeconds: 60 } as const;
@@ -154,7 +157,7 @@ export function localStacks(mode: StackMode = 'config'): (opts?: Omit<StackOptio
       config = started.config;
       names = appNames(started.app);
     } else {
-      const { config: base, configDir } = readStackConfig(PROJECT_CONFIG);
+      const { config: base, configDir } = readStackConfig(HAND_WIRED_CONFIG);
       config = opts.config ? opts.config(base, names) : base;
       if (envMock && !config.mockConfig) config = { ...config, mockConfig: envMock };
       stack = await startLocalStack({ onLambdaLog, ...opts, config, configDir, scheduler });

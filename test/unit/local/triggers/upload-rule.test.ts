@@ -1,5 +1,5 @@
 /**
- * The upload rule that starts report-etl, as longhaul.config.json and infra/ write it: every
+ * The upload rule that starts report-etl, as the hand-wired test config (test/e2e/fixtures/hand-wired) and infra/ write it: every
  * object created in the reports bucket but the nightly exports, which nightly-export writes into
  * the same bucket and which are no reports to load.
  */
@@ -10,7 +10,7 @@ import { matchesEventPattern, type EventPattern } from '../../../../local/trigge
 import { NIGHTLY_EXPORT_DEFAULTS } from '../../../../workflows/nightly-export.ts';
 import { buildLonghaul } from '../../../infra/support.ts';
 
-const config = JSON.parse(readFileSync(new URL('../../../../longhaul.config.json', import.meta.url), 'utf8')) as { rules: { name: string; eventPattern: EventPattern }[] };
+const config = JSON.parse(readFileSync(new URL('../../../e2e/fixtures/hand-wired/longhaul.config.json', import.meta.url), 'utf8')) as { rules: { name: string; eventPattern: EventPattern }[] };
 const localPattern = config.rules.find((r) => r.name === 'report-uploaded')!.eventPattern;
 
 const created = (bucket: string, key: string) => ({
