@@ -68,8 +68,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
   installLastResortGuard();
   let config: StackConfig = {};
   let configDir: string | undefined;
-  // a project with its own CDK app runs the app; `--config` alone is a stack config's whole wiring
-  if (opts.app === undefined && opts.template === undefined && opts.config === undefined && isProjectApp()) opts = { ...opts, app: projectAssembly() };
+  // a project with its own CDK app runs the app, with the config's overlay; a `--config` that wires
+  // a stack itself (functions, buckets, state machines...) runs that wiring instead, without the app
+  const wiresAStack = opts.config !== undefined && readAppOverlay(opts.config).ignoredKeys.length > 0;
+  if (opts.app === undefined && opts.template === undefined && !wiresAStack && isProjectApp()) opts = { ...opts, app: projectAssembly() };
   const cloud = opts.app !== undefined || opts.template !== undefined;
   const file = opts.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   // an app brings its own wiring: the config file then gives only what is local by nature (overlay.ts)
