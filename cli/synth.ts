@@ -90,7 +90,7 @@ function takeLock(lock: string, done: () => boolean): (() => void) | undefined {
 }
 
 function synthesize(target: string, hash: string, say: (line: string) => void, root: string): void {
-  say(`${relative(root, target) || target} is ${existsSync(join(target, 'manifest.json')) ? 'stale (infra/, asl/, handlers/ or workflows/ changed)' : 'missing'}: synthesizing the CDK app (npm run synth), about 15 s...`);
+  say(`${relative(root, target) || target} is ${existsSync(join(target, 'manifest.json')) ? 'stale (infra/, asl/, handlers/ or workflows/ changed)' : 'missing'}: synthesizing the CDK app (npm run synth), some seconds...`);
   const temporary = `${target}.synth-${process.pid}`;
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
