@@ -76,7 +76,7 @@ export async function demo(opts: DemoOptions): Promise<number> {
     endpoints = served;
     console.log(`Using the local stack already served from ${opts.data} (${served.api}).`);
   } else {
-    if (!existsSync(opts.config)) throw new CliError(`no ${opts.config}: run npm start from the project folder`);
+    if (!existsSync(opts.config)) throw new CliError(`no ${opts.config}: the demo runs the Longhaul kit's own report-etl job, from a clone of its repository (npm start there)`);
     const scheduler = opts.virtual ? new VirtualScheduler() : new RealScheduler();
     const stackOptions: Omit<StackOptions, 'config' | 'configDir'> = {
       // the virtual run's dates are ahead of the wall clock: keep them out of the folder `serve` uses

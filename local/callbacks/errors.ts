@@ -2,7 +2,7 @@
  * Why the callback receiver turns a webhook away: one class per kind, each carrying the HTTP
  * status it answers with and the `error` code of the answer's body.
  */
-import { SIGNATURE_MISMATCH_MESSAGE } from '../../handlers/shared/webhook.ts';
+import { SIGNATURE_MISMATCH_MESSAGE } from './webhook-contract.ts';
 
 /** A webhook the receiver refused; `status` and `code` are what the sender hears. */
 export class WebhookRejected extends Error {

@@ -1,8 +1,8 @@
 /** The webhook events of docs/bi-service.md, shared by the simulator and the receiver. */
 
-import type { WebhookType } from '../../handlers/shared/webhook.ts';
+import type { WebhookType } from './webhook-contract.ts';
 
-export { WebhookType, WEBHOOK_TYPES, isWebhookType } from '../../handlers/shared/webhook.ts';
+export { WebhookType, WEBHOOK_TYPES, isWebhookType } from './webhook-contract.ts';
 
 /** A webhook body. */
 export interface WebhookEvent {

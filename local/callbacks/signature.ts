@@ -2,10 +2,10 @@
  * Webhook signatures for the local stand-ins: the contract's one implementation
  * (handlers/shared/webhook.ts), with failures as the receiver's error classes.
  */
-import { checkWebhookSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../handlers/shared/webhook.ts';
+import { checkWebhookSignature, SIGNATURE_TOLERANCE_SECONDS } from './webhook-contract.ts';
 import { SignatureMismatch, SignatureMissing, TimestampOutOfTolerance } from './errors.ts';
 
-export { SIGNATURE_HEADER, signWebhook, signedTarget, callbackToken } from '../../handlers/shared/webhook.ts';
+export { SIGNATURE_HEADER, signWebhook, signedTarget, callbackToken } from './webhook-contract.ts';
 
 /** How far (seconds) a signed timestamp may be from the receiver's clock, by default. */
 export const DEFAULT_TOLERANCE_SECONDS = SIGNATURE_TOLERANCE_SECONDS;
