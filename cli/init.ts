@@ -4,13 +4,13 @@
  * the longhaul that runs it, with the test tools at the versions this kit is tested with.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { CliError } from './remote.ts';
 
 export interface InitOptions {
   /** overwrite into a folder that is not empty */
   force?: boolean;
-  /** the `longhaul` dependency's spec (default `^<this version>`); a test points it at a tarball */
+  /** the `longhaul` dependency's spec (default: as the project init runs from has it, else `^<this version>`) */
   longhaul?: string;
   /** commander's `--no-infra`: leave out infra/ and the CDK dependencies */
   infra?: boolean;
@@ -31,7 +31,7 @@ const INFRA_TOOLS = ['aws-cdk-lib', 'constructs', 'esbuild'] as const;
 
 function packageJson(name: string, kit: { version: string; devDependencies: Record<string, string> }, opts: InitOptions): object {
   const tools = [...TEST_TOOLS, ...(opts.infra === false ? [] : INFRA_TOOLS)].sort();
-  const devDependencies: Record<string, string> = { longhaul: opts.longhaul ?? `^${kit.version}` };
+  const devDependencies: Record<string, string> = { longhaul: opts.longhaul ?? installedSpec(process.cwd()) ?? `^${kit.version}` };
   for (const tool of tools) devDependencies[tool] = kit.devDependencies[tool];
   return {
     name,
@@ -77,4 +77,22 @@ export function init(dir: string, opts: InitOptions = {}): string[] {
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/**
+ * How the project `init` is run from got longhaul (its nearest package.json naming it): the new
+ * project takes the same, so `npx longhaul init` from a project that installed a tarball or a
+ * folder gives one that installs the same way. A `file:` spec is made absolute, as the new
+ * project sits elsewhere.
+ */
+function installedSpec(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      const spec = pkg.dependencies?.longhaul ?? pkg.devDependencies?.longhaul;
+      if (spec !== undefined) return spec.startsWith('file:') ? `file:${resolve(dir, spec.slice('file:'.length))}` : spec;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }

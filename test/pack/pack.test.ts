@@ -115,7 +115,9 @@ describe('the packed longhaul package', () => {
 
     it('scaffolds a project whose own tests pass against the package: the example job on the virtual clock, a retry, its coverage', async () => {
       // the scaffold's dev dependencies are the kit's own (jest, swc, typescript, aws-cdk-lib): the npm cache has them
-      await run('npx', ['--no-install', 'longhaul', 'init', app(), '--longhaul', `file:${tarball}`], { cwd: project(), env });
+      // no --longhaul: the scaffold depends on longhaul as the project it was made from does (the tarball)
+      await run('npx', ['--no-install', 'longhaul', 'init', app()], { cwd: project(), env });
+      expect((JSON.parse(readFileSync(join(app(), 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.longhaul).toBe(`file:${tarball}`);
       await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app(), env });
 
       const { stdout, stderr } = await run('npm', ['test'], { cwd: app(), env });
@@ -139,7 +141,8 @@ describe('the packed longhaul package', () => {
       expect(readdirSync(join(lean, 'test'))).toEqual(['example-job.test.ts']);
       const { devDependencies } = JSON.parse(readFileSync(join(lean, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
       expect(Object.keys(devDependencies)).not.toContain('aws-cdk-lib');
-      expect(devDependencies.longhaul).toBe('^0.1.0');
+      // made from the scratch project, it depends on longhaul as that project does
+      expect(devDependencies.longhaul).toBe(`file:${tarball}`);
     }, MINUTE);
   });
 });
