@@ -19,7 +19,7 @@ export function historyLines(events: ListedEvent[]): string[] {
 }
 
 export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = ms / 1000;
   if (s < 120) return `${s.toFixed(1)}s`;
   const m = s / 60;
