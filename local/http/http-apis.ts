@@ -7,11 +7,11 @@
  * `{ statusCode, headers, body, isBase64Encoded, cookies }`, or any other value as a 200 JSON body.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import type { JsonValue } from '../../engine/json.ts';
 import { screenRequest } from './read-body.ts';
 import { readBody as readLimitedBody } from '../../engine/api/request-guard.ts';
+import { listenOnLoopback } from './listen.ts';
 
 /** An HTTP API (AWS::ApiGatewayV2::Api with its routes and Lambda integrations). */
 export interface HttpApiConfig {
@@ -138,19 +138,10 @@ export async function startHttpApi(opts: { api: HttpApiConfig; invoke: InvokeSyn
     respond(res, answer.payload ? (JSON.parse(answer.payload) as JsonValue) : null);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
     name: opts.api.name,
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    ...endpoint,
   };
 }
 

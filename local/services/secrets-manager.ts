@@ -10,11 +10,11 @@
  * naming the file, as AWS answers for a secret with no current version.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { JsonObject, JsonValue } from '../../engine/json.ts';
 import { readBody, screenRequest } from '../http/read-body.ts';
+import { listenOnLoopback } from '../http/listen.ts';
 
 /** A secret (AWS::SecretsManager::Secret) as the stack config names it. */
 export interface SecretConfig {
@@ -85,19 +85,10 @@ export async function startSecretsEndpoint(opts: SecretsEndpointOptions): Promis
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server, opts.port);
   return {
-    url: `http://127.0.0.1:${port}`,
     arns,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    ...endpoint,
   };
 }
 

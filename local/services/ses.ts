@@ -13,12 +13,12 @@
  * AccessDeniedException, and a body over 40 MB as soon as its length says so.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isJsonObject, type JsonObject } from '../../engine/json.ts';
 import { readBody, screenRequest } from '../http/read-body.ts';
 import { checkSendEmail } from '../integrations/email.ts';
 import { OutboxChannel, type Outbox } from '../integrations/outbox.ts';
+import { listenOnLoopback } from '../http/listen.ts';
 
 export interface SesEndpointOptions {
   outbox: Outbox;
@@ -80,19 +80,7 @@ export async function startSesEndpoint(opts: SesEndpointOptions): Promise<SesEnd
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server, opts.port);
 }
 
 async function handle(req: IncomingMessage, opts: SesEndpointOptions): Promise<JsonObject> {
