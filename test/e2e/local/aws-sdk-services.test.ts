@@ -5,10 +5,11 @@
  * aws-sdk service the stack does not emulate, which fails saying how to declare a stand-in.
  */
 import { describe, it, expect, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { localStacks, type StackEnv } from '../../support/stack-env.ts';
+import { withMachines as machinesInConfig } from '../../support/config-additions.ts';
 import type { StackConfig, StackRule } from '../../../local/stack.ts';
 import { missingStandInMessage } from '../../../local/stand-ins/stand-ins.ts';
 import { detailsOf, eventsOf } from '../../support/engine-env.ts';
@@ -22,21 +23,7 @@ const FAIL_FUNCTION = resolve('test/support/functions/fail.mjs');
 const sdk = (service: string, action: string) => `arn:aws:states:::aws-sdk:${service}:${action}`;
 
 /** The project's config with these state machines (name → definition), rules and functions added. */
-function withMachines(machines: Record<string, object>, extra: { rules?: StackRule[]; functions?: StackConfig['functions'] } = {}): (c: StackConfig) => StackConfig {
-  return (c) => ({
-    ...c,
-    stateMachines: [
-      ...(c.stateMachines ?? []),
-      ...Object.entries(machines).map(([name, definition]) => {
-        const file = join(dir, `${name}.asl.json`);
-        writeFileSync(file, JSON.stringify(definition));
-        return { name, definitionFile: file };
-      }),
-    ],
-    rules: [...(c.rules ?? []), ...(extra.rules ?? [])],
-    functions: { ...c.functions, ...extra.functions },
-  });
-}
+const withMachines = (machines: Record<string, object>, extra: { rules?: StackRule[]; functions?: StackConfig['functions'] } = {}) => machinesInConfig(dir, machines, extra);
 
 /** One Task state calling `resource`, every error caught into the output as `{ Error, Cause }`. */
 function oneCall(resource: string, parameters: object): object {

@@ -4,11 +4,12 @@
  * (`events:putEvents`) are matched by the rules and run their targets.
  */
 import { describe, it, expect, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localStacks, type StackEnv } from '../../support/stack-env.ts';
+import { withMachines as machinesInConfig } from '../../support/config-additions.ts';
 import type { StackConfig, StackRule } from '../../../local/stack.ts';
 import type { RuleExecution } from '../../../local/triggers/rules.ts';
 
@@ -21,20 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ECHO = { StartAt: 'Echo', States: { Echo: { Type: 'Pass', End: true } } };
 
 /** The project's config with these state machines (name → definition) and rules added. */
-function withMachines(machines: Record<string, object>, rules: StackRule[]): (c: StackConfig) => StackConfig {
-  return (c) => ({
-    ...c,
-    stateMachines: [
-      ...(c.stateMachines ?? []),
-      ...Object.entries(machines).map(([name, definition]) => {
-        const file = join(dir, `${name}.asl.json`);
-        writeFileSync(file, JSON.stringify(definition));
-        return { name, definitionFile: file };
-      }),
-    ],
-    rules: [...(c.rules ?? []), ...rules],
-  });
-}
+const withMachines = (machines: Record<string, object>, rules: StackRule[]) => machinesInConfig(dir, machines, { rules });
 
 /** The first execution a rule of `env` starts from now on. */
 function nextRuleExecution(env: StackEnv, rule: string): Promise<RuleExecution> {
